@@ -1,0 +1,1 @@
+"""What the answers mean: scoring, anonymity and the documents built on them (no Flask, no DB)."""

@@ -1,0 +1,205 @@
+"""The typed results of a round and their JSON document (docs/scoring.md, "Results document")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Published numbers carry two decimals; the dataclasses keep full precision.
+DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class Group:
+    """A published block of raters: who is in it (relationships) and how many submitted."""
+
+    key: str
+    label: str
+    members: tuple[str, ...]
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "members": list(self.members), "n": self.n}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Group:
+        return cls(data["key"], data["label"], tuple(data["members"]), int(data["n"]))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far the others agree on a skill: sample sd, rwg, and whether views are mixed."""
+
+    sd: float | None
+    rwg: float | None
+    mixed_views: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sd": _rounded(self.sd), "rwg": _rounded(self.rwg), "mixed_views": self.mixed_views}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Agreement:
+        return cls(_number(data["sd"]), _number(data["rwg"]), bool(data["mixed_views"]))
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item: published scores and n by group key; the others' distribution, if published."""
+
+    id: str
+    text: str
+    scores: Mapping[str, float]
+    n: Mapping[str, int]
+    distribution: Mapping[str, int] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "scores": _rounded_values(self.scores),
+            "n": dict(self.n),
+            "distribution": None if self.distribution is None else dict(self.distribution),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ItemResult:
+        distribution = data["distribution"]
+        return cls(
+            id=data["id"],
+            text=data["text"],
+            scores=_float_values(data["scores"]),
+            n=_int_values(data["n"]),
+            distribution=None if distribution is None else _int_values(distribution),
+        )
+
+
+@dataclass(frozen=True)
+class SkillResult:
+    """One skill: published scores and n by group key, the others' interval, gap and agreement."""
+
+    id: str
+    name: str
+    scores: Mapping[str, float]
+    n: Mapping[str, int]
+    ci90: tuple[float, float] | None
+    gap: float | None
+    flag: str | None  # None, "blind_spot" or "hidden_strength"
+    agreement: Agreement | None
+    items: tuple[ItemResult, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "scores": _rounded_values(self.scores),
+            "n": dict(self.n),
+            "ci90": None if self.ci90 is None else [_rounded(bound) for bound in self.ci90],
+            "gap": _rounded(self.gap),
+            "flag": self.flag,
+            "agreement": None if self.agreement is None else self.agreement.to_dict(),
+            "items": [item.to_dict() for item in self.items],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SkillResult:
+        ci90 = data["ci90"]
+        agreement = data["agreement"]
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            scores=_float_values(data["scores"]),
+            n=_int_values(data["n"]),
+            ci90=None if ci90 is None else (float(ci90[0]), float(ci90[1])),
+            gap=_number(data["gap"]),
+            flag=data["flag"],
+            agreement=None if agreement is None else Agreement.from_dict(agreement),
+            items=tuple(ItemResult.from_dict(item) for item in data["items"]),
+        )
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the subject may see about one closed round; `to_dict()` is the API's JSON."""
+
+    round_id: str
+    instrument_id: str
+    instrument_version: str
+    anonymity_threshold: int
+    gap_threshold: float
+    too_few_raters: bool  # True when nothing but self is published
+    invited: Mapping[str, int]
+    submitted: Mapping[str, int]
+    groups: tuple[Group, ...]
+    skills: tuple[SkillResult, ...]
+    strengths: tuple[str, ...]
+    development_areas: tuple[str, ...]
+    focus_skills: tuple[str, ...]
+    top_items: tuple[str, ...]
+    bottom_items: tuple[str, ...]
+    comments: Mapping[str, tuple[str, ...]]
+
+    def group(self, key: str) -> Group | None:
+        """The published group with this key, or None."""
+        return next((group for group in self.groups if group.key == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round_id": self.round_id,
+            "instrument": {"id": self.instrument_id, "version": self.instrument_version},
+            "anonymity_threshold": self.anonymity_threshold,
+            "gap_threshold": self.gap_threshold,
+            "too_few_raters": self.too_few_raters,
+            "responses": {"invited": dict(self.invited), "submitted": dict(self.submitted)},
+            "groups": [group.to_dict() for group in self.groups],
+            "skills": [skill.to_dict() for skill in self.skills],
+            "strengths": list(self.strengths),
+            "development_areas": list(self.development_areas),
+            "focus_skills": list(self.focus_skills),
+            "top_items": list(self.top_items),
+            "bottom_items": list(self.bottom_items),
+            "comments": {key: list(texts) for key, texts in self.comments.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Results:
+        """Load a stored document back; numbers keep the two decimals they were stored with."""
+        return cls(
+            round_id=data["round_id"],
+            instrument_id=data["instrument"]["id"],
+            instrument_version=data["instrument"]["version"],
+            anonymity_threshold=int(data["anonymity_threshold"]),
+            gap_threshold=float(data["gap_threshold"]),
+            too_few_raters=bool(data["too_few_raters"]),
+            invited=_int_values(data["responses"]["invited"]),
+            submitted=_int_values(data["responses"]["submitted"]),
+            groups=tuple(Group.from_dict(group) for group in data["groups"]),
+            skills=tuple(SkillResult.from_dict(skill) for skill in data["skills"]),
+            strengths=tuple(data["strengths"]),
+            development_areas=tuple(data["development_areas"]),
+            focus_skills=tuple(data["focus_skills"]),
+            top_items=tuple(data["top_items"]),
+            bottom_items=tuple(data["bottom_items"]),
+            comments={key: tuple(texts) for key, texts in data["comments"].items()},
+        )
+
+
+def _rounded(value: float | None) -> float | None:
+    # float() first: round() of a numpy float returns a numpy float, which JSON encoders refuse.
+    return None if value is None else round(float(value), DECIMALS)
+
+
+def _rounded_values(values: Mapping[str, float]) -> dict[str, float]:
+    return {key: round(float(value), DECIMALS) for key, value in values.items()}
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _float_values(values: Mapping[str, Any]) -> dict[str, float]:
+    return {key: float(value) for key, value in values.items()}
+
+
+def _int_values(values: Mapping[str, Any]) -> dict[str, int]:
+    return {key: int(value) for key, value in values.items()}

@@ -1,0 +1,33 @@
+"""The JSON API: blueprints, the OpenAPI document and its interactive docs page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+API_SETTINGS = {
+    "API_TITLE": "feedback360",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+
+def init_api(app: Flask) -> None:
+    # Imported here: service.extensions imports this package's error module, so the
+    # package itself must not import service.extensions at load time.
+    from service.api import docs, rounds, survey
+    from service.api.auth import BEARER_SCHEME
+    from service.api.errors import handle_domain_error
+    from service.extensions import api
+    from service.services.errors import DomainError
+
+    for key, value in API_SETTINGS.items():
+        app.config.setdefault(key, value)
+    api.init_app(app)
+    app.register_error_handler(DomainError, handle_domain_error)
+    api.spec.components.security_scheme("api_token", BEARER_SCHEME)
+    api.spec.components.security_scheme("survey_token", BEARER_SCHEME)
+    api.register_blueprint(rounds.blp)
+    api.register_blueprint(survey.blp)
+    app.register_blueprint(docs.bp)

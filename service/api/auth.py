@@ -1,0 +1,29 @@
+"""Bearer-token authentication for API clients (personal tokens) and raters (survey tokens)."""
+
+from __future__ import annotations
+
+from flask import request
+
+from service.services.errors import Unauthorized
+from service.services.people import person_for_api_token
+from service.services.survey import rater_for_survey_token
+
+BEARER_SCHEME = {"type": "http", "scheme": "bearer"}
+
+
+def bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send your token in the header 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+def current_person_id() -> str:
+    person = person_for_api_token(bearer_token())
+    if person is None:
+        raise Unauthorized("this API token is not valid")
+    return person.id
+
+
+def current_rater():
+    return rater_for_survey_token(bearer_token())

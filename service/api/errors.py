@@ -1,0 +1,57 @@
+"""One JSON error format for every failure: code, status, a message naming the fields, errors."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_smorest import Api
+from werkzeug.http import HTTP_STATUS_CODES
+
+from service.services.errors import DomainError
+
+# The request location ("json", "query") says nothing a client needs in a message.
+LOCATIONS = ("json", "query", "path", "headers")
+# A submission can miss 35 items at once; the message names the first few, errors has all.
+MESSAGE_PROBLEMS = 5
+
+
+def describe_errors(errors, prefix: str = "") -> list[str]:
+    """Turn {"json": {"answers": {"ei_1": ["msg"]}}} into ["answers.ei_1: msg"]."""
+    if isinstance(errors, dict):
+        lines = []
+        for key, value in errors.items():
+            path = "" if not prefix and key in LOCATIONS else f"{prefix}{key}."
+            lines += describe_errors(value, path)
+        return lines
+    messages = errors if isinstance(errors, list) else [errors]
+    field = prefix.rstrip(".")
+    return [f"{field}: {message}" if field else str(message) for message in messages]
+
+
+class JsonErrorApi(Api):
+    """smorest's Api whose error documents always carry a readable message."""
+
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        if "message" not in payload:
+            payload["message"] = (
+                "invalid input: " + "; ".join(describe_errors(payload["errors"]))
+                if "errors" in payload
+                else error.description
+            )
+        return payload, code, headers
+
+
+def handle_domain_error(error: DomainError):
+    payload = {
+        "code": error.status_code,
+        "status": HTTP_STATUS_CODES[error.status_code],
+        "message": error.message,
+    }
+    if error.errors:
+        payload["errors"] = {"json": error.errors}
+        problems = describe_errors(error.errors)
+        shown = "; ".join(problems[:MESSAGE_PROBLEMS])
+        if len(problems) > MESSAGE_PROBLEMS:
+            shown += f"; and {len(problems) - MESSAGE_PROBLEMS} more (see errors)"
+        payload["message"] += ": " + shown
+    return jsonify(payload), error.status_code

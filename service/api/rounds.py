@@ -1,0 +1,125 @@
+"""Rounds API: create, name raters, launch, resend links, close, read."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.auth import current_person_id
+from service.api.schemas.rounds import (
+    LaunchSchema,
+    RaterCreateSchema,
+    RaterLinkSchema,
+    RoundCreateSchema,
+    RoundListSchema,
+    RoundQuerySchema,
+    RoundSchema,
+    RoundUpdateSchema,
+)
+from service.services import rounds
+from service.services.links import survey_url
+
+blp = Blueprint(
+    "rounds",
+    __name__,
+    url_prefix="/api/v1/rounds",
+    description="360 rounds: HR may act on every round, a member on rounds about themselves.",
+)
+AUTH = {"security": [{"api_token": []}]}
+
+
+def _rater_link(rater, token: str | None) -> dict:
+    return {
+        "id": rater.id,
+        "name": rater.name,
+        "email": rater.email,
+        "relationship": rater.relationship,
+        "survey_url": survey_url(token) if token else None,
+    }
+
+
+@blp.route("")
+class Rounds(MethodView):
+    @blp.doc(**AUTH)
+    @blp.arguments(RoundQuerySchema, location="query")
+    @blp.response(200, RoundListSchema)
+    def get(self, query):
+        """List rounds (all for HR, your own for a member), newest first"""
+        return {"rounds": rounds.list_rounds(current_person_id(), query.get("status"))}
+
+    @blp.doc(**AUTH)
+    @blp.arguments(RoundCreateSchema)
+    @blp.response(201, RoundSchema)
+    def post(self, body):
+        """Create a draft round; the subject becomes the self rater"""
+        round_ = rounds.create_round(current_person_id(), **body)
+        return rounds.get_round(round_.created_by_id, round_.id)
+
+
+@blp.route("/<round_id>")
+class RoundById(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(200, RoundSchema)
+    def get(self, round_id):
+        """Status, deadline and response counts per relationship"""
+        return rounds.get_round(current_person_id(), round_id)
+
+    @blp.doc(**AUTH)
+    @blp.arguments(RoundUpdateSchema)
+    @blp.response(200, RoundSchema)
+    def patch(self, body, round_id):
+        """Move the deadline of a round that is not closed"""
+        actor_id = current_person_id()
+        rounds.extend_deadline(actor_id, round_id, body["deadline"])
+        return rounds.get_round(actor_id, round_id)
+
+
+@blp.route("/<round_id>/raters")
+class Raters(MethodView):
+    @blp.doc(**AUTH)
+    @blp.arguments(RaterCreateSchema)
+    @blp.response(201, RaterLinkSchema)
+    def post(self, body, round_id):
+        """Name a rater; on an open round the response holds their survey link, once"""
+        rater, token = rounds.add_rater(current_person_id(), round_id, **body)
+        return _rater_link(rater, token)
+
+
+@blp.route("/<round_id>/raters/<rater_id>")
+class RaterById(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(204)
+    def delete(self, round_id, rater_id):
+        """Remove a rater who has not submitted"""
+        rounds.remove_rater(current_person_id(), round_id, rater_id)
+
+
+@blp.route("/<round_id>/raters/<rater_id>/resend")
+class ResendLink(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(200, RaterLinkSchema)
+    def post(self, round_id, rater_id):
+        """Issue a new survey link; the old one stops working"""
+        rater, token = rounds.resend_invitation(current_person_id(), round_id, rater_id)
+        return _rater_link(rater, token)
+
+
+@blp.route("/<round_id>/launch")
+class Launch(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(200, LaunchSchema)
+    def post(self, round_id):
+        """Open the round; every rater's survey link is in this response, once"""
+        links = rounds.launch_round(current_person_id(), round_id)
+        return {"raters": [_rater_link(rater, token) for rater, token in links]}
+
+
+@blp.route("/<round_id>/close")
+class Close(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(200, RoundSchema)
+    def post(self, round_id):
+        """Close the round; no answer is accepted afterwards"""
+        actor_id = current_person_id()
+        rounds.close_round(actor_id, round_id)
+        return rounds.get_round(actor_id, round_id)

@@ -1,0 +1,1 @@
+"""marshmallow schemas of the JSON API, one module per resource."""

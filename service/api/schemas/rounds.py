@@ -1,0 +1,96 @@
+"""Schemas of rounds and raters."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from service.api.schemas.common import PersonSchema, StrictInteger, aware_datetime
+from service.models import RELATIONSHIPS
+from service.services.rounds import RATER_RELATIONSHIPS
+
+RELATIONSHIP_HELP = "one of " + ", ".join(RATER_RELATIONSHIPS)
+
+
+class RaterCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    relationship = fields.String(
+        required=True,
+        validate=validate.OneOf(RATER_RELATIONSHIPS),
+        metadata={"description": RELATIONSHIP_HELP + " (self is added automatically)"},
+    )
+
+
+class RoundCreateSchema(Schema):
+    subject_email = fields.Email(
+        metadata={"description": "The person the round is about (HR only; default: yourself)"}
+    )
+    instrument = fields.String(
+        load_default="soft-skills", validate=validate.Length(min=1, max=64)
+    )
+    deadline = aware_datetime(required=True, metadata={"description": "ISO 8601; UTC if no zone"})
+    anonymity_threshold = StrictInteger(
+        validate=validate.Range(min=2, max=10),
+        metadata={"description": "k: smallest group whose scores are shown (default 3)"},
+    )
+    raters = fields.List(fields.Nested(RaterCreateSchema), load_default=list)
+
+
+class RoundUpdateSchema(Schema):
+    deadline = aware_datetime(required=True)
+
+
+class RoundQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(("draft", "open", "closed")))
+
+
+class RaterSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    email = fields.String()
+    relationship = fields.String(metadata={"description": ", ".join(RELATIONSHIPS)})
+
+
+class RaterLinkSchema(RaterSchema):
+    survey_url = fields.String(
+        allow_none=True,
+        metadata={"description": "The rater's private link; shown only in this response"},
+    )
+
+
+class CountsSchema(Schema):
+    invited = fields.Dict(keys=fields.String(), values=fields.Integer())
+    submitted = fields.Dict(keys=fields.String(), values=fields.Integer())
+    declined = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class InstrumentRefSchema(Schema):
+    id = fields.String()
+    version = fields.String()
+
+
+class RoundSchema(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "draft, open or closed"})
+    accepting_answers = fields.Boolean()
+    subject = fields.Nested(PersonSchema)
+    created_by = fields.Nested(PersonSchema)
+    instrument = fields.Nested(InstrumentRefSchema)
+    deadline = aware_datetime()
+    anonymity_threshold = fields.Integer()
+    created_at = aware_datetime()
+    launched_at = aware_datetime(allow_none=True)
+    closed_at = aware_datetime(allow_none=True)
+    responses = fields.Nested(
+        CountsSchema,
+        metadata={"description": "Counts per relationship; never who submitted"},
+    )
+    raters = fields.List(fields.Nested(RaterSchema))
+
+
+class RoundListSchema(Schema):
+    rounds = fields.List(fields.Nested(RoundSchema))
+
+
+class LaunchSchema(Schema):
+    raters = fields.List(fields.Nested(RaterLinkSchema))

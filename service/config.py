@@ -1,0 +1,78 @@
+"""Settings read from the environment, with safe defaults for the embedded set-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"
+DATABASE_FILE = "feedback360.sqlite3"
+
+
+class ConfigurationError(RuntimeError):
+    """The deployment's settings cannot work; the message says which one and why."""
+
+
+def _int_setting(environ, name: str, default: int, low: int, high: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _secret_key(environ, instance_path: Path, embedded: bool, relaxed: bool) -> str:
+    key = environ.get("SECRET_KEY")
+    if key:
+        return key
+    if not (embedded or relaxed):
+        raise ConfigurationError(
+            "SECRET_KEY must be set when DATABASE_URL points at an external database "
+            "(outside debug and test mode); generate one with "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+        )
+    # The embedded default keeps one generated key, so sessions survive restarts.
+    path = instance_path / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def with_postgres_driver(url: str) -> str:
+    """Let postgresql:// URLs use psycopg 3, the driver this project installs."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
+def load_settings(default_instance_path: str, environ=None, *, testing: bool = False) -> dict:
+    """Return the Flask config for this deployment from environment variables."""
+    environ = os.environ if environ is None else environ
+    instance_path = Path(environ.get("INSTANCE_PATH") or default_instance_path).resolve()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = environ.get("DATABASE_URL") or ""
+    embedded = not database_url
+    if embedded:
+        database_url = f"sqlite:///{instance_path / DATABASE_FILE}"
+    database_url = with_postgres_driver(database_url)
+    relaxed = testing or environ.get("FLASK_DEBUG", "").lower() in {"1", "true"}
+    return {
+        "INSTANCE_PATH": str(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": _secret_key(environ, instance_path, embedded, relaxed),
+        "BASE_URL": (environ.get("BASE_URL") or "").rstrip("/"),
+        "DEFAULT_ANONYMITY_THRESHOLD": _int_setting(
+            environ, "DEFAULT_ANONYMITY_THRESHOLD", 3, 2, 10
+        ),
+    }

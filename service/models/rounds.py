@@ -1,0 +1,124 @@
+"""A 360 round, its raters and their answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    orm,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.extensions import db
+from service.models.people import Person
+from service.models.types import UTCDateTime, new_id, utcnow
+
+RELATIONSHIPS = ("self", "manager", "peer", "direct_report", "other")
+ROUND_STATUSES = ("draft", "open", "closed")
+# A rater's response: nothing yet, a saved draft, final, or declined.
+RESPONSE_STATUSES = ("pending", "draft", "submitted", "declined")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+    __table_args__ = (
+        CheckConstraint(_in("status", ROUND_STATUSES), name="status"),
+        CheckConstraint("anonymity_threshold BETWEEN 2 AND 10", name="anonymity_threshold"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    subject_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    created_by_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    instrument_id: Mapped[str] = mapped_column(String(64))
+    instrument_version: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    anonymity_threshold: Mapped[int] = mapped_column(SmallInteger)
+    # Fixes the order in which comments are shuffled, so every rendering agrees.
+    comment_seed: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    subject: Mapped[Person] = orm.relationship(foreign_keys=[subject_id])
+    created_by: Mapped[Person] = orm.relationship(foreign_keys=[created_by_id])
+    raters: Mapped[list[Rater]] = orm.relationship(
+        back_populates="round",
+        cascade="all, delete-orphan",
+        order_by="Rater.created_at",
+    )
+
+
+class Rater(db.Model):
+    """Someone asked to give feedback in a round, with the state of their response.
+
+    The `relationship` column shadows sqlalchemy.orm.relationship in this class body,
+    hence `orm.relationship` throughout this module.
+    """
+
+    __tablename__ = "raters"
+    __table_args__ = (
+        UniqueConstraint("round_id", "email", name="uq_raters_round_email"),
+        CheckConstraint(_in("relationship", RELATIONSHIPS), name="relationship"),
+        CheckConstraint(_in("response_status", RESPONSE_STATUSES), name="response_status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    relationship: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    response_status: Mapped[str] = mapped_column(String(16), default="pending")
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    round: Mapped[Round] = orm.relationship(back_populates="raters")
+    answers: Mapped[list[Answer]] = orm.relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    comments: Mapped[list[Comment]] = orm.relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(db.Model):
+    """One item's score from one rater; NULL is "don't know / not observed"."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),
+    )
+
+    rater_id: Mapped[str] = mapped_column(
+        ForeignKey("raters.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class Comment(db.Model):
+    """A rater's free text on a skill or an open question."""
+
+    __tablename__ = "comments"
+
+    rater_id: Mapped[str] = mapped_column(
+        ForeignKey("raters.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)

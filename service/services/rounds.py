@@ -1,0 +1,314 @@
+"""Use cases of a round's lifecycle: create, name raters, launch, resend, close, read."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from service.extensions import db
+from service.models import RELATIONSHIPS, Person, Rater, Round
+from service.services.clock import now
+from service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from service.services.people import find_person_by_email, normalise_email
+from service.services.tokens import hash_token, new_token
+from surveys.instrument import DEFAULT_INSTRUMENT, UnknownInstrument, load_instrument
+
+RATER_RELATIONSHIPS = tuple(r for r in RELATIONSHIPS if r != "self")
+
+
+def load_actor(actor_id: str) -> Person:
+    actor = db.session.get(Person, actor_id)
+    if actor is None:
+        raise NotFound("no such person")
+    return actor
+
+
+def load_round_for(actor: Person, round_id: str, *, lock: bool = False) -> Round:
+    """The round if the actor may act on it: HR on every round, a member on their own."""
+    query = select(Round).where(Round.id == round_id)
+    if lock:
+        query = query.with_for_update()
+    round_ = db.session.scalar(query)
+    # A member learns nothing about rounds that are not theirs, not even that they exist.
+    if round_ is None or not (actor.is_hr or round_.subject_id == actor.id):
+        raise NotFound("round not found")
+    return round_
+
+
+def _load_rater(round_: Round, rater_id: str) -> Rater:
+    rater = db.session.get(Rater, rater_id)
+    if rater is None or rater.round_id != round_.id:
+        raise NotFound("rater not found in this round")
+    return rater
+
+
+def accepts_answers(round_: Round) -> bool:
+    return round_.status == "open" and now() < round_.deadline
+
+
+def _check_deadline(deadline: datetime) -> None:
+    if deadline <= now():
+        raise Invalid("the deadline must be in the future", {"deadline": ["must be in the future"]})
+
+
+def _check_new_rater(
+    round_: Round, taken: set[str], name: str, email: str, relationship: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["must not be empty"]
+    if relationship not in RATER_RELATIONSHIPS:
+        errors["relationship"] = [
+            f"must be one of {', '.join(RATER_RELATIONSHIPS)} (self is added automatically)"
+        ]
+    email = normalise_email(email)
+    if email == round_.subject.email:
+        errors["email"] = ["is the subject's own email; the self-assessment is added automatically"]
+    elif email in taken:
+        errors["email"] = ["is already a rater in this round"]
+    return errors
+
+
+def _new_rater(round_: Round, name: str, email: str, relationship: str) -> Rater:
+    rater = Rater(name=name.strip(), email=normalise_email(email), relationship=relationship)
+    round_.raters.append(rater)
+    return rater
+
+
+def _issue_survey_token(rater: Rater) -> str:
+    token = new_token()
+    rater.token_hash = hash_token(token)
+    rater.token_issued_at = now()
+    return token
+
+
+def create_round(
+    actor_id: str,
+    *,
+    deadline: datetime,
+    subject_email: str | None = None,
+    instrument: str = DEFAULT_INSTRUMENT,
+    anonymity_threshold: int | None = None,
+    raters: Iterable[Mapping[str, str]] = (),
+) -> Round:
+    """A draft round for a subject; members may only create rounds about themselves."""
+    actor = load_actor(actor_id)
+    if subject_email is None or normalise_email(subject_email) == actor.email:
+        subject = actor
+    elif not actor.is_hr:
+        raise Forbidden("members can only launch rounds about themselves")
+    else:
+        subject = find_person_by_email(subject_email)
+        if subject is None:
+            raise Invalid(
+                "no person has this email; create them first (feedback360 create-user)",
+                {"subject_email": ["no person with this email"]},
+            )
+    try:
+        loaded = load_instrument(instrument)
+    except UnknownInstrument as error:
+        raise Invalid(str(error), {"instrument": [str(error)]}) from None
+    _check_deadline(deadline)
+    threshold = anonymity_threshold or current_app.config["DEFAULT_ANONYMITY_THRESHOLD"]
+    round_ = Round(
+        subject=subject,
+        created_by=actor,
+        instrument_id=loaded.id,
+        instrument_version=loaded.version,
+        deadline=deadline,
+        anonymity_threshold=threshold,
+        comment_seed=secrets.randbelow(2**31),
+    )
+    _new_rater(round_, subject.name, subject.email, "self")
+    taken = {subject.email}
+    errors: dict[str, dict] = {}
+    for index, rater in enumerate(raters):
+        rater_errors = _check_new_rater(
+            round_, taken, rater["name"], rater["email"], rater["relationship"]
+        )
+        if rater_errors:
+            errors[str(index)] = rater_errors
+            continue
+        taken.add(normalise_email(rater["email"]))
+        _new_rater(round_, rater["name"], rater["email"], rater["relationship"])
+    if errors:
+        raise Invalid("some raters cannot be added", {"raters": errors})
+    db.session.add(round_)
+    db.session.commit()
+    return round_
+
+
+def add_rater(
+    actor_id: str, round_id: str, name: str, email: str, relationship: str
+) -> tuple[Rater, str | None]:
+    """Name one more rater; on an open round they get their survey token at once."""
+    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    if round_.status == "closed":
+        raise Conflict("the round is closed; no raters can be added")
+    errors = _check_new_rater(round_, {r.email for r in round_.raters}, name, email, relationship)
+    if errors:
+        raise Invalid("this rater cannot be added", errors)
+    rater = _new_rater(round_, name, email, relationship)
+    token = _issue_survey_token(rater) if round_.status == "open" else None
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two requests added the same email at once; the first one won.
+        db.session.rollback()
+        raise Conflict("this email is already a rater in this round") from None
+    return rater, token
+
+
+def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
+    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    rater = _load_rater(round_, rater_id)
+    if rater.relationship == "self":
+        raise Conflict("the self-assessment is part of every round and cannot be removed")
+    if round_.status == "closed":
+        raise Conflict("the round is closed; its raters can no longer change")
+    # The conditional delete wins any race with a submit of the same response.
+    deleted = db.session.execute(
+        Rater.__table__.delete().where(
+            Rater.id == rater.id, Rater.response_status.in_(("pending", "draft", "declined"))
+        )
+    ).rowcount
+    if deleted != 1:
+        db.session.rollback()
+        raise Conflict("this rater has already submitted; their response stays in the round")
+    db.session.commit()
+
+
+def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str]]:
+    """Open the round and give every rater a survey token (returned once, never stored)."""
+    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    if round_.status != "draft":
+        raise Conflict(f"the round is already {round_.status}; it can be launched only once")
+    if not any(r.relationship != "self" for r in round_.raters):
+        raise Conflict("name at least one rater besides the self-assessment before launching")
+    if round_.deadline <= now():
+        raise Conflict("the deadline has passed; set a later deadline before launching")
+    opened = db.session.execute(
+        update(Round)
+        .where(Round.id == round_.id, Round.status == "draft")
+        .values(status="open", launched_at=now())
+    ).rowcount
+    if opened != 1:
+        db.session.rollback()
+        raise Conflict("the round was launched by another request")
+    links = [(rater, _issue_survey_token(rater)) for rater in round_.raters]
+    db.session.commit()
+    return links
+
+
+def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rater, str]:
+    """Replace a rater's survey token; the old link stops working."""
+    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    rater = _load_rater(round_, rater_id)
+    if round_.status != "open":
+        raise Conflict(
+            "the round has not been launched yet"
+            if round_.status == "draft"
+            else "the round is closed; no new links are sent"
+        )
+    if rater.response_status in ("submitted", "declined"):
+        raise Conflict(f"this rater has already {rater.response_status}; no new link is needed")
+    token = _issue_survey_token(rater)
+    db.session.commit()
+    return rater, token
+
+
+def close_round(actor_id: str, round_id: str) -> Round:
+    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    if round_.status != "open":
+        raise Conflict(
+            "the round was never launched; launch it first"
+            if round_.status == "draft"
+            else "the round is already closed"
+        )
+    closed = db.session.execute(
+        update(Round)
+        .where(Round.id == round_.id, Round.status == "open")
+        .values(status="closed", closed_at=now())
+    ).rowcount
+    if closed != 1:
+        db.session.rollback()
+        raise Conflict("the round was closed by another request")
+    db.session.commit()
+    db.session.refresh(round_)
+    return round_
+
+
+def extend_deadline(actor_id: str, round_id: str, deadline: datetime) -> Round:
+    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    if round_.status == "closed":
+        raise Conflict("the round is closed; its deadline can no longer change")
+    _check_deadline(deadline)
+    round_.deadline = deadline
+    db.session.commit()
+    return round_
+
+
+def response_counts(round_ids: list[str]) -> dict[str, dict[str, dict[str, int]]]:
+    """Invited, submitted and declined counts per relationship, never per person."""
+    counts = {
+        round_id: {
+            kind: dict.fromkeys(RELATIONSHIPS, 0) for kind in ("invited", "submitted", "declined")
+        }
+        for round_id in round_ids
+    }
+    rows = db.session.execute(
+        select(Rater.round_id, Rater.relationship, Rater.response_status, func.count())
+        .where(Rater.round_id.in_(round_ids))
+        .group_by(Rater.round_id, Rater.relationship, Rater.response_status)
+    )
+    for round_id, relationship, status, count in rows:
+        counts[round_id]["invited"][relationship] += count
+        if status in ("submitted", "declined"):
+            counts[round_id][status][relationship] += count
+    return counts
+
+
+def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]]) -> dict:
+    return {
+        "id": round_.id,
+        "status": round_.status,
+        "accepting_answers": accepts_answers(round_),
+        "subject": round_.subject,
+        "created_by": round_.created_by,
+        "instrument": {"id": round_.instrument_id, "version": round_.instrument_version},
+        "deadline": round_.deadline,
+        "anonymity_threshold": round_.anonymity_threshold,
+        "created_at": round_.created_at,
+        "launched_at": round_.launched_at,
+        "closed_at": round_.closed_at,
+        "responses": counts,
+        "raters": round_.raters,
+    }
+
+
+def get_round(actor_id: str, round_id: str) -> dict:
+    round_ = load_round_for(load_actor(actor_id), round_id)
+    return describe_round(round_, response_counts([round_.id])[round_.id])
+
+
+def list_rounds(actor_id: str, status: str | None = None) -> list[dict]:
+    """Every round for HR; a member's own rounds for a member. Newest first."""
+    actor = load_actor(actor_id)
+    query = (
+        select(Round)
+        .options(selectinload(Round.raters), selectinload(Round.subject))
+        .order_by(Round.created_at.desc(), Round.id)
+    )
+    if not actor.is_hr:
+        query = query.where(Round.subject_id == actor.id)
+    if status:
+        query = query.where(Round.status == status)
+    rounds = list(db.session.scalars(query))
+    counts = response_counts([r.id for r in rounds])
+    return [describe_round(r, counts[r.id]) for r in rounds]

@@ -1,0 +1,146 @@
+"""Use cases of a rater: read the questionnaire, save a draft, submit or decline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import delete, select, update
+
+from service.extensions import db
+from service.models import Answer, Comment, Rater, Round
+from service.services.clock import now
+from service.services.errors import Conflict, Invalid, Unauthorized
+from service.services.rounds import accepts_answers
+from service.services.tokens import hash_token
+from surveys.instrument import load_instrument
+from surveys.questionnaire import clean_comments, questionnaire_for, validate_response
+
+MAX_DECLINE_REASON = 1000
+OPEN_STATUSES = ("pending", "draft")
+
+
+def rater_for_survey_token(token: str) -> Rater:
+    rater = db.session.scalar(select(Rater).where(Rater.token_hash == hash_token(token)))
+    if rater is None:
+        raise Unauthorized("this survey link is not valid")
+    return rater
+
+
+def _instrument_of(round_: Round):
+    return load_instrument(round_.instrument_id, round_.instrument_version)
+
+
+def _draft_of(rater: Rater) -> dict:
+    return {
+        "answers": {answer.item_id: answer.score for answer in rater.answers},
+        "comments": {comment.key: comment.text for comment in rater.comments},
+    }
+
+
+def survey_for_rater(rater: Rater) -> dict:
+    """The questionnaire worded for this rater, with their saved answers."""
+    round_ = rater.round
+    subject = round_.subject
+    return {
+        "subject": {"name": subject.name},
+        "relationship": rater.relationship,
+        "deadline": round_.deadline,
+        "anonymity_threshold": round_.anonymity_threshold,
+        "instrument": {"id": round_.instrument_id, "version": round_.instrument_version},
+        "response_status": rater.response_status,
+        "accepting_answers": accepts_answers(round_)
+        and rater.response_status in OPEN_STATUSES,
+        **questionnaire_for(_instrument_of(round_), rater.relationship, subject.first_name),
+        "draft": _draft_of(rater),
+    }
+
+
+def _claim_response(rater_id: str, new_status: str, **values) -> Rater:
+    """Move a still-open response to new_status, or raise Conflict saying why it can't.
+
+    The conditional UPDATE locks the rater's row, so of two concurrent calls exactly one
+    sees the response still open; the round row is read under a share lock so a
+    concurrent close waits for us.
+    """
+    rater = db.session.get(Rater, rater_id)
+    round_ = db.session.scalar(select(Round).where(Round.id == rater.round_id).with_for_update(read=True))
+    if not accepts_answers(round_):
+        db.session.rollback()
+        raise Conflict(
+            "the round is closed; answers are no longer accepted"
+            if round_.status == "closed"
+            else "the deadline has passed; answers are no longer accepted"
+        )
+    claimed = db.session.execute(
+        update(Rater)
+        .where(Rater.id == rater_id, Rater.response_status.in_(OPEN_STATUSES))
+        .values(response_status=new_status, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        status = db.session.scalar(select(Rater.response_status).where(Rater.id == rater_id))
+        raise Conflict(f"this response was already {status}; it can no longer change")
+    return rater
+
+
+def _replace_answers(rater_id: str, answers: Mapping[str, int | None], comments: Mapping[str, str]):
+    db.session.execute(delete(Answer).where(Answer.rater_id == rater_id))
+    db.session.execute(delete(Comment).where(Comment.rater_id == rater_id))
+    db.session.add_all(
+        Answer(rater_id=rater_id, item_id=item_id, score=score) for item_id, score in answers.items()
+    )
+    db.session.add_all(
+        Comment(rater_id=rater_id, key=key, text=text)
+        for key, text in clean_comments(comments).items()
+    )
+
+
+def _validated(rater: Rater, answers: Mapping, comments: Mapping, *, complete: bool) -> None:
+    errors = validate_response(_instrument_of(rater.round), answers, comments, complete=complete)
+    if errors:
+        raise Invalid(
+            "some answers are missing or invalid" if complete else "some answers are invalid",
+            errors,
+        )
+
+
+def save_draft(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
+    """Replace the rater's draft with these (possibly partial) answers."""
+    rater = db.session.get(Rater, rater_id)
+    _validated(rater, answers, comments, complete=False)
+    saved_at = now()
+    _claim_response(rater_id, "draft", draft_saved_at=saved_at)
+    _replace_answers(rater_id, answers, comments)
+    db.session.commit()
+    return {"response_status": "draft", "saved_at": saved_at}
+
+
+def submit_response(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
+    """Store the final response: every item answered; it can never change afterwards."""
+    rater = db.session.get(Rater, rater_id)
+    _validated(rater, answers, comments, complete=True)
+    submitted_at = now()
+    _claim_response(rater_id, "submitted", submitted_at=submitted_at)
+    _replace_answers(rater_id, answers, comments)
+    db.session.commit()
+    return {"response_status": "submitted", "submitted_at": submitted_at}
+
+
+def decline_response(rater_id: str, reason: str | None) -> dict:
+    """Decline to give feedback; any draft is discarded."""
+    if reason is not None and len(reason) > MAX_DECLINE_REASON:
+        raise Invalid(
+            "the reason is too long",
+            {"reason": [f"is {len(reason):,} characters long; the limit is {MAX_DECLINE_REASON:,}"]},
+        )
+    declined_at = now()
+    _claim_response(
+        rater_id,
+        "declined",
+        declined_at=declined_at,
+        decline_reason=(reason or "").strip() or None,
+    )
+    _replace_answers(rater_id, {}, {})
+    db.session.commit()
+    return {"response_status": "declined", "declined_at": declined_at}

@@ -1,0 +1,31 @@
+"""What is asked: versioned survey instruments and the pure rules of a questionnaire."""
+
+from surveys.instrument import (
+    DEFAULT_INSTRUMENT,
+    EXERCISE_KINDS,
+    Exercise,
+    Instrument,
+    InstrumentError,
+    Item,
+    Question,
+    Skill,
+    UnknownInstrument,
+    available_instruments,
+    load_instrument,
+    load_instrument_file,
+)
+
+__all__ = [
+    "DEFAULT_INSTRUMENT",
+    "EXERCISE_KINDS",
+    "Exercise",
+    "Instrument",
+    "InstrumentError",
+    "Item",
+    "Question",
+    "Skill",
+    "UnknownInstrument",
+    "available_instruments",
+    "load_instrument",
+    "load_instrument_file",
+]

@@ -1,0 +1,155 @@
+"""Fixtures shared by every test: a migrated database (SQLite, or PostgreSQL), app, client."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from service import create_app
+from service.config import with_postgres_driver
+from service.extensions import db
+from service.services.people import create_person, issue_api_token
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """An empty database for this run: a new PostgreSQL database when TEST_DATABASE_URL is
+    set (dropped afterwards), else an SQLite file."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    server_url = with_postgres_driver(server_url)
+    name = f"feedback360_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+            "BASE_URL": "http://feedback360.test",
+        }
+    )
+    with app.app_context():
+        upgrade()  # the migrations, not create_all, build the schema
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_data(app):
+    """Each test starts with empty tables and the real clock."""
+    yield
+    app.config.pop("CLOCK", None)
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Clock:
+    """A controllable clock injected through the app config."""
+
+    def __init__(self, app):
+        self.now = datetime.now(UTC)
+        app.config["CLOCK"] = lambda: self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app):
+    return Clock(app)
+
+
+def in_days(days: float) -> str:
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
+
+
+class Api:
+    """Test helper that speaks to the JSON API with bearer tokens."""
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+
+    def person(self, role: str = "member", name: str | None = None, email: str | None = None):
+        """Create a person; return (person_id, api_token)."""
+        name = name or f"{role.title()} {uuid.uuid4().hex[:6]}"
+        email = email or f"{uuid.uuid4().hex[:10]}@example.org"
+        with self.app.app_context():
+            person = create_person(email, name, role)
+            return person.id, issue_api_token(person.id)
+
+    def call(self, method: str, path: str, token: str | None = None, json=None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.client.open(path, method=method, json=json, headers=headers, **kwargs)
+
+    def create_round(self, token: str, raters=None, **fields):
+        body = {"deadline": in_days(14), **fields}
+        body["raters"] = raters if raters is not None else default_raters()
+        response = self.call("POST", "/api/v1/rounds", token, json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def launch(self, token: str, round_id: str) -> dict[str, str]:
+        """Launch; return survey tokens by rater email."""
+        response = self.call("POST", f"/api/v1/rounds/{round_id}/launch", token)
+        assert response.status_code == 200, response.get_json()
+        return {
+            rater["email"]: rater["survey_url"].rsplit("/s/", 1)[1]
+            for rater in response.get_json()["raters"]
+        }
+
+    def survey(self, survey_token: str) -> dict:
+        response = self.call("GET", "/api/v1/survey", survey_token)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def full_answers(self, survey_token: str, score=4) -> dict:
+        items = [item["id"] for skill in self.survey(survey_token)["skills"] for item in skill["items"]]
+        return {item: score for item in items}
+
+
+def default_raters():
+    return [
+        {"name": "Morgan Manager", "email": "morgan@example.org", "relationship": "manager"},
+        {"name": "Pat Peer", "email": "pat@example.org", "relationship": "peer"},
+        {"name": "Quinn Peer", "email": "quinn@example.org", "relationship": "peer"},
+        {"name": "Dana Report", "email": "dana@example.org", "relationship": "direct_report"},
+    ]
+
+
+@pytest.fixture
+def api(app, client):
+    return Api(app, client)
