@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from service.models import ROLES
 from service.services.errors import DomainError
@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
 @click.option("--email", required=True, help="Their email address (also their sign-in).")
 @click.option("--name", required=True, help="Their full name.")
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@with_appcontext
 def create_user(email: str, name: str, role: str) -> None:
     """Add a person and print a new personal API token on the last line."""
     from service.services.people import create_person, issue_api_token
@@ -33,6 +34,7 @@ def create_user(email: str, name: str, role: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Add demo people and rounds (once), then print a fresh HR token and survey link."""
     from service.services.demo import load_demo

@@ -137,7 +137,9 @@ class Api:
         return response.get_json()
 
     def full_answers(self, survey_token: str, score=4) -> dict:
-        items = [item["id"] for skill in self.survey(survey_token)["skills"] for item in skill["items"]]
+        items = [
+            item["id"] for skill in self.survey(survey_token)["skills"] for item in skill["items"]
+        ]
         return {item: score for item in items}
 
 

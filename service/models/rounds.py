@@ -101,9 +101,7 @@ class Answer(db.Model):
     """One item's score from one rater; NULL is "don't know / not observed"."""
 
     __tablename__ = "answers"
-    __table_args__ = (
-        CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),
-    )
+    __table_args__ = (CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),)
 
     rater_id: Mapped[str] = mapped_column(
         ForeignKey("raters.id", ondelete="CASCADE"), primary_key=True

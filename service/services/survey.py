@@ -48,8 +48,7 @@ def survey_for_rater(rater: Rater) -> dict:
         "anonymity_threshold": round_.anonymity_threshold,
         "instrument": {"id": round_.instrument_id, "version": round_.instrument_version},
         "response_status": rater.response_status,
-        "accepting_answers": accepts_answers(round_)
-        and rater.response_status in OPEN_STATUSES,
+        "accepting_answers": accepts_answers(round_) and rater.response_status in OPEN_STATUSES,
         **questionnaire_for(_instrument_of(round_), rater.relationship, subject.first_name),
         "draft": _draft_of(rater),
     }
@@ -63,7 +62,9 @@ def _claim_response(rater_id: str, new_status: str, **values) -> Rater:
     concurrent close waits for us.
     """
     rater = db.session.get(Rater, rater_id)
-    round_ = db.session.scalar(select(Round).where(Round.id == rater.round_id).with_for_update(read=True))
+    round_ = db.session.scalar(
+        select(Round).where(Round.id == rater.round_id).with_for_update(read=True)
+    )
     if not accepts_answers(round_):
         db.session.rollback()
         raise Conflict(
@@ -88,7 +89,8 @@ def _replace_answers(rater_id: str, answers: Mapping[str, int | None], comments:
     db.session.execute(delete(Answer).where(Answer.rater_id == rater_id))
     db.session.execute(delete(Comment).where(Comment.rater_id == rater_id))
     db.session.add_all(
-        Answer(rater_id=rater_id, item_id=item_id, score=score) for item_id, score in answers.items()
+        Answer(rater_id=rater_id, item_id=item_id, score=score)
+        for item_id, score in answers.items()
     )
     db.session.add_all(
         Comment(rater_id=rater_id, key=key, text=text)
@@ -132,7 +134,11 @@ def decline_response(rater_id: str, reason: str | None) -> dict:
     if reason is not None and len(reason) > MAX_DECLINE_REASON:
         raise Invalid(
             "the reason is too long",
-            {"reason": [f"is {len(reason):,} characters long; the limit is {MAX_DECLINE_REASON:,}"]},
+            {
+                "reason": [
+                    f"is {len(reason):,} characters long; the limit is {MAX_DECLINE_REASON:,}"
+                ]
+            },
         )
     declined_at = now()
     _claim_response(

@@ -27,15 +27,23 @@ def test_round_goes_from_draft_to_open_to_closed(api, hr, subject):
     relationships = [r["relationship"] for r in created["raters"]]
     assert relationships == ["self", "manager", "peer", "peer", "direct_report"]
     assert created["responses"]["invited"] == {
-        "self": 1, "manager": 1, "peer": 2, "direct_report": 1, "other": 0,
+        "self": 1,
+        "manager": 1,
+        "peer": 2,
+        "direct_report": 1,
+        "other": 0,
     }
 
     tokens = api.launch(hr_token, created["id"])
     assert set(tokens) == {"maya@example.org", *(r["email"] for r in default_raters())}
     assert all(len(token) >= 43 for token in tokens.values())  # 32 random bytes, base64url
 
-    api.call("POST", "/api/v1/survey/submit", tokens["pat@example.org"],
-             json={"answers": api.full_answers(tokens["pat@example.org"])})
+    api.call(
+        "POST",
+        "/api/v1/survey/submit",
+        tokens["pat@example.org"],
+        json={"answers": api.full_answers(tokens["pat@example.org"])},
+    )
     api.call("POST", "/api/v1/survey/decline", tokens["dana@example.org"], json={})
     round_ = api.call("GET", f"/api/v1/rounds/{created['id']}", hr_token).get_json()
     assert round_["status"] == "open"
@@ -56,16 +64,22 @@ def test_member_launches_a_round_about_themselves(api, subject):
     created = api.create_round(token)
     assert created["subject"]["id"] == subject_id
     assert created["raters"][0] == {
-        "id": created["raters"][0]["id"], "name": "Maya Lind",
-        "email": "maya@example.org", "relationship": "self",
+        "id": created["raters"][0]["id"],
+        "name": "Maya Lind",
+        "email": "maya@example.org",
+        "relationship": "self",
     }
 
 
 def test_member_cannot_create_a_round_about_someone_else(api, subject):
     _, token = subject
     api.person("member", email="other@example.org")
-    response = api.call("POST", "/api/v1/rounds", token,
-                        json={"subject_email": "other@example.org", "deadline": in_days(7)})
+    response = api.call(
+        "POST",
+        "/api/v1/rounds",
+        token,
+        json={"subject_email": "other@example.org", "deadline": in_days(7)},
+    )
     assert response.status_code == 403
     assert "themselves" in response.get_json()["message"]
 
@@ -141,18 +155,41 @@ def test_unknown_round_is_404(api, hr):
         ({"deadline": "IN_DAYS", "colour": "blue"}, "colour"),
         ({"deadline": "IN_DAYS", "subject_email": "not-an-email"}, "subject_email"),
         ({"deadline": "IN_DAYS", "subject_email": "nobody@example.org"}, "subject_email"),
-        ({"deadline": "IN_DAYS", "raters": [{"name": "A", "email": "a@x.org"}]},
-         "raters.0.relationship"),
-        ({"deadline": "IN_DAYS", "raters": [
-            {"name": "A", "email": "a@x.org", "relationship": "self"}]}, "raters.0.relationship"),
-        ({"deadline": "IN_DAYS", "raters": [
-            {"name": "A", "email": "a@x.org", "relationship": "peer", "phone": "1"}]},
-         "raters.0.phone"),
-        ({"deadline": "IN_DAYS", "raters": [
-            {"name": "A", "email": "a@x.org", "relationship": "peer"},
-            {"name": "B", "email": "A@X.org", "relationship": "other"}]}, "raters.1.email"),
-        ({"deadline": "IN_DAYS", "raters": [
-            {"name": " ", "email": "a@x.org", "relationship": "peer"}]}, "raters.0.name"),
+        (
+            {"deadline": "IN_DAYS", "raters": [{"name": "A", "email": "a@x.org"}]},
+            "raters.0.relationship",
+        ),
+        (
+            {
+                "deadline": "IN_DAYS",
+                "raters": [{"name": "A", "email": "a@x.org", "relationship": "self"}],
+            },
+            "raters.0.relationship",
+        ),
+        (
+            {
+                "deadline": "IN_DAYS",
+                "raters": [{"name": "A", "email": "a@x.org", "relationship": "peer", "phone": "1"}],
+            },
+            "raters.0.phone",
+        ),
+        (
+            {
+                "deadline": "IN_DAYS",
+                "raters": [
+                    {"name": "A", "email": "a@x.org", "relationship": "peer"},
+                    {"name": "B", "email": "A@X.org", "relationship": "other"},
+                ],
+            },
+            "raters.1.email",
+        ),
+        (
+            {
+                "deadline": "IN_DAYS",
+                "raters": [{"name": " ", "email": "a@x.org", "relationship": "peer"}],
+            },
+            "raters.0.name",
+        ),
     ],
 )
 def test_create_round_validation(api, hr, subject, body, field):
@@ -169,17 +206,27 @@ def test_create_round_validation(api, hr, subject, body, field):
 
 
 def test_the_subject_cannot_be_named_as_another_rater(api, subject):
-    response = api.call("POST", "/api/v1/rounds", subject[1], json={
-        "deadline": in_days(5),
-        "raters": [{"name": "Me", "email": "MAYA@example.org", "relationship": "peer"}],
-    })
+    response = api.call(
+        "POST",
+        "/api/v1/rounds",
+        subject[1],
+        json={
+            "deadline": in_days(5),
+            "raters": [{"name": "Me", "email": "MAYA@example.org", "relationship": "peer"}],
+        },
+    )
     assert response.status_code == 422
     assert "raters.0.email" in response.get_json()["message"]
 
 
 def test_malformed_json_is_a_clear_400(api, hr):
-    response = api.call("POST", "/api/v1/rounds", hr[1], data="{not json",
-                        headers={"Content-Type": "application/json"})
+    response = api.call(
+        "POST",
+        "/api/v1/rounds",
+        hr[1],
+        data="{not json",
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 400
     assert response.get_json()["message"]
 
@@ -187,12 +234,20 @@ def test_malformed_json_is_a_clear_400(api, hr):
 def test_add_and_remove_raters(api, subject):
     _, token = subject
     created = api.create_round(token, raters=[])
-    added = api.call("POST", f"/api/v1/rounds/{created['id']}/raters", token,
-                     json={"name": "Olu Other", "email": "olu@example.org", "relationship": "other"})
+    added = api.call(
+        "POST",
+        f"/api/v1/rounds/{created['id']}/raters",
+        token,
+        json={"name": "Olu Other", "email": "olu@example.org", "relationship": "other"},
+    )
     assert added.status_code == 201
     assert added.get_json()["survey_url"] is None  # links are issued at launch
-    duplicate = api.call("POST", f"/api/v1/rounds/{created['id']}/raters", token,
-                         json={"name": "Olu", "email": "OLU@example.org", "relationship": "peer"})
+    duplicate = api.call(
+        "POST",
+        f"/api/v1/rounds/{created['id']}/raters",
+        token,
+        json={"name": "Olu", "email": "OLU@example.org", "relationship": "peer"},
+    )
     assert duplicate.status_code == 422 and "email" in duplicate.get_json()["message"]
 
     rater_id = added.get_json()["id"]
@@ -209,9 +264,12 @@ def test_rater_added_to_an_open_round_gets_a_working_link(api, subject):
     _, token = subject
     created = api.create_round(token)
     api.launch(token, created["id"])
-    added = api.call("POST", f"/api/v1/rounds/{created['id']}/raters", token,
-                     json={"name": "Late Larry", "email": "larry@example.org",
-                           "relationship": "peer"}).get_json()
+    added = api.call(
+        "POST",
+        f"/api/v1/rounds/{created['id']}/raters",
+        token,
+        json={"name": "Late Larry", "email": "larry@example.org", "relationship": "peer"},
+    ).get_json()
     survey_token = added["survey_url"].rsplit("/s/", 1)[1]
     assert added["survey_url"].startswith("http://feedback360.test/s/")
     assert api.survey(survey_token)["relationship"] == "peer"
@@ -258,8 +316,12 @@ def test_resend_before_launch_or_after_submit_is_a_conflict(api, subject):
     path = f"/api/v1/rounds/{created['id']}/raters/{rater_id}/resend"
     assert api.call("POST", path, token).status_code == 409
     survey_token = api.launch(token, created["id"])["pat@example.org"]
-    api.call("POST", "/api/v1/survey/submit", survey_token,
-             json={"answers": api.full_answers(survey_token)})
+    api.call(
+        "POST",
+        "/api/v1/survey/submit",
+        survey_token,
+        json={"answers": api.full_answers(survey_token)},
+    )
     response = api.call("POST", path, token)
     assert response.status_code == 409 and "submitted" in response.get_json()["message"]
 
@@ -268,8 +330,12 @@ def test_a_rater_who_submitted_cannot_be_removed(api, subject):
     _, token = subject
     created = api.create_round(token)
     survey_token = api.launch(token, created["id"])["pat@example.org"]
-    api.call("POST", "/api/v1/survey/submit", survey_token,
-             json={"answers": api.full_answers(survey_token)})
+    api.call(
+        "POST",
+        "/api/v1/survey/submit",
+        survey_token,
+        json={"answers": api.full_answers(survey_token)},
+    )
     rater_id = next(r["id"] for r in created["raters"] if r["email"] == "pat@example.org")
     response = api.call("DELETE", f"/api/v1/rounds/{created['id']}/raters/{rater_id}", token)
     assert response.status_code == 409
@@ -294,8 +360,12 @@ def test_close_rules(api, subject):
     api.launch(token, created["id"])
     assert api.call("POST", path, token).status_code == 200
     assert api.call("POST", path, token).status_code == 409
-    late = api.call("POST", f"/api/v1/rounds/{created['id']}/raters", token,
-                    json={"name": "Too Late", "email": "late@example.org", "relationship": "peer"})
+    late = api.call(
+        "POST",
+        f"/api/v1/rounds/{created['id']}/raters",
+        token,
+        json={"name": "Too Late", "email": "late@example.org", "relationship": "peer"},
+    )
     assert late.status_code == 409
 
 
@@ -303,10 +373,12 @@ def test_deadline_can_be_moved_until_close(api, subject):
     _, token = subject
     created = api.create_round(token)
     new_deadline = in_days(30)
-    moved = api.call("PATCH", f"/api/v1/rounds/{created['id']}", token,
-                     json={"deadline": new_deadline})
+    moved = api.call(
+        "PATCH", f"/api/v1/rounds/{created['id']}", token, json={"deadline": new_deadline}
+    )
     assert moved.status_code == 200
     assert moved.get_json()["deadline"][:16] == new_deadline[:16]
-    past = api.call("PATCH", f"/api/v1/rounds/{created['id']}", token,
-                    json={"deadline": in_days(-1)})
+    past = api.call(
+        "PATCH", f"/api/v1/rounds/{created['id']}", token, json={"deadline": in_days(-1)}
+    )
     assert past.status_code == 422

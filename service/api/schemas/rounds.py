@@ -25,9 +25,7 @@ class RoundCreateSchema(Schema):
     subject_email = fields.Email(
         metadata={"description": "The person the round is about (HR only; default: yourself)"}
     )
-    instrument = fields.String(
-        load_default="soft-skills", validate=validate.Length(min=1, max=64)
-    )
+    instrument = fields.String(load_default="soft-skills", validate=validate.Length(min=1, max=64))
     deadline = aware_datetime(required=True, metadata={"description": "ISO 8601; UTC if no zone"})
     anonymity_threshold = StrictInteger(
         validate=validate.Range(min=2, max=10),

@@ -20,7 +20,9 @@ class ResponseSchema(Schema):
         metadata={"description": ANSWERS_HELP},
     )
     comments = fields.Dict(
-        keys=fields.String(), values=fields.Raw(), load_default=dict,
+        keys=fields.String(),
+        values=fields.Raw(),
+        load_default=dict,
         metadata={"description": COMMENTS_HELP},
     )
 
