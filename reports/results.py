@@ -139,10 +139,6 @@ class Results:
     bottom_items: tuple[str, ...]
     comments: Mapping[str, tuple[str, ...]]
 
-    def group(self, key: str) -> Group | None:
-        """The published group with this key, or None."""
-        return next((group for group in self.groups if group.key == key), None)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "round_id": self.round_id,
@@ -185,12 +181,13 @@ class Results:
 
 
 def _rounded(value: float | None) -> float | None:
-    # float() first: round() of a numpy float returns a numpy float, which JSON encoders refuse.
-    return None if value is None else round(float(value), DECIMALS)
+    # float() first: round() of a numpy float returns a numpy float, which JSON encoders refuse;
+    # + 0.0 turns a -0.0 (a gap of -0.001) into 0.0.
+    return None if value is None else round(float(value), DECIMALS) + 0.0
 
 
 def _rounded_values(values: Mapping[str, float]) -> dict[str, float]:
-    return {key: round(float(value), DECIMALS) for key, value in values.items()}
+    return {key: _rounded(value) for key, value in values.items()}
 
 
 def _number(value: Any) -> float | None:

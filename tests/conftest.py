@@ -53,9 +53,13 @@ def app(database_url, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_data(app):
-    """Each test starts with empty tables and the real clock."""
+def _fresh_data(request):
+    """Each test that uses the app starts with empty tables and the real clock; pure tests
+    (surveys/, reports/) never build the app at all."""
     yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
     app.config.pop("CLOCK", None)
     with app.app_context():
         db.session.remove()

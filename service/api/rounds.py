@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -10,13 +11,15 @@ from service.api.schemas.rounds import (
     LaunchSchema,
     RaterCreateSchema,
     RaterLinkSchema,
+    ReopenSchema,
+    ResultsSchema,
     RoundCreateSchema,
     RoundListSchema,
     RoundQuerySchema,
     RoundSchema,
     RoundUpdateSchema,
 )
-from service.services import rounds
+from service.services import results, rounds
 from service.services.links import survey_url
 
 blp = Blueprint(
@@ -123,3 +126,25 @@ class Close(MethodView):
         actor_id = current_person_id()
         rounds.close_round(actor_id, round_id)
         return rounds.get_round(actor_id, round_id)
+
+
+@blp.route("/<round_id>/reopen")
+class Reopen(MethodView):
+    @blp.doc(**AUTH)
+    @blp.arguments(ReopenSchema)
+    @blp.response(200, RoundSchema)
+    def post(self, body, round_id):
+        """Reopen a closed round for late responses until a new deadline"""
+        actor_id = current_person_id()
+        rounds.reopen_round(actor_id, round_id, body["deadline"])
+        return rounds.get_round(actor_id, round_id)
+
+
+@blp.route("/<round_id>/results")
+class RoundResults(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(200, ResultsSchema)
+    def get(self, round_id):
+        """The scores per skill and group under the anonymity rules (409 until closed)"""
+        # The stored document is served as it is: byte for byte the same on every call.
+        return jsonify(results.get_results(current_person_id(), round_id))

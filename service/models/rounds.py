@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
+    Float,
     ForeignKey,
     Integer,
     SmallInteger,
@@ -35,6 +37,7 @@ class Round(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", ROUND_STATUSES), name="status"),
         CheckConstraint("anonymity_threshold BETWEEN 2 AND 10", name="anonymity_threshold"),
+        CheckConstraint("gap_threshold > 0", name="gap_threshold"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -45,11 +48,16 @@ class Round(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     anonymity_threshold: Mapped[int] = mapped_column(SmallInteger)
+    # |self - others| from which a skill can be flagged as a blind spot or hidden strength.
+    gap_threshold: Mapped[float] = mapped_column(Float, default=1.0, server_default="1.0")
     # Fixes the order in which comments are shuffled, so every rendering agrees.
     comment_seed: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The released results document, frozen at the first close (docs/scoring.md).
+    results: Mapped[dict | None] = mapped_column(JSON)
+    results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     subject: Mapped[Person] = orm.relationship(foreign_keys=[subject_id])
     created_by: Mapped[Person] = orm.relationship(foreign_keys=[created_by_id])

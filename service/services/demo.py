@@ -62,7 +62,7 @@ SELF_VIEW = {
     "leadership": 4.4,
     "cross_cultural_communication": 3.0,
 }
-RELATIONSHIP_SHIFT = {("direct_report", "adaptability"): -1.0, ("peer", "adaptability"): 0.4}
+RELATIONSHIP_SHIFT = {("direct_report", "adaptability"): -1.4, ("peer", "adaptability"): 0.6}
 
 COMMENTS = {
     "emotional_intelligence": [

@@ -7,38 +7,22 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from service.extensions import db
-from service.models import RELATIONSHIPS, Person, Rater, Round
+from service.models import RELATIONSHIPS, Rater, Round
+from service.services.access import load_actor, load_round_for
 from service.services.clock import now
+from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
 from service.services.people import find_person_by_email, normalise_email
+from service.services.results import freeze_results
 from service.services.tokens import hash_token, new_token
 from surveys.instrument import DEFAULT_INSTRUMENT, UnknownInstrument, load_instrument
 
 RATER_RELATIONSHIPS = tuple(r for r in RELATIONSHIPS if r != "self")
-
-
-def load_actor(actor_id: str) -> Person:
-    actor = db.session.get(Person, actor_id)
-    if actor is None:
-        raise NotFound("no such person")
-    return actor
-
-
-def load_round_for(actor: Person, round_id: str, *, lock: bool = False) -> Round:
-    """The round if the actor may act on it: HR on every round, a member on their own."""
-    query = select(Round).where(Round.id == round_id)
-    if lock:
-        query = query.with_for_update()
-    round_ = db.session.scalar(query)
-    # A member learns nothing about rounds that are not theirs, not even that they exist.
-    if round_ is None or not (actor.is_hr or round_.subject_id == actor.id):
-        raise NotFound("round not found")
-    return round_
 
 
 def _load_rater(round_: Round, rater_id: str) -> Rater:
@@ -95,6 +79,7 @@ def create_round(
     subject_email: str | None = None,
     instrument: str = DEFAULT_INSTRUMENT,
     anonymity_threshold: int | None = None,
+    gap_threshold: float = 1.0,
     raters: Iterable[Mapping[str, str]] = (),
 ) -> Round:
     """A draft round for a subject; members may only create rounds about themselves."""
@@ -123,6 +108,7 @@ def create_round(
         instrument_version=loaded.version,
         deadline=deadline,
         anonymity_threshold=threshold,
+        gap_threshold=gap_threshold,
         comment_seed=secrets.randbelow(2**31),
     )
     _new_rater(round_, subject.name, subject.email, "self")
@@ -239,8 +225,21 @@ def close_round(actor_id: str, round_id: str) -> Round:
     if closed != 1:
         db.session.rollback()
         raise Conflict("the round was closed by another request")
-    db.session.commit()
     db.session.refresh(round_)
+    freeze_results(round_)
+    db.session.commit()
+    return round_
+
+
+def reopen_round(actor_id: str, round_id: str, deadline: datetime) -> Round:
+    """Take late responses into a closed round until a new deadline; its released results
+    stand until it closes again (and then change only under the late-response rule)."""
+    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    if round_.status != "closed":
+        raise Conflict(f"only a closed round can be reopened; this one is {round_.status}")
+    _check_deadline(deadline)
+    round_.status, round_.deadline, round_.closed_at = "open", deadline, None
+    db.session.commit()
     return round_
 
 
@@ -254,26 +253,6 @@ def extend_deadline(actor_id: str, round_id: str, deadline: datetime) -> Round:
     return round_
 
 
-def response_counts(round_ids: list[str]) -> dict[str, dict[str, dict[str, int]]]:
-    """Invited, submitted and declined counts per relationship, never per person."""
-    counts = {
-        round_id: {
-            kind: dict.fromkeys(RELATIONSHIPS, 0) for kind in ("invited", "submitted", "declined")
-        }
-        for round_id in round_ids
-    }
-    rows = db.session.execute(
-        select(Rater.round_id, Rater.relationship, Rater.response_status, func.count())
-        .where(Rater.round_id.in_(round_ids))
-        .group_by(Rater.round_id, Rater.relationship, Rater.response_status)
-    )
-    for round_id, relationship, status, count in rows:
-        counts[round_id]["invited"][relationship] += count
-        if status in ("submitted", "declined"):
-            counts[round_id][status][relationship] += count
-    return counts
-
-
 def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]]) -> dict:
     return {
         "id": round_.id,
@@ -284,6 +263,7 @@ def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]]) -> di
         "instrument": {"id": round_.instrument_id, "version": round_.instrument_version},
         "deadline": round_.deadline,
         "anonymity_threshold": round_.anonymity_threshold,
+        "gap_threshold": round_.gap_threshold,
         "created_at": round_.created_at,
         "launched_at": round_.launched_at,
         "closed_at": round_.closed_at,

@@ -31,11 +31,38 @@ class RoundCreateSchema(Schema):
         validate=validate.Range(min=2, max=10),
         metadata={"description": "k: smallest group whose scores are shown (default 3)"},
     )
+    gap_threshold = fields.Float(
+        validate=validate.Range(min=0.25, max=4.0),
+        metadata={"description": "|self - others| from which a skill is flagged (default 1.0)"},
+    )
     raters = fields.List(fields.Nested(RaterCreateSchema), load_default=list)
 
 
 class RoundUpdateSchema(Schema):
     deadline = aware_datetime(required=True)
+
+
+class ReopenSchema(Schema):
+    deadline = aware_datetime(required=True, metadata={"description": "The new deadline"})
+
+
+class ResultsSchema(Schema):
+    """The results document (documentation only: the stored document is served as is)."""
+
+    round_id = fields.String()
+    instrument = fields.Dict()
+    anonymity_threshold = fields.Integer()
+    gap_threshold = fields.Float()
+    too_few_raters = fields.Boolean()
+    responses = fields.Dict()
+    groups = fields.List(fields.Dict())
+    skills = fields.List(fields.Dict())
+    strengths = fields.List(fields.String())
+    development_areas = fields.List(fields.String())
+    focus_skills = fields.List(fields.String())
+    top_items = fields.List(fields.String())
+    bottom_items = fields.List(fields.String())
+    comments = fields.Dict()
 
 
 class RoundQuerySchema(Schema):
@@ -76,6 +103,7 @@ class RoundSchema(Schema):
     instrument = fields.Nested(InstrumentRefSchema)
     deadline = aware_datetime()
     anonymity_threshold = fields.Integer()
+    gap_threshold = fields.Float()
     created_at = aware_datetime()
     launched_at = aware_datetime(allow_none=True)
     closed_at = aware_datetime(allow_none=True)

@@ -1,0 +1,584 @@
+"""The scoring and anonymity rules of docs/scoring.md, vectorised: answers in, Results out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy.special import stdtrit
+
+from reports.results import Agreement, Group, ItemResult, Results, SkillResult
+
+if TYPE_CHECKING:
+    from surveys.instrument import Instrument
+
+RELATIONSHIPS = ("self", "manager", "peer", "direct_report", "other")
+OBSERVERS = RELATIONSHIPS[1:]  # everyone but self: the members of "all others"
+POOLABLE = ("peer", "direct_report", "other")  # the relationships that k applies to
+SCALE = (1, 2, 3, 4, 5)
+ANSWER_COLUMNS = ("rater_id", "relationship", "item_id", "score")
+COMMENT_COLUMNS = ("rater_id", "relationship", "key", "text")
+THRESHOLD_RANGE = range(2, 11)
+UNIFORM_NULL_VARIANCE = 2.0  # variance of uniformly random answers on a 5-point scale
+MIXED_VIEWS_RWG = 0.70
+MIXED_VIEWS_MIN_N = 3
+STRENGTHS = 2
+DEVELOPMENT_AREAS = 2
+MAX_FOCUS_SKILLS = 3
+TOP_ITEMS = 5
+LATE_UPDATE_MIN_NEW = 2
+# Values closer than this compare equal, so float noise (3.4999999999999996 against 3.5)
+# never decides a flag, a threshold or a tie.
+TOLERANCE = 1e-9
+RANK_DECIMALS = 9
+
+_PLURALS = {
+    "self": "Self",
+    "manager": "Manager",
+    "peer": "Peers",
+    "direct_report": "Direct reports",
+    "other": "Others",
+}
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    """The settings of docs/scoring.md: k, the gap that makes a flag, the interval's confidence."""
+
+    anonymity_threshold: int = 3
+    gap_threshold: float = 1.0
+    confidence: float = 0.90
+
+    def __post_init__(self) -> None:
+        k = self.anonymity_threshold
+        if isinstance(k, bool) or not isinstance(k, int) or k not in THRESHOLD_RANGE:
+            raise ValueError(
+                f"anonymity_threshold must be an integer from {THRESHOLD_RANGE.start} "
+                f"to {THRESHOLD_RANGE.stop - 1}, got {k!r}"
+            )
+        if not 0 <= self.gap_threshold < float("inf"):
+            raise ValueError(f"gap_threshold must be finite and >= 0, got {self.gap_threshold!r}")
+        if not 0 < self.confidence < 1:
+            raise ValueError(f"confidence must lie between 0 and 1, got {self.confidence!r}")
+
+
+def plan_groups(submitted: Mapping[str, int], k: int) -> tuple[Group, ...]:
+    """The round's published blocks from submitted counts per relationship (steps 1-4).
+
+    Order: self, manager, the peer / direct report / other blocks, combined, others. A pooled
+    block too small to stand alone is merged into the smallest block of its own (the receiving
+    block keeps its key; members and label name everyone in it). When no block of peers, direct
+    reports or others reaches k, only "others" (manager folded in) is published, if it reaches
+    k; when it does not, only self is.
+    """
+    count = {relationship: int(submitted.get(relationship, 0)) for relationship in RELATIONSHIPS}
+    own = [relationship for relationship in POOLABLE if count[relationship] >= k]
+    pooled = tuple(relationship for relationship in POOLABLE if 0 < count[relationship] < k)
+    blocks: dict[str, tuple[str, ...]] = {relationship: (relationship,) for relationship in own}
+    if sum(count[relationship] for relationship in pooled) >= k:
+        blocks["combined"] = pooled
+    elif pooled and own:
+        # min() keeps the first of equals, and `own` is in peer, direct report, other order.
+        target = min(own, key=count.__getitem__)
+        blocks[target] = tuple(r for r in POOLABLE if r == target or r in pooled)
+    observers = tuple(relationship for relationship in OBSERVERS if count[relationship])
+
+    def group(key: str, members: tuple[str, ...], label: str | None = None) -> Group:
+        return Group(key, label or _label(members), members, sum(count[m] for m in members))
+
+    groups = [group("self", ("self",))] if count["self"] else []
+    if blocks:
+        if count["manager"]:
+            groups.append(group("manager", ("manager",)))
+        groups.extend(group(key, members) for key, members in blocks.items())
+    if observers and (blocks or sum(count[r] for r in observers) >= k):
+        groups.append(group("others", observers, "All others"))
+    return tuple(groups)
+
+
+def _label(members: Sequence[str]) -> str:
+    """ "Peers", "Direct reports + others": the members' names, the first capitalised."""
+    first, *rest = (_PLURALS[member] for member in members)
+    return " + ".join([first, *(name.lower() for name in rest)])
+
+
+def aggregate(
+    answers: pd.DataFrame,
+    comments: pd.DataFrame,
+    instrument: Instrument,
+    settings: ScoringSettings,
+    *,
+    round_id: str,
+    invited: Mapping[str, int],
+    subject_first_name: str,
+    seed: int,
+) -> Results:
+    """Score one closed round under docs/scoring.md.
+
+    `answers`: one row per (rater, item) of submitted responses only, with columns rater_id,
+    relationship, item_id and score (1-5, NaN for "don't know"); an item missing for a rater
+    counts as N/A. `comments`: rater_id, relationship, key (skill or question id), text; those of
+    raters absent from `answers` (not submitted) are ignored. `invited`: invitations per
+    relationship. `seed` fixes the comments' order for the round. Of the instrument only ids,
+    skill names, items' observer wording and question ids are used.
+
+    Readings of the rules where docs/scoring.md leaves room: a skill is never both a strength
+    and a development area, nor an item both a top and a bottom item (the highest are taken
+    first; this only matters when fewer than 4 skills or 10 items are published); ties are
+    compared at 9 decimals so float noise never breaks them; the interval is not clipped to
+    the 1-5 scale; "self outside the interval" means strictly outside.
+    """
+    k = settings.anonymity_threshold
+    layout = _Layout.of(instrument)
+    round_ = _Round.of(answers, layout)
+    submitted = dict(
+        zip(
+            RELATIONSHIPS,
+            np.bincount(round_.relationship, minlength=len(RELATIONSHIPS)).tolist(),
+            strict=True,
+        )
+    )
+    groups = plan_groups(submitted, k)
+    keys = [group.key for group in groups]
+    members = _member_matrix(round_.relationship, groups)
+    skill_mean, skill_n = _group_means(round_.skill_scores, members)
+    skill_published = _published(skill_n, keys, k)
+    item_mean, item_n = _group_means(round_.answers, members)
+    item_published = _published(item_n, keys, k)
+    insights = _insights(round_, members, keys, skill_mean, skill_n, skill_published, settings)
+    distributions = _distributions(round_, members, keys, item_published)
+
+    item_results = {
+        item.id: ItemResult(
+            id=item.id,
+            text=item.observer_text.replace("{name}", subject_first_name),
+            scores=_published_values(item_mean[i], item_published[i], keys, float),
+            n=_published_values(item_n[i], item_published[i], keys, int),
+            distribution=distributions[i],
+        )
+        # The layout lists the items in this same order.
+        for i, item in enumerate(item for skill in instrument.skills for item in skill.items)
+    }
+    skill_results = tuple(
+        SkillResult(
+            id=skill.id,
+            name=skill.name,
+            scores=_published_values(skill_mean[j], skill_published[j], keys, float),
+            n=_published_values(skill_n[j], skill_published[j], keys, int),
+            **insights[j],
+            items=tuple(item_results[item.id] for item in skill.items),
+        )
+        for j, skill in enumerate(instrument.skills)
+    )
+
+    others = keys.index("others") if "others" in keys else None
+    skill_ids = list(layout.skill_ids)
+    others_skill = _column(skill_mean, skill_published, others)
+    strengths = _ranked(skill_ids, others_skill, highest_first=True)[:STRENGTHS]
+    # Never both a strength and a development area (possible when few skills are published).
+    not_strengths = np.where(np.isin(skill_ids, strengths), np.nan, others_skill)
+    development_areas = _ranked(skill_ids, not_strengths)[:DEVELOPMENT_AREAS]
+    blind_spots = [entry["flag"] == "blind_spot" for entry in insights]
+    focus = np.where(np.isin(skill_ids, development_areas) | blind_spots, others_skill, np.nan)
+    item_ids = list(layout.item_ids)
+    others_item = _column(item_mean, item_published, others)
+    top_items = _ranked(item_ids, others_item, highest_first=True)[:TOP_ITEMS]
+    bottom_items = _ranked(item_ids, np.where(np.isin(item_ids, top_items), np.nan, others_item))
+
+    return Results(
+        round_id=round_id,
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        anonymity_threshold=k,
+        gap_threshold=settings.gap_threshold,
+        too_few_raters=all(key == "self" for key in keys),
+        invited=_per_relationship(invited),
+        submitted=submitted,
+        groups=groups,
+        skills=skill_results,
+        strengths=tuple(strengths),
+        development_areas=tuple(development_areas),
+        focus_skills=tuple(_ranked(skill_ids, focus)[:MAX_FOCUS_SKILLS]),
+        top_items=tuple(top_items),
+        bottom_items=tuple(bottom_items[:TOP_ITEMS]),
+        comments=_published_comments(comments, round_, layout, k, seed),
+    )
+
+
+def skill_scores_by_block(
+    answers: pd.DataFrame, item_skill: pd.Series | Mapping[str, str]
+) -> pd.DataFrame:
+    """Rater-weighted skill scores of many rounds in one pass, for organisation-wide figures.
+
+    `answers` holds round_id, rater_id, relationship, item_id and score for the submitted
+    responses of any number of rounds (categorical columns keep memory low); `item_skill` maps
+    every item id of the instrument to its skill id. Rater skill scores follow the 50% rule.
+
+    Returns one row per (round_id, skill, group) that has at least one counted rater, with
+    columns round_id, skill, group, score (mean of the counted raters' skill scores) and n
+    (counted raters). `group` is each relationship on its own (self, manager, peer,
+    direct_report, other: before any pooling or merging) plus "others" (every non-self rater).
+    Nothing is suppressed here: a caller that shows any of it must apply the threshold k
+    (organisation norms only use "others" rows with n >= k).
+    """
+    layout = _Layout.from_item_skill(item_skill)
+    columns = ["round_id", "rater_id", "relationship", "score"]
+    _require_columns(answers, [*columns, "item_id"], "answers")
+    frame = answers[columns].assign(skill=layout.columns(answers["item_id"])[1])
+    rater_skills = _rater_skill_scores(frame, layout.items_per_skill, by=["round_id"])
+    keys = ["round_id", "skill"]
+    by_relationship = rater_skills.groupby([*keys, "relationship"], observed=True)["score"]
+    others = rater_skills[rater_skills["relationship"] != "self"].groupby(keys, observed=True)
+    group_type = pd.CategoricalDtype([*RELATIONSHIPS, "others"])
+    table = pd.concat(
+        [
+            by_relationship.agg(["mean", "count"]).reset_index(),
+            others["score"].agg(["mean", "count"]).reset_index().assign(relationship="others"),
+        ],
+        ignore_index=True,
+    )
+    return pd.DataFrame(
+        {
+            "round_id": table["round_id"],
+            "skill": table["skill"],
+            "group": table["relationship"].astype(str).astype(group_type),
+            "score": table["mean"],
+            "n": table["count"].astype("int32"),
+        }
+    )
+
+
+def late_update_allowed(released: Results, candidate: Results) -> bool:
+    """Whether `candidate` (recomputed with late responses) may replace `released` results.
+
+    The Timing rule of docs/scoring.md, read as: a block (a published group, by key) "changes"
+    when it is published in only one of the two versions, or with other members, or with
+    another n. Its new responses are the growth in submitted responses (`responses.submitted`)
+    of the relationships in it in either version. The candidate may replace the released
+    version only when responses arrived, none vanished, and every block that changes got at
+    least 2 new responses: otherwise comparing the two versions could single out one late
+    rater, or one rater moved from a block to another. Self and manager are blocks too, so a
+    single late self or manager response never changes released results. With no published
+    block changing (e.g. still too few raters) only the response counts move, which is allowed.
+    Both must be results of the same round, instrument and threshold k.
+    """
+    same = ("round_id", "instrument_id", "instrument_version", "anonymity_threshold")
+    if any(getattr(released, name) != getattr(candidate, name) for name in same):
+        raise ValueError("late_update_allowed compares two versions of the same round's results")
+    new = {
+        relationship: candidate.submitted.get(relationship, 0)
+        - released.submitted.get(relationship, 0)
+        for relationship in RELATIONSHIPS
+    }
+    if any(count < 0 for count in new.values()) or not any(new.values()):
+        return False
+    before = {group.key: group for group in released.groups}
+    after = {group.key: group for group in candidate.groups}
+    for key in before.keys() | after.keys():
+        old, current = before.get(key), after.get(key)
+        if old == current:
+            continue
+        members = {m for group in (old, current) if group is not None for m in group.members}
+        if sum(new[member] for member in members) < LATE_UPDATE_MIN_NEW:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The instrument's structure as arrays: items in order and the skill of each."""
+
+    item_ids: pd.Index
+    skill_ids: pd.Index
+    skill_codes: np.ndarray  # the position in skill_ids of every item's skill
+    items_per_skill: np.ndarray
+    comment_keys: pd.Index
+
+    @classmethod
+    def of(cls, instrument: Instrument) -> _Layout:
+        item_skill = {item.id: skill.id for skill in instrument.skills for item in skill.items}
+        keys = [skill.id for skill in instrument.skills] + [q.id for q in instrument.questions]
+        return cls.from_item_skill(item_skill, comment_keys=keys)
+
+    @classmethod
+    def from_item_skill(
+        cls, item_skill: pd.Series | Mapping[str, str], comment_keys: Sequence[str] = ()
+    ) -> _Layout:
+        item_skill = pd.Series(item_skill, dtype=object)
+        skill_ids = pd.Index(pd.unique(item_skill.to_numpy()), dtype=object)
+        skill_codes = skill_ids.get_indexer(item_skill.to_numpy())
+        return cls(
+            item_ids=pd.Index(item_skill.index, dtype=object),
+            skill_ids=skill_ids,
+            skill_codes=skill_codes,
+            items_per_skill=np.bincount(skill_codes, minlength=len(skill_ids)),
+            comment_keys=pd.Index(comment_keys, dtype=object),
+        )
+
+    def columns(self, item_ids: pd.Series) -> tuple[np.ndarray, pd.Categorical]:
+        """Item positions and the items' skills (categorical); ValueError for an unknown item."""
+        items = _codes(item_ids, self.item_ids)
+        if (items < 0).any():
+            raise ValueError("answers: item id(s) not in the instrument")
+        return items, pd.Categorical.from_codes(self.skill_codes[items], self.skill_ids)
+
+
+def _codes(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """The position of every value in `known`, -1 for an unknown one."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # Through the categories: a few lookups instead of one per row. The appended -1 is
+        # what code -1 (a missing value) picks.
+        lookup = np.append(known.get_indexer(values.cat.categories), -1)
+        return lookup[values.cat.codes.to_numpy()]
+    return known.get_indexer(values)
+
+
+def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
+
+
+@dataclass(frozen=True)
+class _Round:
+    """One round's submitted answers as arrays: a row per rater, in order of first answer."""
+
+    rater_ids: pd.Index
+    relationship: np.ndarray  # position in RELATIONSHIPS, per rater
+    answers: np.ndarray  # rater x item, NaN for N/A (or no answer)
+    skill_scores: np.ndarray  # rater x skill, NaN where the rater does not count (50% rule)
+
+    @classmethod
+    def of(cls, answers: pd.DataFrame, layout: _Layout) -> _Round:
+        """The arrays of validated answers, or ValueError naming what is wrong."""
+        _require_columns(answers, ANSWER_COLUMNS, "answers")
+        relationship = _codes(answers["relationship"], pd.Index(RELATIONSHIPS))
+        if (relationship < 0).any():
+            unknown = answers["relationship"][relationship < 0].unique()
+            raise ValueError(f"answers: unknown relationship(s) {sorted(map(str, unknown))}")
+        items, skills = layout.columns(answers["item_id"])
+        score = pd.to_numeric(answers["score"]).to_numpy(dtype=float)
+        if not (np.isnan(score) | np.isin(score, SCALE)).all():
+            raise ValueError("answers: a score must be an integer from 1 to 5, or NaN for N/A")
+        rater, rater_ids = pd.factorize(answers["rater_id"])
+        if (rater < 0).any():
+            raise ValueError("answers: a rater_id is missing")
+        shape = (len(rater_ids), len(layout.item_ids))
+        cells = np.ravel_multi_index((rater, items), shape)
+        if len(np.unique(cells)) < len(cells):
+            raise ValueError("answers: more than one answer of a rater to an item")
+        rater_relationship = np.zeros(shape[0], dtype=np.int8)
+        rater_relationship[rater] = relationship
+        if (rater_relationship[rater] != relationship).any():
+            raise ValueError("answers: a rater appears with more than one relationship")
+        matrix = np.full(shape, np.nan)
+        matrix[rater, items] = score
+        frame = pd.DataFrame(
+            {
+                "rater_id": pd.Categorical.from_codes(rater, rater_ids),
+                "relationship": pd.Categorical.from_codes(relationship, RELATIONSHIPS),
+                "skill": skills,
+                "score": score,
+            }
+        )
+        counted = _rater_skill_scores(frame, layout.items_per_skill)
+        skill_scores = np.full((shape[0], len(layout.skill_ids)), np.nan)
+        skill_scores[counted["rater_id"].cat.codes, counted["skill"].cat.codes] = counted["score"]
+        return cls(rater_ids, rater_relationship, matrix, skill_scores)
+
+
+def _rater_skill_scores(
+    frame: pd.DataFrame, items_per_skill: np.ndarray, by: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Each rater's skill score (mean of their non-N/A answers), for the skills they count in.
+
+    A rater counts for a skill when they answered at least half of its items; N/A answers
+    (NaN) are in neither the numerator nor the denominator.
+    """
+    keys = [*by, "rater_id", "relationship", "skill"]
+    stats = frame.groupby(keys, observed=True, sort=False)["score"].agg(["count", "mean"])
+    stats = stats.reset_index()
+    items = items_per_skill[stats["skill"].cat.codes.to_numpy()]
+    counted = stats[2 * stats["count"].to_numpy() >= items]
+    # float64 whatever the input: means of means should not lose digits to float32.
+    return counted.drop(columns="count").rename(columns={"mean": "score"}).astype({"score": float})
+
+
+def _member_matrix(relationship: np.ndarray, groups: Sequence[Group]) -> np.ndarray:
+    """rater x group: True where the rater is in the group (a non-self rater is in two)."""
+    by_relationship = np.array(
+        [[relationship_ in group.members for group in groups] for relationship_ in RELATIONSHIPS],
+        dtype=bool,
+    ).reshape(len(RELATIONSHIPS), len(groups))
+    return by_relationship[relationship]
+
+
+def _group_means(values: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """column x group: the mean of each group's non-NaN values (every rater weighs the same), n."""
+    present = ~np.isnan(values)
+    n = present.T.astype(np.int64) @ members.astype(np.int64)
+    sums = np.where(present, values, 0.0).T @ members.astype(float)
+    return np.divide(sums, n, out=np.full(n.shape, np.nan), where=n > 0), n
+
+
+def _published(n: np.ndarray, keys: Sequence[str], k: int) -> np.ndarray:
+    """Which (skill or item, group) values may be published: step 5 of docs/scoring.md.
+
+    All groups when every shown peer / direct report / other / combined block counts at least
+    k raters there; otherwise "others" alone when it counts at least k; self always. So "others"
+    minus every published block is only ever the manager group.
+    """
+    blocks = [j for j, key in enumerate(keys) if key not in ("self", "manager", "others")]
+    everything = (n[:, blocks] >= k).all(axis=1) if blocks else np.zeros(len(n), dtype=bool)
+    published = np.repeat(everything[:, np.newaxis], len(keys), axis=1)
+    if "others" in keys:
+        published[:, keys.index("others")] |= n[:, keys.index("others")] >= k
+    if "self" in keys:
+        published[:, keys.index("self")] = True
+    return published & (n > 0)
+
+
+def _published_values(
+    values: np.ndarray, published: np.ndarray, keys: Sequence[str], cast: type
+) -> dict[str, Any]:
+    """{group key: value} of the published values only: a suppressed value is absent."""
+    return {
+        key: cast(value) for key, value, shown in zip(keys, values, published, strict=True) if shown
+    }
+
+
+def _column(table: np.ndarray, published: np.ndarray, column: int | None) -> np.ndarray:
+    """One group's published values, NaN where suppressed (all NaN for an absent group)."""
+    if column is None:
+        return np.full(len(table), np.nan)
+    return np.where(published[:, column], table[:, column], np.nan)
+
+
+def _insights(
+    round_: _Round,
+    members: np.ndarray,
+    keys: Sequence[str],
+    mean: np.ndarray,
+    n: np.ndarray,
+    published: np.ndarray,
+    settings: ScoringSettings,
+) -> list[dict[str, Any]]:
+    """Per skill: the others' interval, the gap and its flag, and the others' agreement."""
+    if "others" not in keys:
+        return [{"ci90": None, "gap": None, "flag": None, "agreement": None} for _ in mean]
+    others = keys.index("others")
+    others_mean = _column(mean, published, others)
+    others_n = np.where(published[:, others], n[:, others], 0)
+    sd = np.where(others_n >= 2, _sample_sd(round_.skill_scores[members[:, others]]), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = stdtrit(np.maximum(others_n - 1, 1), 1 - (1 - settings.confidence) / 2)
+        half_width = t * sd / np.sqrt(others_n)
+    low, high = others_mean - half_width, others_mean + half_width
+    self_score = _column(mean, published, keys.index("self") if "self" in keys else None)
+    gap = self_score - others_mean
+    threshold = settings.gap_threshold - TOLERANCE
+    blind_spot = (gap >= threshold) & (self_score > high + TOLERANCE)
+    hidden_strength = (gap <= -threshold) & (self_score < low - TOLERANCE)
+    flag = np.select([blind_spot, hidden_strength], ["blind_spot", "hidden_strength"], "")
+    rwg = np.clip(1 - sd**2 / UNIFORM_NULL_VARIANCE, 0, 1)
+    mixed = (others_n >= MIXED_VIEWS_MIN_N) & (rwg < MIXED_VIEWS_RWG - TOLERANCE)
+    return [
+        {
+            "ci90": None if np.isnan(low[j]) else (float(low[j]), float(high[j])),
+            "gap": _optional(gap[j]),
+            "flag": str(flag[j]) or None,
+            "agreement": None
+            if np.isnan(others_mean[j])
+            else Agreement(_optional(sd[j]), _optional(rwg[j]), bool(mixed[j])),
+        }
+        for j in range(len(mean))
+    ]
+
+
+def _sample_sd(values: np.ndarray) -> np.ndarray:
+    """Per column, the sample sd (ddof=1) of the non-NaN values; NaN below 2 values."""
+    present = ~np.isnan(values)
+    n = present.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(present, values, 0.0).sum(axis=0) / n
+        squares = np.where(present, (values - mean) ** 2, 0.0).sum(axis=0)
+        return np.where(n >= 2, np.sqrt(squares / (n - 1)), np.nan)
+
+
+def _optional(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def _distributions(
+    round_: _Round, members: np.ndarray, keys: Sequence[str], published: np.ndarray
+) -> list[dict[str, int] | None]:
+    """Per item, the others' answers if published for others: counts of 1-5 and of N/A.
+
+    "na" counts the raters of the published "others" group who gave no 1-5 answer to the item
+    (N/A, or no row). It equals the others group's n minus the item's others n, both published,
+    so it tells nothing more about anyone; it is published with the distribution only.
+    """
+    if "others" not in keys:
+        return [None] * round_.answers.shape[1]
+    others = keys.index("others")
+    answers = round_.answers[members[:, others]]
+    counts = (answers[:, :, np.newaxis] == np.array(SCALE)).sum(axis=0)
+    not_answered = len(answers) - counts.sum(axis=1)
+    labels = [str(score) for score in SCALE]
+    return [
+        {**dict(zip(labels, row.tolist(), strict=True)), "na": int(na)} if shown else None
+        for row, na, shown in zip(counts, not_answered, published[:, others], strict=True)
+    ]
+
+
+def _ranked(ids: Sequence[str], values: np.ndarray, *, highest_first: bool = False) -> list[str]:
+    """The ids with a value, lowest (or highest) value first; ties keep instrument order."""
+    present = ~np.isnan(values)
+    rounded = values[present].round(RANK_DECIMALS)
+    order = np.lexsort((np.arange(len(rounded)), -rounded if highest_first else rounded))
+    return [ids[j] for j in np.flatnonzero(present)[order]]
+
+
+def _per_relationship(counts: Mapping[str, int]) -> dict[str, int]:
+    unknown = set(counts) - set(RELATIONSHIPS)
+    if unknown:
+        raise ValueError(f"invited: unknown relationship(s) {sorted(unknown)}")
+    return {relationship: int(counts.get(relationship, 0)) for relationship in RELATIONSHIPS}
+
+
+def _published_comments(
+    comments: pd.DataFrame, round_: _Round, layout: _Layout, k: int, seed: int
+) -> dict[str, tuple[str, ...]]:
+    """Non-self comments, unattributed, in a seeded random order, grouped by key.
+
+    Published only when at least k non-self raters submitted, and only those of submitted
+    raters. They are put in a canonical order before shuffling, so the same round and seed
+    always give the same order whatever order the frame came in.
+    """
+    _require_columns(comments, COMMENT_COLUMNS, "comments")
+    observers = round_.rater_ids[round_.relationship != RELATIONSHIPS.index("self")]
+    if len(observers) < k:
+        return {}
+    key = _codes(comments["key"], layout.comment_keys)
+    if (key < 0).any():
+        raise ValueError("comments: key(s) that are neither a skill nor a question")
+    text = comments["text"].fillna("").astype(str).str.strip()
+    shown = (
+        comments["rater_id"].isin(observers) & (comments["relationship"] != "self") & (text != "")
+    ).to_numpy()
+    if not shown.any():
+        return {}
+    key, text = key[shown], text.to_numpy(dtype=str)[shown]
+    rater = comments["rater_id"].astype(str).to_numpy(dtype=str)[shown]
+    canonical = np.lexsort((rater, text, key))
+    shuffled = canonical[np.random.default_rng(seed).permutation(len(canonical))]
+    # A stable sort by key keeps the shuffled order within each key.
+    order = shuffled[np.argsort(key[shuffled], kind="stable")]
+    codes, starts = np.unique(key[order], return_index=True)
+    return {
+        layout.comment_keys[code]: tuple(texts.tolist())
+        for code, texts in zip(codes, np.split(text[order], starts[1:]), strict=True)
+    }

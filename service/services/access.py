@@ -1,0 +1,28 @@
+"""Who may act on what: HR on every round, a member on rounds about themselves."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Person, Round
+from service.services.errors import NotFound
+
+
+def load_actor(actor_id: str) -> Person:
+    actor = db.session.get(Person, actor_id)
+    if actor is None:
+        raise NotFound("no such person")
+    return actor
+
+
+def load_round_for(actor: Person, round_id: str, *, lock: bool = False) -> Round:
+    """The round if the actor may act on it: HR on every round, a member on their own."""
+    query = select(Round).where(Round.id == round_id)
+    if lock:
+        query = query.with_for_update()
+    round_ = db.session.scalar(query)
+    # A member learns nothing about rounds that are not theirs, not even that they exist.
+    if round_ is None or not (actor.is_hr or round_.subject_id == actor.id):
+        raise NotFound("round not found")
+    return round_

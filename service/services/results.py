@@ -1,0 +1,80 @@
+"""A round's results: load its answers into a DataFrame, score them, freeze and serve them."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+
+from reports.aggregate import ScoringSettings, aggregate, late_update_allowed
+from reports.results import Results
+from service.extensions import db
+from service.models import Answer, Comment, Rater, Round
+from service.services.access import load_actor, load_round_for
+from service.services.clock import now
+from service.services.counts import response_counts
+from service.services.errors import Conflict
+from surveys.instrument import load_instrument
+
+ANSWER_COLUMNS = ["rater_id", "relationship", "item_id", "score"]
+COMMENT_COLUMNS = ["rater_id", "relationship", "key", "text"]
+
+
+def _submitted(query, round_id: str):
+    return query.join(Rater).where(Rater.round_id == round_id, Rater.response_status == "submitted")
+
+
+def answers_frame(round_id: str) -> pd.DataFrame:
+    """Every answer of the round's submitted responses, one row per (rater, item)."""
+    rows = db.session.execute(
+        _submitted(select(Rater.id, Rater.relationship, Answer.item_id, Answer.score), round_id)
+    ).all()
+    frame = pd.DataFrame.from_records(rows, columns=ANSWER_COLUMNS)
+    # NULL ("don't know") becomes NaN: excluded from every mean, never a zero.
+    return frame.astype({"score": "float64"})
+
+
+def comments_frame(round_id: str) -> pd.DataFrame:
+    rows = db.session.execute(
+        _submitted(select(Rater.id, Rater.relationship, Comment.key, Comment.text), round_id)
+    ).all()
+    return pd.DataFrame.from_records(rows, columns=COMMENT_COLUMNS)
+
+
+def compute_results(round_: Round) -> Results:
+    """Score the round's submitted responses as they stand now."""
+    return aggregate(
+        answers_frame(round_.id),
+        comments_frame(round_.id),
+        load_instrument(round_.instrument_id, round_.instrument_version),
+        ScoringSettings(
+            anonymity_threshold=round_.anonymity_threshold, gap_threshold=round_.gap_threshold
+        ),
+        round_id=round_.id,
+        invited=response_counts([round_.id])[round_.id]["invited"],
+        subject_first_name=round_.subject.first_name,
+        seed=round_.comment_seed,
+    )
+
+
+def freeze_results(round_: Round) -> None:
+    """Store the results at close; after the first release, late responses change them only
+    when the late-response rule allows (the caller commits)."""
+    candidate = compute_results(round_)
+    if round_.results is not None:
+        released = Results.from_dict(round_.results)
+        if not late_update_allowed(released, candidate):
+            return
+    round_.results = candidate.to_dict()
+    round_.results_released_at = now()
+
+
+def get_results(actor_id: str, round_id: str) -> dict:
+    """The released results document: HR and the subject, once the round has closed."""
+    round_ = load_round_for(load_actor(actor_id), round_id)
+    if round_.results is None:
+        raise Conflict(
+            "the round is still open; results are computed when it closes"
+            if round_.status == "open"
+            else "the round has not been launched; results are computed when it closes"
+        )
+    return round_.results

@@ -1,0 +1,165 @@
+"""The results API: frozen at close, access rules, the late-response rule, a worked example."""
+
+from __future__ import annotations
+
+import pytest
+
+from surveys.instrument import load_instrument
+from tests.conftest import in_days
+
+INSTRUMENT = load_instrument("soft-skills", "1")
+
+RATERS = [
+    {"name": "Mo Manager", "email": "mo@example.org", "relationship": "manager"},
+    {"name": "Pia Peer", "email": "pia@example.org", "relationship": "peer"},
+    {"name": "Pat Peer", "email": "pat@example.org", "relationship": "peer"},
+    {"name": "Pol Peer", "email": "pol@example.org", "relationship": "peer"},
+    {"name": "Dee Report", "email": "dee@example.org", "relationship": "direct_report"},
+]
+# Every rater gives one score to every item, so each skill score is that score.
+SCORES = {
+    "maya@example.org": 5,
+    "mo@example.org": 2,
+    "pia@example.org": 4,
+    "pat@example.org": 3,
+    "pol@example.org": 2,
+    "dee@example.org": 5,
+}
+
+
+def answer_all(api, token: str, score: int, comments=None):
+    response = api.call(
+        "POST",
+        "/api/v1/survey/submit",
+        token,
+        json={"answers": dict.fromkeys(INSTRUMENT.item_ids, score), "comments": comments or {}},
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+@pytest.fixture
+def scored_round(api):
+    """A closed round with the answers above; returns (hr token, subject token, round id)."""
+    _, hr = api.person("hr")
+    _, maya = api.person("member", name="Maya Lind", email="maya@example.org")
+    created = api.create_round(hr, subject_email="maya@example.org", raters=RATERS)
+    tokens = api.launch(hr, created["id"])
+    for email, score in SCORES.items():
+        comment = {"keep_doing": "<script>alert(1)</script>"} if email == "pia@example.org" else {}
+        answer_all(api, tokens[email], score, comment)
+    closed = api.call("POST", f"/api/v1/rounds/{created['id']}/close", hr)
+    assert closed.status_code == 200
+    return hr, maya, created["id"]
+
+
+def test_worked_example(api, scored_round):
+    hr, _, round_id = scored_round
+    results = api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).get_json()
+    # k = 3: peers (3) stand alone; the single direct report (< k) is pooled into a
+    # combined block of 1, still < k, so it is merged into peers, the smallest shown block.
+    groups = {tuple(g["members"]): g for g in results["groups"]}
+    merged = groups[("peer", "direct_report")]
+    assert merged["n"] == 4
+    assert groups[("manager",)]["n"] == 1
+    others = next(g for g in results["groups"] if g["key"] == "others")
+    assert others["n"] == 5
+    assert results["responses"]["submitted"] == {
+        "self": 1, "manager": 1, "peer": 3, "direct_report": 1, "other": 0,
+    }
+
+    skill = results["skills"][0]
+    assert skill["id"] == "emotional_intelligence"
+    # others = mean(2, 4, 3, 2, 5) = 3.2; peers + direct report = mean(4, 3, 2, 5) = 3.5
+    assert skill["scores"]["self"] == 5.0
+    assert skill["scores"]["manager"] == 2.0
+    assert skill["scores"][merged["key"]] == 3.5
+    assert skill["scores"]["others"] == 3.2
+    assert skill["gap"] == 1.8
+    # sd: squared deviations 1.44 + .64 + .04 + 1.44 + 3.24 = 6.8, / 4 = 1.7, sd = 1.3038;
+    # 90% CI: 3.2 ± t(.95, 4) 2.1318 × 1.3038 / √5 = 3.2 ± 1.2431 → [1.96, 4.44];
+    # self (5) lies above it: a blind spot.
+    assert skill["ci90"] == [1.96, 4.44]
+    assert skill["flag"] == "blind_spot"
+    # rwg = 1 - 1.7 / 2 = 0.15 < 0.70 with n >= 3: mixed views.
+    assert skill["agreement"] == {"sd": 1.3, "rwg": 0.15, "mixed_views": True}
+    item = skill["items"][0]
+    assert item["distribution"] == {"1": 0, "2": 2, "3": 1, "4": 1, "5": 1, "na": 0}
+    # Comments: 5 non-self raters >= k, so shown, word for word.
+    assert results["comments"]["keep_doing"] == ["<script>alert(1)</script>"]
+
+
+def test_results_are_frozen_and_identical_on_every_call(api, scored_round):
+    hr, maya, round_id = scored_round
+    first = api.call("GET", f"/api/v1/rounds/{round_id}/results", hr)
+    second = api.call("GET", f"/api/v1/rounds/{round_id}/results", maya)
+    assert first.status_code == second.status_code == 200
+    assert first.get_data() == second.get_data()
+
+
+def test_results_access(api, scored_round):
+    _, _, round_id = scored_round
+    _, stranger = api.person("member")
+    refused = api.call("GET", f"/api/v1/rounds/{round_id}/results", stranger)
+    assert refused.status_code == 404
+    assert "skills" not in refused.get_json()
+    assert api.call("GET", f"/api/v1/rounds/{round_id}/results").status_code == 401
+
+
+def test_no_results_while_open_or_draft(api):
+    _, maya = api.person("member", name="Maya Lind")
+    created = api.create_round(maya)
+    draft = api.call("GET", f"/api/v1/rounds/{created['id']}/results", maya)
+    assert draft.status_code == 409 and "not been launched" in draft.get_json()["message"]
+    api.launch(maya, created["id"])
+    still_open = api.call("GET", f"/api/v1/rounds/{created['id']}/results", maya)
+    assert still_open.status_code == 409
+    assert still_open.get_json()["message"] == (
+        "the round is still open; results are computed when it closes"
+    )
+
+
+def late_peers(api, hr, round_id, scores):
+    """Reopen the round, add one late peer per score, let them answer, close again."""
+    reopened = api.call("POST", f"/api/v1/rounds/{round_id}/reopen", hr,
+                        json={"deadline": in_days(3)})
+    assert reopened.status_code == 200 and reopened.get_json()["status"] == "open"
+    for n, score in enumerate(scores):
+        added = api.call("POST", f"/api/v1/rounds/{round_id}/raters", hr, json={
+            "name": f"Late {n}", "email": f"late{n}@example.org", "relationship": "peer"})
+        answer_all(api, added.get_json()["survey_url"].rsplit("/s/", 1)[1], score)
+    assert api.call("POST", f"/api/v1/rounds/{round_id}/close", hr).status_code == 200
+    return api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).get_json()
+
+
+def test_one_late_response_does_not_change_released_results(api, scored_round):
+    hr, _, round_id = scored_round
+    released = api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).get_json()
+    after = late_peers(api, hr, round_id, [1])
+    # One new peer would make the change reveal that peer's answers: the release stands.
+    assert after == released
+
+
+def test_two_late_responses_in_the_changed_blocks_update_results(api, scored_round):
+    hr, _, round_id = scored_round
+    after = late_peers(api, hr, round_id, [1, 1])
+    skill = after["skills"][0]
+    # others = (2 + 4 + 3 + 2 + 5 + 1 + 1) / 7 = 18 / 7 = 2.571...
+    assert skill["scores"]["others"] == 2.57
+    assert after["responses"]["submitted"]["peer"] == 5
+
+
+def test_reopen_only_a_closed_round(api):
+    _, maya = api.person("member", name="Maya Lind")
+    created = api.create_round(maya)
+    api.launch(maya, created["id"])
+    response = api.call("POST", f"/api/v1/rounds/{created['id']}/reopen", maya,
+                        json={"deadline": in_days(3)})
+    assert response.status_code == 409 and "only a closed round" in response.get_json()["message"]
+
+
+def test_gap_threshold_is_a_round_setting(api):
+    _, maya = api.person("member", name="Maya Lind")
+    assert api.create_round(maya)["gap_threshold"] == 1.0
+    assert api.create_round(maya, gap_threshold=0.5)["gap_threshold"] == 0.5
+    bad = api.call("POST", "/api/v1/rounds", maya, json={"deadline": in_days(3), "gap_threshold": 0})
+    assert bad.status_code == 422 and "gap_threshold" in bad.get_json()["message"]
