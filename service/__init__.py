@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the settings read from the environment."""
     from service import cli
     from service.api import init_api
+    from service.web import init_web
 
     config = config or {}
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
@@ -43,5 +44,6 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     init_api(app)
+    init_web(app)
     cli.register(app)
     return app

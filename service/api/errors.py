@@ -1,13 +1,17 @@
-"""One JSON error format for every failure: code, status, a message naming the fields, errors."""
+"""One JSON error format for every failure: code, status, a message naming the fields, errors.
+
+The web pages share the app-wide handlers: browsers get an HTML error page instead.
+"""
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, render_template, request
 from flask_smorest import Api
 from werkzeug.http import HTTP_STATUS_CODES
 
 from service.services.errors import DomainError
 
+API_PREFIX = "/api/"
 # The request location ("json", "query") says nothing a client needs in a message.
 LOCATIONS = ("json", "query", "path", "headers")
 # A submission can miss 35 items at once; the message names the first few, errors has all.
@@ -27,10 +31,26 @@ def describe_errors(errors, prefix: str = "") -> list[str]:
     return [f"{field}: {message}" if field else str(message) for message in messages]
 
 
+def wants_json() -> bool:
+    """API paths always answer JSON; elsewhere only a client that asks for JSON gets it."""
+    if request.path.startswith(API_PREFIX):
+        return True
+    offered = ["text/html", "application/json"]
+    return request.accept_mimetypes.best_match(offered) == "application/json"
+
+
+def error_page(status: int, message: str | None = None, headers=()):
+    return render_template("error.html", status=status, message=message), status, headers
+
+
 class JsonErrorApi(Api):
     """smorest's Api whose error documents always carry a readable message."""
 
     def handle_http_exception(self, error):
+        if not wants_json():
+            # Keep the headers that matter to a browser (Allow, Retry-After), not the type.
+            headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+            return error_page(error.code, headers=headers)
         payload, code, headers = super().handle_http_exception(error)
         if "message" not in payload:
             payload["message"] = (
@@ -42,6 +62,8 @@ class JsonErrorApi(Api):
 
 
 def handle_domain_error(error: DomainError):
+    if not wants_json():
+        return error_page(error.status_code, error.message)
     payload = {
         "code": error.status_code,
         "status": HTTP_STATUS_CODES[error.status_code],

@@ -1,0 +1,140 @@
+// The survey form without page reloads: autosave with a visible state, live progress per
+// section, comment length counters. The form works fully without this script.
+(function () {
+  "use strict";
+  var form = document.getElementById("survey-form");
+  if (!form || !window.fetch || !window.FormData) return;
+
+  var status = document.getElementById("save-status");
+  var csrfToken = form.querySelector("input[name=csrf_token]").value;
+  var timer = null;
+  var saving = false;
+  var again = false;
+
+  function show(text, state) {
+    status.textContent = text;
+    status.setAttribute("data-state", state);
+  }
+
+  function timeOf(iso) {
+    return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  var refusals = {
+    403: "Not saved: please open the link from your invitation email again.",
+    409: "Not saved: this survey can no longer change. Reload the page to see why.",
+    422: "Not saved yet: please shorten the comment marked as too long.",
+  };
+
+  function save() {
+    clearTimeout(timer);
+    timer = null;
+    if (saving) {
+      again = true;
+      return;
+    }
+    saving = true;
+    show("Saving…", "saving");
+    fetch(form.getAttribute("data-autosave-url"), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken, Accept: "application/json" },
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          show(refusals[response.status] || "Not saved: please use “Save and finish later”.", "error");
+          return;
+        }
+        return response.json().then(function (body) {
+          show("Saved at " + timeOf(body.saved_at), "saved");
+        });
+      })
+      .catch(function () {
+        show("Not saved: you seem to be offline. Your answers are still on this page.", "error");
+      })
+      .then(function () {
+        saving = false;
+        if (again) {
+          again = false;
+          save();
+        }
+      });
+  }
+
+  function saveSoon(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(save, delay);
+  }
+
+  function answeredIn(root) {
+    return Array.prototype.filter.call(root.querySelectorAll("fieldset.item"), function (item) {
+      return item.querySelector("input:checked") !== null;
+    }).length;
+  }
+
+  function updateProgress() {
+    Array.prototype.forEach.call(form.querySelectorAll("section.skill"), function (section) {
+      var counter = section.querySelector("[data-answered]");
+      if (counter) counter.textContent = answeredIn(section);
+    });
+    form.querySelector("[data-answered-total]").textContent = answeredIn(form);
+  }
+
+  function updateCounter(textarea) {
+    var limit = Number(textarea.getAttribute("data-max-length"));
+    var counter = document.getElementById(textarea.id + "-counter");
+    var length = textarea.value.length;
+    counter.classList.toggle("over", length > limit);
+    if (length > limit) {
+      counter.textContent =
+        (length - limit).toLocaleString("en") + " characters over the " +
+        limit.toLocaleString("en") + " limit: please shorten it.";
+    } else if (length > limit * 0.9) {
+      counter.textContent = length.toLocaleString("en") + " of " + limit.toLocaleString("en") + " characters";
+    } else {
+      counter.textContent = "";
+    }
+  }
+
+  form.addEventListener("change", function (event) {
+    var item = event.target.closest("fieldset.item");
+    if (item) item.classList.remove("has-error");
+    updateProgress();
+    saveSoon(300);
+  });
+
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName === "TEXTAREA") {
+      updateCounter(event.target);
+      saveSoon(1500);
+    }
+  });
+
+  // A change still waiting for its autosave goes out as the page is left; the CSRF token
+  // travels in the form data, since a beacon cannot carry headers.
+  window.addEventListener("pagehide", function () {
+    if (timer !== null && navigator.sendBeacon) {
+      clearTimeout(timer);
+      timer = null;
+      navigator.sendBeacon(form.getAttribute("data-autosave-url"), new FormData(form));
+    }
+  });
+
+  // A link in the list of problems puts the keyboard on the field, not just the view.
+  Array.prototype.forEach.call(document.querySelectorAll(".error-summary a"), function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.hash.slice(1));
+      if (!target) return;
+      var field = target.matches("input, textarea") ? target : target.querySelector("input, textarea");
+      if (!field) return;
+      event.preventDefault();
+      target.scrollIntoView({ block: "center" });
+      field.focus({ preventScroll: true });
+    });
+  });
+
+  var summary = document.getElementById("problems");
+  if (summary) summary.focus();
+  Array.prototype.forEach.call(form.querySelectorAll("textarea[data-max-length]"), updateCounter);
+})();

@@ -1,0 +1,126 @@
+"""The survey form: its field names, reading it into answers, and its problems for the page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from surveys.instrument import SCALE_SCORES
+from surveys.questionnaire import MAX_COMMENT_LENGTH
+
+ANSWER_PREFIX = "answer-"
+COMMENT_PREFIX = "comment-"
+NOT_OBSERVED = "na"
+SCORES = {str(score): score for score in SCALE_SCORES}
+MISSING = "Choose an answer, or “Don't know / not observed”."
+NOT_A_CHOICE = "Choose one of the answers shown."
+
+
+def item_anchor(item_id: str) -> str:
+    return f"item-{item_id}"
+
+
+def response_from_form(form: Mapping[str, str]) -> tuple[dict, dict]:
+    """Answers and comments as the rater services take them, from the posted form."""
+    answers: dict[str, int | str | None] = {}
+    comments: dict[str, str] = {}
+    for name, value in form.items():
+        if name.startswith(ANSWER_PREFIX):
+            answers[name.removeprefix(ANSWER_PREFIX)] = (
+                None if value == NOT_OBSERVED else SCORES.get(value, value)
+            )
+        elif name.startswith(COMMENT_PREFIX):
+            # Browsers send a textarea's line breaks as CRLF; count them as they were typed.
+            comments[name.removeprefix(COMMENT_PREFIX)] = value.replace("\r\n", "\n")
+    return answers, comments
+
+
+def scale_choices(instrument) -> list[tuple[str, Markup]]:
+    """Each statement's choices as (radio value, label): 1 to 5, then don't know.
+
+    The labels are escaped here, once, rather than 35 times over in the template.
+    """
+    label = Markup('<span class="score">{}</span> {}')
+    scores = zip(SCALE_SCORES, instrument.scale_labels, strict=True)
+    return [
+        *((str(score), label.format(score, text)) for score, text in scores),
+        (NOT_OBSERVED, escape(instrument.na_label)),
+    ]
+
+
+def selected_choices(answers: Mapping[str, object], scale) -> dict[str, str]:
+    """The radio value shown checked for each item answered with one of the choices."""
+    values = {value for value, _ in scale}
+    selected = {
+        item_id: NOT_OBSERVED if score is None else str(score) for item_id, score in answers.items()
+    }
+    return {item_id: value for item_id, value in selected.items() if value in values}
+
+
+@dataclass(frozen=True)
+class Problem:
+    anchor: str  # id of the element the summary links to
+    label: str
+    message: str
+    missing: bool = False  # an unanswered statement, as opposed to an invalid value
+
+
+def _comment_message(text: object, messages: list[str]) -> str:
+    if isinstance(text, str) and len(text) > MAX_COMMENT_LENGTH:
+        over = len(text) - MAX_COMMENT_LENGTH
+        return (
+            f"This comment is {len(text):,} characters long; the limit is "
+            f"{MAX_COMMENT_LENGTH:,}. Please shorten it by {over:,}."
+        )
+    return " ".join(messages)
+
+
+def form_problems(
+    survey: Mapping, answers: Mapping, comments: Mapping, errors: Mapping
+) -> list[Problem]:
+    """The validation errors as the page lists them: in page order, each with a link."""
+    answer_errors = dict(errors.get("answers", {}))
+    comment_errors = dict(errors.get("comments", {}))
+    problems = []
+    for skill in survey["skills"]:
+        for number, item in enumerate(skill["items"], start=1):
+            if answer_errors.pop(item["id"], None) is not None:
+                missing = item["id"] not in answers
+                problems.append(
+                    Problem(
+                        item_anchor(item["id"]),
+                        f"{skill['name']}, statement {number}: {item['text']}",
+                        MISSING if missing else NOT_A_CHOICE,
+                        missing,
+                    )
+                )
+        if skill["id"] in comment_errors:
+            messages = comment_errors.pop(skill["id"])
+            problems.append(
+                Problem(
+                    COMMENT_PREFIX + skill["id"],
+                    f"Your comment on {skill['name'].lower()}",
+                    _comment_message(comments.get(skill["id"]), messages),
+                )
+            )
+    for question in survey["questions"]:
+        if question["id"] in comment_errors:
+            messages = comment_errors.pop(question["id"])
+            problems.append(
+                Problem(
+                    COMMENT_PREFIX + question["id"],
+                    question["text"],
+                    _comment_message(comments.get(question["id"]), messages),
+                )
+            )
+    # Whatever is left names fields this page never offered: a hand-made request.
+    for key, messages in {**answer_errors, **comment_errors}.items():
+        problems.append(Problem("survey-form", key, " ".join(messages)))
+    return problems
+
+
+def field_messages(problems: list[Problem]) -> dict[str, str]:
+    """Each problem's message by the id of its field, to show beside the field."""
+    return {problem.anchor: problem.message for problem in problems}

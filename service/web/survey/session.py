@@ -1,0 +1,67 @@
+"""The rater's web session: the survey link is exchanged once for a signed cookie."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from functools import wraps
+
+from flask import g, render_template, request, session
+from sqlalchemy.orm import joinedload
+
+from service.extensions import db
+from service.models import Rater, Round
+from service.services.errors import Unauthorized
+from service.services.survey import rater_for_survey_token
+
+RATER_KEY = "rater_id"
+TOKEN_HASH_KEY = "token_hash"  # noqa: S105 - a session key name, not a secret
+
+
+def rater_for_link(token: str) -> Rater | None:
+    """The rater a survey link belongs to, or None; looked up once per request."""
+    if "link_rater" not in g:
+        try:
+            g.link_rater = rater_for_survey_token(token)
+        except Unauthorized:
+            g.link_rater = None
+    return g.link_rater
+
+
+def presents_valid_link() -> bool:
+    return rater_for_link(request.view_args["token"]) is not None
+
+
+def sign_in(rater: Rater) -> None:
+    session.clear()
+    session[RATER_KEY] = rater.id
+    # The token's digest, not the token: a resent link or a removed rater changes or
+    # clears the stored digest, and that ends every session opened with the old link.
+    session[TOKEN_HASH_KEY] = rater.token_hash
+
+
+def signed_in_rater() -> Rater | None:
+    rater_id, token_hash = session.get(RATER_KEY), session.get(TOKEN_HASH_KEY)
+    if not isinstance(rater_id, str) or not isinstance(token_hash, str):
+        return None
+    # The round and its subject come along: every page and every rule needs them.
+    rater = db.session.get(
+        Rater, rater_id, options=[joinedload(Rater.round).joinedload(Round.subject)]
+    )
+    if rater is None or rater.token_hash is None:
+        return None
+    return rater if hmac.compare_digest(rater.token_hash, token_hash) else None
+
+
+def rater_required(view: Callable) -> Callable:
+    """Call the view with the signed-in rater, or show how to open the survey again."""
+
+    @wraps(view)
+    def with_rater(*args, **kwargs):
+        rater = signed_in_rater()
+        if rater is None:
+            session.clear()
+            return render_template("survey/session_ended.html"), 403
+        return view(rater, *args, **kwargs)
+
+    return with_rater

@@ -1,0 +1,172 @@
+"""Routes of the survey: open a private link, read the questionnaire, save, submit, decline."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from service.api.errors import handle_domain_error, wants_json
+from service.extensions import limiter
+from service.models import Rater
+from service.services.errors import Conflict, Invalid
+from service.services.survey import (
+    decline_response,
+    save_draft,
+    submit_response,
+    survey_for_rater,
+)
+from service.web.survey.form import (
+    field_messages,
+    form_problems,
+    response_from_form,
+    scale_choices,
+    selected_choices,
+)
+from service.web.survey.session import (
+    presents_valid_link,
+    rater_for_link,
+    rater_required,
+    sign_in,
+    signed_in_rater,
+)
+from surveys.instrument import load_instrument
+from surveys.questionnaire import MAX_COMMENT_LENGTH
+
+bp = Blueprint("rater", __name__)
+ACTIONS = {"save": save_draft, "submit": submit_response}
+FINAL_PAGES = {"submitted": "survey/submitted.html", "declined": "survey/declined.html"}
+SAVED = "saved"
+
+
+@bp.after_request
+def _never_store(response):
+    # Answers and the session-bound page must not stay in a browser's or proxy's cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.before_request
+def _refuse_nul_characters():
+    # No browser sends NUL in a form, and PostgreSQL cannot store it in text: the form is
+    # malformed, not an answer to validate.
+    if any("\x00" in value for _, value in request.form.items(multi=True)):
+        abort(400)
+
+
+@bp.errorhandler(Conflict)
+def _refused(error: Conflict):
+    # Closed, past the deadline or already final: the page now says which, with no form.
+    rater = signed_in_rater()
+    if wants_json() or rater is None:
+        return handle_domain_error(error)
+    return _survey_page(rater, status=409)
+
+
+@bp.get("/s/<token>")
+@limiter.limit(
+    lambda: current_app.config["FAILED_LINK_LIMIT"],
+    # Only failed look-ups count: many raters may share one office address.
+    exempt_when=presents_valid_link,
+    deduct_when=lambda response: response.status_code == 404,
+)
+def open_link(token: str):
+    rater = rater_for_link(token)
+    if rater is None:
+        # One page for every reason (unknown, replaced, removed), so it reveals nothing.
+        return render_template("survey/link_invalid.html"), 404
+    sign_in(rater)
+    # Off the token's URL at once: it never stays in the address bar, history or Referer.
+    return redirect(url_for(".survey_page"), code=303)
+
+
+@bp.get("/survey")
+@rater_required
+def survey_page(rater: Rater):
+    return _survey_page(rater)
+
+
+@bp.post("/survey")
+@rater_required
+def save_or_submit(rater: Rater):
+    action = ACTIONS.get(request.form.get("action", ""))
+    if action is None:
+        abort(400)
+    answers, comments = response_from_form(request.form)
+    try:
+        action(rater.id, answers, comments)
+    except Invalid as error:
+        return _survey_page(
+            rater, answers=answers, comments=comments, errors=error.errors, status=422
+        )
+    if action is save_draft:
+        flash(SAVED)
+    return redirect(url_for(".survey_page"), code=303)
+
+
+@bp.post("/survey/draft")
+@rater_required
+def autosave(rater: Rater):
+    """The script's autosave: the same form, answered with JSON."""
+    answers, comments = response_from_form(request.form)
+    state = save_draft(rater.id, answers, comments)
+    return {"response_status": state["response_status"], "saved_at": state["saved_at"].isoformat()}
+
+
+@bp.post("/survey/decline")
+@rater_required
+def decline(rater: Rater):
+    reason = request.form.get("reason", "")
+    try:
+        decline_response(rater.id, reason)
+    except Invalid as error:
+        return _survey_page(rater, decline_reason=reason, decline_errors=error.errors, status=422)
+    return redirect(url_for(".survey_page"), code=303)
+
+
+def _survey_page(
+    rater: Rater,
+    *,
+    answers=None,
+    comments=None,
+    errors=None,
+    decline_reason="",
+    decline_errors=None,
+    status: int = 200,
+):
+    """The page for the response's state: the form, or a page that explains why not."""
+    survey = survey_for_rater(rater)
+    context = {"survey": survey, "first_name": rater.round.subject.first_name}
+    if survey["response_status"] in FINAL_PAGES:
+        return render_template(FINAL_PAGES[survey["response_status"]], **context), status
+    if not survey["accepting_answers"]:
+        round_closed = rater.round.status == "closed"
+        return render_template("survey/closed.html", round_closed=round_closed, **context), status
+    answers = survey["draft"]["answers"] if answers is None else answers
+    comments = survey["draft"]["comments"] if comments is None else comments
+    scale = scale_choices(
+        load_instrument(survey["instrument"]["id"], survey["instrument"]["version"])
+    )
+    problems = form_problems(survey, answers, comments, errors or {})
+    page = render_template(
+        "survey/form.html",
+        scale=scale,
+        selected=selected_choices(answers, scale),
+        comments=comments,
+        problems=problems,
+        field_errors=field_messages(problems),
+        decline_reason=decline_reason,
+        decline_errors=(decline_errors or {}).get("reason", []),
+        saved=SAVED in get_flashed_messages(),
+        max_comment_length=MAX_COMMENT_LENGTH,
+        **context,
+    )
+    return page, status
