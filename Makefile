@@ -4,8 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Debian packages: Chromium (chart export, browser tests), Pango and fonts (PDF reports),
+# poppler and qpdf (the report tests read and check PDFs), wrk (benchmarks).
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-inter fonts-dejavu-core \
+	poppler-utils qpdf
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+WRK ?= /usr/bin/wrk
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +25,24 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed system-packages
 	$(BIN)/feedback360 db upgrade
 	$(BIN)/feedback360 demo
 	$(BIN)/feedback360 run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+# Installs only what is missing, so it costs nothing once done.
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+$(WRK):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y wrk
+
+test: $(VENV)/.installed-test system-packages
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -35,7 +53,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test $(WRK)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
@@ -13,6 +15,7 @@ from service.services.errors import DomainError
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
+    app.cli.add_command(report)
 
 
 @click.command("create-user")
@@ -41,6 +44,25 @@ def demo() -> None:
 
     result = load_demo()
     click.echo(result.summary())
+
+
+@click.command("report")
+@click.argument("round_id")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Where to write the PDF."
+)
+@with_appcontext
+def report(round_id: str, output: str | None) -> None:
+    """Write the development report of a closed round as a PDF."""
+    from service.services.reports import export_report_pdf
+
+    try:
+        pdf, filename = export_report_pdf(round_id)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    target = Path(output or filename)
+    target.write_bytes(pdf)
+    click.echo(f"Wrote {target} ({len(pdf) // 1024} KB).")
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+import limits
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 DATABASE_FILE = "feedback360.sqlite3"
 
@@ -24,6 +26,21 @@ def _int_setting(environ, name: str, default: int, low: int, high: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
     if not low <= value <= high:
         raise ConfigurationError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _bool_setting(environ, name: str) -> bool:
+    return (environ.get(name) or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _rate_limit_setting(environ, name: str, default: str) -> str:
+    value = (environ.get(name) or "").strip() or default
+    try:
+        limits.parse_many(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name} must be a rate limit such as '20 per hour', got {value!r}"
+        ) from None
     return value
 
 
@@ -67,12 +84,24 @@ def load_settings(default_instance_path: str, environ=None, *, testing: bool = F
         database_url = f"sqlite:///{instance_path / DATABASE_FILE}"
     database_url = with_postgres_driver(database_url)
     relaxed = testing or environ.get("FLASK_DEBUG", "").lower() in {"1", "true"}
+    base_url = (environ.get("BASE_URL") or "").rstrip("/")
     return {
         "INSTANCE_PATH": str(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": _secret_key(environ, instance_path, embedded, relaxed),
-        "BASE_URL": (environ.get("BASE_URL") or "").rstrip("/"),
+        "BASE_URL": base_url,
         "DEFAULT_ANONYMITY_THRESHOLD": _int_setting(
             environ, "DEFAULT_ANONYMITY_THRESHOLD", 3, 2, 10
         ),
+        # Whether the person a round is about may read their own report (HR always may).
+        "SUBJECT_SEES_REPORT": (environ.get("SUBJECT_SEES_REPORT") or "true").strip().lower()
+        not in {"0", "false", "no", "off"},
+        # Cookies are also marked Secure per request when it came over HTTPS; this covers
+        # a TLS-terminating proxy, where the app itself only sees plain HTTP.
+        "SESSION_COOKIE_SECURE": _bool_setting(environ, "SESSION_COOKIE_SECURE")
+        or base_url.startswith("https://"),
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # memory:// counts per gunicorn worker; redis://host:6379 shares one count.
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "FAILED_LINK_LIMIT": _rate_limit_setting(environ, "FAILED_LINK_LIMIT", "20 per hour"),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import Response, jsonify, send_file, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,7 +19,7 @@ from service.api.schemas.rounds import (
     RoundSchema,
     RoundUpdateSchema,
 )
-from service.services import results, rounds
+from service.services import reports, results, rounds
 from service.services.links import survey_url
 
 blp = Blueprint(
@@ -148,3 +148,29 @@ class RoundResults(MethodView):
         """The scores per skill and group under the anonymity rules (409 until closed)"""
         # The stored document is served as it is: byte for byte the same on every call.
         return jsonify(results.get_results(current_person_id(), round_id))
+
+
+@blp.route("/<round_id>/report.pdf")
+class ReportPdf(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(200, content_type="application/pdf")
+    def get(self, round_id):
+        """The development report as a PDF (rendered once per version of the results)"""
+        path, filename = reports.get_report_pdf(current_person_id(), round_id)
+        return send_file(path, mimetype="application/pdf", download_name=filename)
+
+
+@blp.route("/<round_id>/report.html")
+class ReportHtml(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(200, content_type="text/html")
+    def get(self, round_id):
+        """The development report as a web page with interactive charts"""
+        page = reports.get_report_html(
+            current_person_id(),
+            round_id,
+            plotly_js_url=url_for("report_assets.plotly_js"),
+            # The folder of the report's own assets, beside plotly.js.
+            static_url=url_for("report_assets.plotly_js").rsplit("/", 1)[0] + "/",
+        )
+        return Response(page, mimetype="text/html")

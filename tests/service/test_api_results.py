@@ -2,54 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from surveys.instrument import load_instrument
 from tests.conftest import in_days
+from tests.service.conftest import late_peers
 
 INSTRUMENT = load_instrument("soft-skills", "1")
-
-RATERS = [
-    {"name": "Mo Manager", "email": "mo@example.org", "relationship": "manager"},
-    {"name": "Pia Peer", "email": "pia@example.org", "relationship": "peer"},
-    {"name": "Pat Peer", "email": "pat@example.org", "relationship": "peer"},
-    {"name": "Pol Peer", "email": "pol@example.org", "relationship": "peer"},
-    {"name": "Dee Report", "email": "dee@example.org", "relationship": "direct_report"},
-]
-# Every rater gives one score to every item, so each skill score is that score.
-SCORES = {
-    "maya@example.org": 5,
-    "mo@example.org": 2,
-    "pia@example.org": 4,
-    "pat@example.org": 3,
-    "pol@example.org": 2,
-    "dee@example.org": 5,
-}
-
-
-def answer_all(api, token: str, score: int, comments=None):
-    response = api.call(
-        "POST",
-        "/api/v1/survey/submit",
-        token,
-        json={"answers": dict.fromkeys(INSTRUMENT.item_ids, score), "comments": comments or {}},
-    )
-    assert response.status_code == 200, response.get_json()
-
-
-@pytest.fixture
-def scored_round(api):
-    """A closed round with the answers above; returns (hr token, subject token, round id)."""
-    _, hr = api.person("hr")
-    _, maya = api.person("member", name="Maya Lind", email="maya@example.org")
-    created = api.create_round(hr, subject_email="maya@example.org", raters=RATERS)
-    tokens = api.launch(hr, created["id"])
-    for email, score in SCORES.items():
-        comment = {"keep_doing": "<script>alert(1)</script>"} if email == "pia@example.org" else {}
-        answer_all(api, tokens[email], score, comment)
-    closed = api.call("POST", f"/api/v1/rounds/{created['id']}/close", hr)
-    assert closed.status_code == 200
-    return hr, maya, created["id"]
 
 
 def test_worked_example(api, scored_round):
@@ -64,7 +21,11 @@ def test_worked_example(api, scored_round):
     others = next(g for g in results["groups"] if g["key"] == "others")
     assert others["n"] == 5
     assert results["responses"]["submitted"] == {
-        "self": 1, "manager": 1, "peer": 3, "direct_report": 1, "other": 0,
+        "self": 1,
+        "manager": 1,
+        "peer": 3,
+        "direct_report": 1,
+        "other": 0,
     }
 
     skill = results["skills"][0]
@@ -118,19 +79,6 @@ def test_no_results_while_open_or_draft(api):
     )
 
 
-def late_peers(api, hr, round_id, scores):
-    """Reopen the round, add one late peer per score, let them answer, close again."""
-    reopened = api.call("POST", f"/api/v1/rounds/{round_id}/reopen", hr,
-                        json={"deadline": in_days(3)})
-    assert reopened.status_code == 200 and reopened.get_json()["status"] == "open"
-    for n, score in enumerate(scores):
-        added = api.call("POST", f"/api/v1/rounds/{round_id}/raters", hr, json={
-            "name": f"Late {n}", "email": f"late{n}@example.org", "relationship": "peer"})
-        answer_all(api, added.get_json()["survey_url"].rsplit("/s/", 1)[1], score)
-    assert api.call("POST", f"/api/v1/rounds/{round_id}/close", hr).status_code == 200
-    return api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).get_json()
-
-
 def test_one_late_response_does_not_change_released_results(api, scored_round):
     hr, _, round_id = scored_round
     released = api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).get_json()
@@ -152,8 +100,9 @@ def test_reopen_only_a_closed_round(api):
     _, maya = api.person("member", name="Maya Lind")
     created = api.create_round(maya)
     api.launch(maya, created["id"])
-    response = api.call("POST", f"/api/v1/rounds/{created['id']}/reopen", maya,
-                        json={"deadline": in_days(3)})
+    response = api.call(
+        "POST", f"/api/v1/rounds/{created['id']}/reopen", maya, json={"deadline": in_days(3)}
+    )
     assert response.status_code == 409 and "only a closed round" in response.get_json()["message"]
 
 
@@ -161,5 +110,7 @@ def test_gap_threshold_is_a_round_setting(api):
     _, maya = api.person("member", name="Maya Lind")
     assert api.create_round(maya)["gap_threshold"] == 1.0
     assert api.create_round(maya, gap_threshold=0.5)["gap_threshold"] == 0.5
-    bad = api.call("POST", "/api/v1/rounds", maya, json={"deadline": in_days(3), "gap_threshold": 0})
+    bad = api.call(
+        "POST", "/api/v1/rounds", maya, json={"deadline": in_days(3), "gap_threshold": 0}
+    )
     assert bad.status_code == 422 and "gap_threshold" in bad.get_json()["message"]

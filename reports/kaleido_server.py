@@ -1,0 +1,162 @@
+"""One warm headless Chromium per process, driven by kaleido, that turns plotly figures into SVG."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import kaleido
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BROWSER = Path("/usr/bin/chromium")  # Debian's chromium package
+# kaleido reloads its page (and so parses plotly.js again) after every figure: about 130 ms of
+# the 150 ms a figure takes. Plotly.toImage draws each figure on a fresh detached element, so the
+# page can serve many figures; an occasional reload still bounds whatever the page accumulates.
+RENDERS_PER_RELOAD = 500
+FIGURE_TIMEOUT_S = 30
+START_TIMEOUT_S = 60
+
+
+class ChartExportError(RuntimeError):
+    """The browser is missing, did not start, or could not draw a figure."""
+
+
+def browser_path() -> Path:
+    """The Chromium to drive: BROWSER_PATH, else Debian's; never a downloaded copy."""
+    path = Path(os.environ.get("BROWSER_PATH") or DEFAULT_BROWSER)
+    if not path.is_file():
+        raise ChartExportError(
+            f"no Chromium at {path}: install Debian's chromium package, or set BROWSER_PATH "
+            "to a Chromium or Chrome executable"
+        )
+    return path
+
+
+def submit_svgs(figures: Sequence[tuple[Mapping[str, Any], int, int]]) -> Future[list[str]]:
+    """Start drawing (figure dict, width px, height px) in one trip to the warm browser; the
+    future holds their SVG documents, or a ChartExportError.
+
+    The browser starts on the first call of the process, and again after a fork or a failure.
+    Starting and replacing it take turns under a lock; every figure is then drawn on the
+    server's own event-loop thread, which is what keeps kaleido (not thread-safe) on one thread.
+    """
+    global _server
+    with _lock:
+        if _server is None or _server.pid != os.getpid() or _server.failed:
+            if _server is not None and _server.pid == os.getpid():
+                _server.close()
+            _server = _Server(browser_path())
+        return _server.submit(figures)
+
+
+def stop() -> None:
+    """Close this process's browser, if one runs (at exit, and for tests)."""
+    global _server
+    with _lock:
+        if _server is not None and _server.pid == os.getpid():
+            _server.close()
+        _server = None
+
+
+class _PageReusingKaleido(kaleido.Kaleido):
+    """Kaleido that keeps its page between figures, reloading it every RENDERS_PER_RELOAD."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._renders = 0
+
+    async def _return_kaleido_tab(self, tab: Any) -> None:
+        # kaleido's own hook, called after every figure. Should a kaleido release rename it,
+        # this override is just not called: exports stay right, only slower.
+        self._renders += 1
+        if self._renders % RENDERS_PER_RELOAD:
+            await self.tabs_ready.put(tab)
+        else:
+            await super()._return_kaleido_tab(tab)
+
+
+class _Server:
+    """A kaleido browser on an event-loop thread of its own.
+
+    The browser starts in the background: a first report lays out its pages meanwhile, and
+    its charts wait for the browser only when they are needed.
+    """
+
+    def __init__(self, browser: Path) -> None:
+        self.pid = os.getpid()
+        self.failed = False
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="kaleido-server", daemon=True
+        )
+        self._thread.start()
+        self._opened = asyncio.run_coroutine_threadsafe(self._open(browser), self._loop)
+
+    @staticmethod
+    async def _open(browser: Path) -> kaleido.Kaleido:
+        started = time.perf_counter()
+        # mathjax=False: the figures hold no LaTeX, and kaleido would fetch MathJax from a CDN.
+        # plotly.js comes from the installed plotly package (kaleido's default).
+        opened = _PageReusingKaleido(
+            n=1, mathjax=False, path=str(browser), timeout=FIGURE_TIMEOUT_S
+        )
+        try:
+            await asyncio.wait_for(opened.open(), START_TIMEOUT_S)
+        except Exception as error:
+            raise ChartExportError(f"could not start Chromium at {browser}: {error}") from error
+        # Close the browser at exit before tempfile removes its profile folder under it. atexit
+        # runs the last registered first, and that folder's clean-up was registered during
+        # open(): registering now (again, for a restarted browser) puts stop() ahead of it.
+        atexit.unregister(stop)
+        atexit.register(stop)
+        logger.info(
+            "kaleido server started with %s in %.0f ms",
+            browser,
+            (time.perf_counter() - started) * 1000,
+        )
+        return opened
+
+    def submit(self, figures: Sequence[tuple[Mapping[str, Any], int, int]]) -> Future[list[str]]:
+        return asyncio.run_coroutine_threadsafe(self._render(figures), self._loop)
+
+    async def _render(self, figures: Sequence[tuple[Mapping[str, Any], int, int]]) -> list[str]:
+        try:
+            browser = await asyncio.wrap_future(self._opened)
+            rendered = await asyncio.gather(
+                *(
+                    browser.calc_fig(
+                        figure, opts={"format": "svg", "width": width, "height": height}
+                    )
+                    for figure, width, height in figures
+                )
+            )
+        except Exception as error:
+            # A browser that failed once is not trusted again: the next call starts a new one.
+            self.failed = True
+            if isinstance(error, ChartExportError):
+                raise
+            raise ChartExportError(f"chart export failed: {error}") from error
+        return [svg.decode("utf-8") for svg in rendered]
+
+    def close(self) -> None:
+        try:
+            browser = self._opened.result(START_TIMEOUT_S)
+            asyncio.run_coroutine_threadsafe(browser.close(), self._loop).result(START_TIMEOUT_S)
+        except Exception:  # the browser may be what failed; the process must still exit cleanly
+            logger.warning("closing the kaleido browser failed", exc_info=True)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(START_TIMEOUT_S)
+        self._loop.close()
+
+
+_lock = threading.Lock()
+_server: _Server | None = None

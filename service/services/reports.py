@@ -1,0 +1,117 @@
+"""The development report of a closed round: rendered once per results version, then served."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+from reports.document import ReportContext, render_report_html, render_report_pdf
+from reports.results import Results
+from service.extensions import db
+from service.models import Round
+from service.services.access import load_actor, load_round_for
+from service.services.clock import now
+from service.services.errors import Conflict, NotFound
+from surveys.instrument import load_instrument
+
+log = logging.getLogger(__name__)
+REPORTS_FOLDER = "reports"
+
+
+def _readable_round(actor_id: str, round_id: str) -> Round:
+    """A round whose report the actor may read: HR always; the subject when allowed."""
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id)
+    if not actor.is_hr and not current_app.config["SUBJECT_SEES_REPORT"]:
+        # The subject's access is switched off: the report is as if absent for them.
+        raise NotFound("report not found")
+    if round_.results is None:
+        raise Conflict(
+            "the round is still open; the report is available once it closes"
+            if round_.status == "open"
+            else "the round has not been launched; the report is available once it closes"
+        )
+    return round_
+
+
+def results_digest(document: dict) -> str:
+    """Identifies one version of a round's results; a new version means a new report."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _context(round_: Round) -> ReportContext:
+    return ReportContext(
+        subject_name=round_.subject.name,
+        launched_at=round_.launched_at,
+        # A reopened round has no closed_at; its released results still have a date.
+        closed_at=round_.closed_at or round_.results_released_at,
+        deadline=round_.deadline,
+        generated_at=now(),
+    )
+
+
+def _inputs(round_: Round):
+    return (
+        Results.from_dict(round_.results),
+        load_instrument(round_.instrument_id, round_.instrument_version),
+        _context(round_),
+    )
+
+
+def report_path(round_: Round) -> Path:
+    folder = Path(current_app.config["INSTANCE_PATH"]) / REPORTS_FOLDER
+    return folder / f"{round_.id}-{results_digest(round_.results)}.pdf"
+
+
+def ensure_report_pdf(round_: Round) -> Path:
+    """The stored PDF of the round's current results, rendered now if it is not there yet."""
+    path = report_path(round_)
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    log.info("rendering the report of round %s", round_.id)
+    pdf = render_report_pdf(*_inputs(round_))
+    # Write then rename: a reader never sees half a file, and two renderers agree.
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as handle:
+        handle.write(pdf)
+    os.replace(handle.name, path)
+    for stale in path.parent.glob(f"{round_.id}-*.pdf"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return path
+
+
+def report_filename(round_: Round) -> str:
+    slug = "-".join(round_.subject.name.lower().split()) or "report"
+    safe = "".join(ch for ch in slug if ch.isalnum() or ch == "-")
+    return f"feedback360-{safe}-{round_.results_released_at:%Y-%m-%d}.pdf"
+
+
+def get_report_pdf(actor_id: str, round_id: str) -> tuple[Path, str]:
+    """The report PDF's stored path and a download name."""
+    round_ = _readable_round(actor_id, round_id)
+    return ensure_report_pdf(round_), report_filename(round_)
+
+
+def get_report_html(actor_id: str, round_id: str, *, plotly_js_url: str, static_url: str) -> str:
+    round_ = _readable_round(actor_id, round_id)
+    return render_report_html(
+        *_inputs(round_), interactive=True, plotly_js_url=plotly_js_url, static_url=static_url
+    )
+
+
+def export_report_pdf(round_id: str) -> tuple[bytes, str]:
+    """For the command line: the report of any closed round, whoever asks."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound(f"no round with id {round_id}")
+    if round_.results is None:
+        raise Conflict(f"round {round_id} is {round_.status}; reports exist once it closes")
+    return ensure_report_pdf(round_).read_bytes(), report_filename(round_)

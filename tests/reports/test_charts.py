@@ -1,0 +1,131 @@
+"""The report's plotly figures: valid, faithful to the results, exported to SVG by kaleido."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from xml.etree import ElementTree
+
+import plotly.graph_objects as go
+import pytest
+
+from reports import charts, kaleido_server
+from reports.results import Results
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def results() -> Results:
+    return Results.from_dict(json.loads((FIXTURES / "demo_results.json").read_text()))
+
+
+def with_scores(results: Results, skill_id: str, **scores) -> Results:
+    """The results with one skill's scores replaced (a suppressed group is simply absent)."""
+    skills = tuple(
+        dataclasses.replace(skill, scores=scores) if skill.id == skill_id else skill
+        for skill in results.skills
+    )
+    return dataclasses.replace(results, skills=skills)
+
+
+def test_every_figure_is_a_valid_plotly_figure(results):
+    report_charts = charts.report_charts(results)
+    assert [chart.id for chart in report_charts] == ["radar"] + [
+        f"skill-{skill.id}" for skill in results.skills
+    ]
+    for chart in report_charts:
+        go.Figure(chart.figure)  # raises on any property plotly does not know
+
+
+def test_the_radar_draws_the_published_groups_over_every_skill(results):
+    figure = charts.radar_figure(results)
+    names = [trace["name"] for trace in figure["data"]]
+    assert names == ["All others", "Manager", "Peers", "Direct reports + others", "Self"]
+    self_trace = figure["data"][-1]
+    assert self_trace["r"] == [skill.scores["self"] for skill in results.skills] + [4.0]
+    assert len(self_trace["theta"]) == len(results.skills) + 1
+
+
+def test_the_radar_leaves_out_a_group_with_nothing_published(results):
+    only_self = dataclasses.replace(
+        results, skills=tuple(dataclasses.replace(s, scores={"self": 3.0}) for s in results.skills)
+    )
+    assert [trace["name"] for trace in charts.radar_figure(only_self)["data"]] == ["Self"]
+
+
+def test_the_bars_show_scores_and_the_others_interval(results):
+    skill = next(skill for skill in results.skills if skill.id == "leadership")
+    figure = charts.skill_bars_figure(skill, results.groups)
+    bars = figure["data"][0]
+    assert bars["x"] == [4.2, 2.8, 2.86, 3.0, 2.91]
+    assert bars["y"][0] == "Self" and bars["y"][-1] == "All others (n=8)"
+    low, high = skill.ci90
+    assert bars["error_x"]["array"][-1] == pytest.approx(high - 2.91)
+    assert bars["error_x"]["arrayminus"][-1] == pytest.approx(2.91 - low)
+    assert bars["error_x"]["array"][:-1] == [None] * 4
+    band = figure["layout"]["shapes"][0]
+    assert (band["x0"], band["x1"]) == skill.ci90
+    values = [note["text"] for note in figure["layout"]["annotations"]]
+    assert values == ["<b>4.20</b>", "<b>2.80</b>", "<b>2.86</b>", "<b>3.00</b>", "<b>2.91</b>"]
+
+
+def test_a_suppressed_group_reads_not_shown_instead_of_a_bar(results):
+    suppressed = with_scores(results, "leadership", self=4.2, others=2.91)
+    skill = next(skill for skill in suppressed.skills if skill.id == "leadership")
+    figure = charts.skill_bars_figure(skill, suppressed.groups)
+    assert figure["data"][0]["x"] == [4.2, None, None, None, 2.91]
+    notes = [note["text"] for note in figure["layout"]["annotations"]]
+    assert notes.count(f"<i>{charts.SUPPRESSED}</i>") == 3
+    assert "0.00" not in json.dumps(figure)
+
+
+def test_figure_json_cannot_end_its_script_block():
+    chart = charts.Chart("x", {"data": [], "layout": {"title": "</script><!-- & -->"}}, 1, 1)
+    text = charts.figure_json(chart)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["layout"]["title"] == "</script><!-- & -->"
+
+
+def test_plotly_js_ships_with_the_installed_package():
+    assert charts.PLOTLY_JS_PATH.is_file()
+    assert charts.PLOTLY_JS_PATH.stat().st_size > 1_000_000
+
+
+def test_export_draws_every_chart_as_svg_with_its_numbers(results):
+    svgs = charts.export_svgs(charts.report_charts(results))
+    assert set(svgs) == {"radar"} | {f"skill-{skill.id}" for skill in results.skills}
+    root = ElementTree.fromstring(svgs["skill-leadership"])  # noqa: S314 - our own SVG
+    assert root.tag == f"{SVG}svg"
+    texts = {"".join(node.itertext()) for node in root.iter(f"{SVG}text")}
+    assert {"4.20", "2.91", "Self", "All others (n=8)"} <= texts
+
+
+def test_slimming_keeps_the_drawing_and_drops_the_rest():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="main-svg">'
+        '<g class="layer"><g class="empty"/><path class="p" d="M0,0H1" data-index="0" '
+        'style="fill: rgb(1, 2, 3); stroke-width: 0px;"/><path class="none"/></g>'
+        '<text style="font-size: 11px;">4.20</text></svg>'
+    )
+    slim = ElementTree.fromstring(charts.slim_svg(svg))  # noqa: S314 - a literal
+    (group,) = slim.findall(f"{SVG}g")
+    (path,) = group
+    assert path.attrib == {"d": "M0,0H1", "fill": "rgb(1, 2, 3)", "stroke-width": "0px"}
+    assert slim.find(f"{SVG}text").attrib == {"font-size": "11px"}
+    assert "class" not in slim.attrib
+
+
+def test_a_missing_browser_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    with pytest.raises(kaleido_server.ChartExportError, match="BROWSER_PATH"):
+        kaleido_server.browser_path()
+
+
+def test_the_browser_comes_from_browser_path(monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/usr/bin/chromium")
+    assert str(kaleido_server.browser_path()) == "/usr/bin/chromium"
+    monkeypatch.delenv("BROWSER_PATH")
+    assert kaleido_server.browser_path() == kaleido_server.DEFAULT_BROWSER

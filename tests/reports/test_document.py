@@ -1,0 +1,324 @@
+"""The development report end to end: real PDFs of the demo round and of edge cases."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import subprocess
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from weasyprint.urls import FatalURLFetchingError
+
+from reports.aggregate import (
+    ANSWER_COLUMNS,
+    COMMENT_COLUMNS,
+    MIXED_VIEWS_RWG,
+    ScoringSettings,
+    aggregate,
+)
+from reports.document import (
+    STATIC_DIR,
+    SUPPRESSED,
+    ReportContext,
+    ReportURLFetcher,
+    html_to_pdf,
+    render_report_html,
+    render_report_pdf,
+    summary_sentences,
+)
+from reports.plan import development_plan
+from reports.results import Results
+from surveys.instrument import load_instrument
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INSTRUMENT = load_instrument("soft-skills", "1")
+CONTEXT = ReportContext(
+    subject_name="Maya Lind",
+    launched_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+    closed_at=datetime(2026, 3, 17, 9, tzinfo=UTC),
+    deadline=datetime(2026, 3, 16, 17, tzinfo=UTC),
+    generated_at=datetime(2026, 3, 18, 8, tzinfo=UTC),
+)
+HOSTILE_COMMENT = '<script>alert("x")</script> <b>bold</b> & <img src="http://example.org/x.png">'
+DECIMAL = re.compile(r"\d+\.\d\d")
+
+
+def demo_results() -> Results:
+    return Results.from_dict(json.loads((FIXTURES / "demo_results.json").read_text()))
+
+
+def round_results(raters, comments=(), k: int = 3) -> Results:
+    """aggregate() over the real instrument. raters: {id: (relationship, score_of)}, where
+    score_of(item_id) is 1-5 or None ("don't know"); comments: (rater id, key, text)."""
+    relationships = {rater: relationship for rater, (relationship, _) in raters.items()}
+    answers = pd.DataFrame(
+        [
+            (rater, relationship, item, score_of(item))
+            for rater, (relationship, score_of) in raters.items()
+            for item in INSTRUMENT.item_ids
+        ],
+        columns=ANSWER_COLUMNS,
+    ).astype({"score": float})
+    comment_rows = pd.DataFrame(
+        [(rater, relationships[rater], key, text) for rater, key, text in comments],
+        columns=COMMENT_COLUMNS,
+    )
+    return aggregate(
+        answers,
+        comment_rows,
+        INSTRUMENT,
+        ScoringSettings(anonymity_threshold=k),
+        round_id="round-1",
+        invited=Counter(relationships.values()),
+        subject_first_name="Maya",
+        seed=11,
+    )
+
+
+def everyone(score):
+    return lambda item: score
+
+
+def too_few_raters() -> Results:
+    """Self, the manager and one peer: with k=3 nothing but self may be shown."""
+    return round_results(
+        {
+            "self": ("self", lambda item: 5 if item.startswith("ld") else 3),
+            "manager": ("manager", everyone(2)),
+            "peer": ("peer", everyone(4)),
+        },
+        comments=[("peer", "leadership", "A comment that must stay hidden.")],
+    )
+
+
+def leadership_suppressed() -> Results:
+    """Two of three direct reports do not know the leadership items, so for that skill only
+    "all others" may be shown; the one who answered gave 1s and 2s (a mean of 1.40)."""
+    lone_answers = {"ld_1": 1, "ld_2": 2, "ld_3": 1, "ld_4": 2, "ld_5": 1}
+    return round_results(
+        {
+            "self": ("self", everyone(4)),
+            "manager": ("manager", everyone(3)),
+            "p1": ("peer", everyone(5)),
+            "p2": ("peer", lambda item: 4 if item.endswith(("1", "2")) else 5),
+            "p3": ("peer", everyone(4)),
+            "d1": ("direct_report", lambda item: lone_answers.get(item, 4)),
+            "d2": ("direct_report", lambda item: None if item.startswith("ld") else 3),
+            "d3": ("direct_report", lambda item: None if item.startswith("ld") else 4),
+        },
+        comments=[
+            ("p1", "leadership", HOSTILE_COMMENT),
+            ("d2", "keep_doing", "Keep the <weekly> notes & summaries."),
+        ],
+    )
+
+
+def run_tool(name: str, *args: str) -> str:
+    """The output of a Debian tool (poppler-utils, qpdf); it fails the test on an error."""
+    executable = shutil.which(name)
+    assert executable, f"{name} is missing: apt-get install poppler-utils qpdf"
+    return subprocess.run([executable, *args], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    """The PDF's text on one line, as pdftotext reads it."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return re.sub(r"\s+", " ", run_tool("pdftotext", "-enc", "UTF-8", str(path), "-"))
+
+
+def published_numbers(results: Results) -> set[str]:
+    """Every number of the results document as the report prints it (sign aside)."""
+    numbers = {results.gap_threshold, MIXED_VIEWS_RWG}
+    for skill in results.skills:
+        numbers.update(skill.scores.values())
+        numbers.update(value for value in (skill.gap, *(skill.ci90 or ())) if value is not None)
+        if skill.agreement:
+            numbers.update(v for v in (skill.agreement.sd, skill.agreement.rwg) if v is not None)
+        for item in skill.items:
+            numbers.update(item.scores.values())
+    return {f"{abs(number):.2f}" for number in numbers}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Each case rendered once: (results, PDF bytes, PDF text, WeasyPrint's warnings)."""
+    cases = {}
+    handler = _Collect()
+    weasyprint_logger = logging.getLogger("weasyprint")
+    weasyprint_logger.addHandler(handler)
+    try:
+        for name, results in (
+            ("demo", demo_results()),
+            ("too_few", too_few_raters()),
+            ("suppressed", leadership_suppressed()),
+        ):
+            handler.records.clear()
+            pdf = render_report_pdf(results, INSTRUMENT, CONTEXT)
+            warnings = [r.getMessage() for r in handler.records if r.levelno >= logging.WARNING]
+            text = pdf_text(pdf, tmp_path_factory.mktemp(name))
+            cases[name] = (results, pdf, text, warnings)
+    finally:
+        weasyprint_logger.removeHandler(handler)
+    return cases
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+CASES = ("demo", "too_few", "suppressed")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_weasyprint_logs_no_warning(rendered, case):
+    assert rendered[case][3] == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_pdf_is_valid_and_short(rendered, case, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(rendered[case][1])
+    run_tool("qpdf", "--check", str(path))
+    pages = int(re.search(r"^Pages:\s+(\d+)", run_tool("pdfinfo", str(path)), re.MULTILINE)[1])
+    assert 2 <= pages < 20
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_skill_is_named(rendered, case):
+    text = rendered[case][2]
+    assert all(skill.name in text for skill in INSTRUMENT.skills)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_number_in_the_pdf_comes_from_the_results(rendered, case):
+    results, _, text, _ = rendered[case]
+    assert set(DECIMAL.findall(text)) <= published_numbers(results)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_chosen_exercises_of_every_focus_skill_are_in_the_pdf(rendered, case):
+    results, _, text, _ = rendered[case]
+    plan = development_plan(
+        results, INSTRUMENT, closed_at=CONTEXT.closed_at, reassessment_after_days=180
+    )
+    assert plan.focus
+    for area in plan.focus:
+        assert area.exercises
+        assert all(exercise.title in text for exercise in area.exercises)
+
+
+def test_the_demo_report_says_what_the_results_say(rendered):
+    results, _, text, _ = rendered["demo"]
+    for sentence in summary_sentences(results):
+        assert sentence in text
+    assert "Leadership and inspiration is a blind spot" in text
+    assert "Suggested re-assessment: 13 September 2026." in text  # 17 March + 180 days
+    assert "Share your strength: Ethical decision-making" in text
+    assert "Page 1 of" not in text  # the cover has no footer
+    assert re.search(r"Page 2 of \d+", text)
+
+
+def test_a_suppressed_value_is_labelled_never_zero_or_blank(rendered):
+    results, _, text, _ = rendered["suppressed"]
+    leadership = next(skill for skill in results.skills if skill.id == "leadership")
+    assert set(leadership.scores) == {"self", "others"}
+    start = text.index("Guiding and motivating")  # the leadership section
+    section = text[start : text.index("Cross-cultural communication", start)]
+    assert SUPPRESSED in section
+    # The lone direct report's 1.40 on leadership: published nowhere, printed nowhere.
+    assert "1.40" not in text
+
+
+def test_comments_with_markup_are_printed_as_text(rendered):
+    _, _, text, _ = rendered["suppressed"]
+    assert '<script>alert("x")</script> <b>bold</b> & <img src="http://example.org/x.png">' in text
+    assert "Keep the <weekly> notes & summaries." in text
+
+
+def test_a_round_with_too_few_raters_gives_a_self_only_report(rendered):
+    results, _, text, _ = rendered["too_few"]
+    assert results.too_few_raters
+    assert "Too few raters responded" in text
+    assert "A comment that must stay hidden." not in text
+    assert "In your self-assessment you rated Leadership and inspiration highest (5.00)" in text
+    assert "How scores and anonymity work" in text
+    assert "Among your lowest self-ratings" in text
+
+
+def test_the_pdf_uses_the_report_font(rendered, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(rendered["demo"][1])
+    assert "Inter" in run_tool("pdffonts", str(path)), "Inter is missing: install fonts-inter"
+
+
+def test_the_interactive_page_escapes_comments_and_loads_only_its_own_scripts():
+    page = render_report_html(
+        leadership_suppressed(),
+        INSTRUMENT,
+        CONTEXT,
+        interactive=True,
+        plotly_js_url="/static/plotly.min.js",
+        static_url="/static/report/",
+    )
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+    scripts = re.findall(r"<script\b[^>]*>", page)
+    sources = {match[1] for tag in scripts if (match := re.search(r'src="([^"]*)"', tag))}
+    assert sources == {"/static/plotly.min.js", "/static/report/report.js"}
+    # Every other script is a JSON data block, which no browser runs.
+    inline = [tag for tag in scripts if "src=" not in tag]
+    assert inline and all('type="application/json"' in tag for tag in inline)
+    assert '<link rel="stylesheet" href="/static/report/report.css">' in page
+
+
+def test_the_interactive_page_needs_plotly():
+    with pytest.raises(ValueError, match="plotly_js_url"):
+        render_report_html(demo_results(), INSTRUMENT, CONTEXT, interactive=True)
+
+
+def test_the_print_html_holds_its_charts_inline():
+    page = render_report_html(demo_results(), INSTRUMENT, CONTEXT, interactive=False)
+    assert page.count('src="data:image/svg+xml;base64,') == 1 + len(INSTRUMENT.skills)
+    assert "<script" not in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/report.css",
+        "https://example.org/font.woff",
+        "ftp://example.org/x",
+        "file:///etc/passwd",
+        (STATIC_DIR / ".." / "report.html").as_uri(),
+        (STATIC_DIR / "missing.css").as_uri(),
+        "file://otherhost" + (STATIC_DIR / "report.css").as_posix(),
+    ],
+)
+def test_the_url_fetcher_refuses_everything_but_the_reports_own_files(url):
+    with pytest.raises(ValueError):
+        ReportURLFetcher().fetch(url)
+
+
+def test_the_url_fetcher_serves_the_stylesheet_and_data_urls():
+    css = ReportURLFetcher().fetch((STATIC_DIR / "report.css").as_uri())
+    assert css.content_type == "text/css"
+    assert b"@page" in css.read()
+    assert ReportURLFetcher().fetch("data:text/plain,hello").read() == b"hello"
+
+
+def test_a_refused_url_stops_the_rendering():
+    html = '<html><body><img src="http://example.org/tracker.png"></body></html>'
+    with pytest.raises(FatalURLFetchingError):
+        html_to_pdf(html)
