@@ -28,6 +28,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 run: $(VENV)/.installed system-packages
 	$(BIN)/feedback360 db upgrade
 	$(BIN)/feedback360 demo
+	@# The worker sends the emails and closes rounds past their deadline. A background job
+	@# of a script ignores Ctrl-C, so the trap stops it when the web server stops.
+	@$(BIN)/feedback360 worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	$(BIN)/feedback360 run --host $(HOST) --port $(PORT)
 
 # Installs only what is missing, so it costs nothing once done.

@@ -127,7 +127,7 @@ def prepare(environ: dict[str, str], raters: int) -> tuple[str, list[str]]:
                 ],
             )
             links = launch_round(hr.id, round_.id)
-            signed_in += [SimpleNamespace(id=r.id, token_hash=r.token_hash) for r, _ in links]
+            signed_in += [SimpleNamespace(id=r.id, token=token) for r, token in links]
         # The last rater, with a half-finished draft, is the one whose page is measured.
         half = INSTRUMENT.item_ids[: len(INSTRUMENT.item_ids) // 2]
         save_draft(signed_in[-1].id, dict.fromkeys(half, 4), {"empathy": COMMENT})
@@ -138,7 +138,7 @@ def prepare(environ: dict[str, str], raters: int) -> tuple[str, list[str]]:
         # The cookie and CSRF token a browser gets from opening the link, made by the app's
         # own code; each request context brings a fresh app context, so no token is reused.
         with app.test_request_context():
-            sign_in(rater)
+            sign_in(rater, rater.token)
             form = {"csrf_token": generate_csrf(), "action": "submit", **full_answers()}
             lines.append(f"{serializer.dumps(dict(session))}\t{urlencode(form)}")
     page_cookie = lines.pop().split("\t", 1)[0]

@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the settings read from the environment."""
     from service import cli
     from service.api import init_api
+    from service.jobs import init_jobs
     from service.web import init_web
 
     config = config or {}
@@ -45,5 +46,6 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS)
     init_api(app)
     init_web(app)
+    init_jobs(app)
     cli.register(app)
     return app

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
     app.cli.add_command(report)
+    app.cli.add_command(worker)
 
 
 @click.command("create-user")
@@ -63,6 +64,19 @@ def report(round_id: str, output: str | None) -> None:
     target = Path(output or filename)
     target.write_bytes(pdf)
     click.echo(f"Wrote {target} ({len(pdf) // 1024} KB).")
+
+
+@click.command("worker")
+@click.option("-w", "--workers", default=2, show_default=True, help="Threads sending jobs.")
+@with_appcontext
+def worker(workers: int) -> None:
+    """Run queued jobs (emails, reports) and the periodic housekeeping until stopped."""
+    from service.jobs import huey
+
+    if huey.immediate:
+        raise click.ClickException("JOBS_IMMEDIATE is set: jobs run as they are queued")
+    # Threads, not processes: the app (and its database engine) is created once, here.
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
 def main() -> None:

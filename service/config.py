@@ -65,6 +65,32 @@ def _secret_key(environ, instance_path: Path, embedded: bool, relaxed: bool) -> 
     return key
 
 
+def _reminder_days_setting(environ) -> tuple[int, ...]:
+    raw = environ.get("REMINDER_DAYS")
+    raw = "3,1" if raw is None else raw
+    try:
+        days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        raise ConfigurationError(
+            f"REMINDER_DAYS must be whole numbers of days such as '3,1' (or empty), got {raw!r}"
+        ) from None
+    if any(not 1 <= day <= 60 for day in days):
+        raise ConfigurationError(f"REMINDER_DAYS must be between 1 and 60 days, got {raw!r}")
+    return days
+
+
+def _smtp_url_setting(environ) -> str:
+    from service.mail.transport import MailConfigError, parse_smtp_url
+
+    url = (environ.get("SMTP_URL") or "").strip()
+    if url:
+        try:
+            parse_smtp_url(url)
+        except MailConfigError as error:
+            raise ConfigurationError(str(error)) from None
+    return url
+
+
 def with_postgres_driver(url: str) -> str:
     """Let postgresql:// URLs use psycopg 3, the driver this project installs."""
     for scheme in ("postgresql://", "postgres://"):
@@ -104,4 +130,14 @@ def load_settings(default_instance_path: str, environ=None, *, testing: bool = F
         # memory:// counts per gunicorn worker; redis://host:6379 shares one count.
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "FAILED_LINK_LIMIT": _rate_limit_setting(environ, "FAILED_LINK_LIMIT", "20 per hour"),
+        # Empty: every email is written to INSTANCE_PATH/outbox instead of being sent.
+        "SMTP_URL": _smtp_url_setting(environ),
+        "MAIL_FROM": (environ.get("MAIL_FROM") or "").strip()
+        or "feedback360 <feedback360@localhost>",
+        # Empty: the job queue is an SQLite file in the instance folder (one machine).
+        "REDIS_URL": (environ.get("REDIS_URL") or "").strip(),
+        "REMINDER_DAYS": _reminder_days_setting(environ),
+        "HOUSEKEEPING_MINUTES": _int_setting(environ, "HOUSEKEEPING_MINUTES", 5, 1, 1440),
+        # Run each job inside the call that queues it (tests, debugging): no worker needed.
+        "JOBS_IMMEDIATE": _bool_setting(environ, "JOBS_IMMEDIATE"),
     }

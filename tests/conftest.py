@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from service import create_app
 from service.config import with_postgres_driver
 from service.extensions import db
+from service.jobs import init_jobs
 from service.services.people import create_person, issue_api_token
 
 
@@ -43,6 +44,7 @@ def app(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
             "BASE_URL": "http://feedback360.test",
+            "JOBS_IMMEDIATE": True,
         }
     )
     with app.app_context():
@@ -54,8 +56,11 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_data(request):
-    """Each test that uses the app starts with empty tables and the real clock; pure tests
-    (surveys/, reports/) never build the app at all."""
+    """Each test that uses the app starts with empty tables, the real clock and immediate
+    jobs; pure tests (surveys/, reports/) never build the app at all."""
+    if "app" in request.fixturenames:
+        # Another app made by a test (create_app) may have pointed the queue elsewhere.
+        init_jobs(request.getfixturevalue("app"))
     yield
     if "app" not in request.fixturenames:
         return

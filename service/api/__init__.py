@@ -16,7 +16,7 @@ API_SETTINGS = {
 def init_api(app: Flask) -> None:
     # Imported here: service.extensions imports this package's error module, so the
     # package itself must not import service.extensions at load time.
-    from service.api import docs, report_assets, rounds, survey
+    from service.api import docs, outbox, report_assets, rounds, survey
     from service.api.auth import BEARER_SCHEME
     from service.api.errors import handle_domain_error
     from service.extensions import api
@@ -30,5 +30,6 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme("survey_token", BEARER_SCHEME)
     api.register_blueprint(rounds.blp)
     api.register_blueprint(survey.blp)
+    api.register_blueprint(outbox.blp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(report_assets.bp)

@@ -6,7 +6,7 @@ from flask import request
 
 from service.services.errors import Unauthorized
 from service.services.people import person_for_api_token
-from service.services.survey import rater_for_survey_token
+from service.services.survey_links import rater_for_survey_token
 
 BEARER_SCHEME = {"type": "http", "scheme": "bearer"}
 

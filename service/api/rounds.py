@@ -11,6 +11,7 @@ from service.api.schemas.rounds import (
     LaunchSchema,
     RaterCreateSchema,
     RaterLinkSchema,
+    RemindedSchema,
     ReopenSchema,
     ResultsSchema,
     RoundCreateSchema,
@@ -19,7 +20,7 @@ from service.api.schemas.rounds import (
     RoundSchema,
     RoundUpdateSchema,
 )
-from service.services import reports, results, rounds
+from service.services import notifications, reports, results, rounds
 from service.services.links import survey_url
 
 blp = Blueprint(
@@ -102,7 +103,7 @@ class ResendLink(MethodView):
     @blp.doc(**AUTH)
     @blp.response(200, RaterLinkSchema)
     def post(self, round_id, rater_id):
-        """Issue a new survey link; the old one stops working"""
+        """Issue a new survey link and email it; older links stop working"""
         rater, token = rounds.resend_invitation(current_person_id(), round_id, rater_id)
         return _rater_link(rater, token)
 
@@ -112,9 +113,19 @@ class Launch(MethodView):
     @blp.doc(**AUTH)
     @blp.response(200, LaunchSchema)
     def post(self, round_id):
-        """Open the round; every rater's survey link is in this response, once"""
+        """Open the round; every rater's survey link is in this response, once, and each
+        rater is emailed an invitation"""
         links = rounds.launch_round(current_person_id(), round_id)
         return {"raters": [_rater_link(rater, token) for rater, token in links]}
+
+
+@blp.route("/<round_id>/remind")
+class Remind(MethodView):
+    @blp.doc(**AUTH)
+    @blp.response(200, RemindedSchema)
+    def post(self, round_id):
+        """Email a reminder to every rater who has neither submitted nor declined (once a day)"""
+        return notifications.remind_raters(current_person_id(), round_id)
 
 
 @blp.route("/<round_id>/close")

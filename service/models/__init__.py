@@ -1,5 +1,6 @@
 """The database models, one module per aggregate."""
 
+from service.models.jobs import JOB_KINDS, JOB_STATUSES, Job
 from service.models.people import ROLES, ApiToken, Person
 from service.models.rounds import (
     RELATIONSHIPS,
@@ -9,9 +10,12 @@ from service.models.rounds import (
     Comment,
     Rater,
     Round,
+    SurveyLink,
 )
 
 __all__ = [
+    "JOB_KINDS",
+    "JOB_STATUSES",
     "RELATIONSHIPS",
     "RESPONSE_STATUSES",
     "ROLES",
@@ -19,7 +23,9 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Comment",
+    "Job",
     "Person",
     "Rater",
     "Round",
+    "SurveyLink",
 ]

@@ -87,8 +87,9 @@ class Rater(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
     relationship: Mapped[str] = mapped_column(String(16))
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The fate of the last email to this rater: sent, failed or bounced (HR sees it).
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+    delivery_error: Mapped[str | None] = mapped_column(Text)
     response_status: Mapped[str] = mapped_column(String(16), default="pending")
     draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -103,6 +104,27 @@ class Rater(db.Model):
     comments: Mapped[list[Comment]] = orm.relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    links: Mapped[list[SurveyLink]] = orm.relationship(
+        back_populates="rater", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SurveyLink(db.Model):
+    """One survey link a rater was sent: only its digest is kept; revoking ends it.
+
+    A rater may hold several at once (the invitation, each reminder), since a link is
+    minted when its email is sent and never stored in plain.
+    """
+
+    __tablename__ = "survey_links"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    rater_id: Mapped[str] = mapped_column(ForeignKey("raters.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    rater: Mapped[Rater] = orm.relationship(back_populates="links")
 
 
 class Answer(db.Model):

@@ -88,6 +88,13 @@ def ensure_report_pdf(round_: Round) -> Path:
     return path
 
 
+def render_stored_report(round_id: str) -> None:
+    """For the worker after a close: the report is ready before anyone asks for it."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is not None and round_.results is not None:
+        ensure_report_pdf(round_)
+
+
 def report_filename(round_: Round) -> str:
     slug = "-".join(round_.subject.name.lower().split()) or "report"
     safe = "".join(ch for ch in slug if ch.isalnum() or ch == "-")

@@ -17,9 +17,10 @@ from service.services.access import load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from service.services.notifications import dispatch, queue_after_close, queue_invitation
 from service.services.people import find_person_by_email, normalise_email
 from service.services.results import freeze_results
-from service.services.tokens import hash_token, new_token
+from service.services.survey_links import accepts_answers, issue_survey_link, revoke_survey_links
 from surveys.instrument import DEFAULT_INSTRUMENT, UnknownInstrument, load_instrument
 
 RATER_RELATIONSHIPS = tuple(r for r in RELATIONSHIPS if r != "self")
@@ -30,10 +31,6 @@ def _load_rater(round_: Round, rater_id: str) -> Rater:
     if rater is None or rater.round_id != round_.id:
         raise NotFound("rater not found in this round")
     return rater
-
-
-def accepts_answers(round_: Round) -> bool:
-    return round_.status == "open" and now() < round_.deadline
 
 
 def _check_deadline(deadline: datetime) -> None:
@@ -63,13 +60,6 @@ def _new_rater(round_: Round, name: str, email: str, relationship: str) -> Rater
     rater = Rater(name=name.strip(), email=normalise_email(email), relationship=relationship)
     round_.raters.append(rater)
     return rater
-
-
-def _issue_survey_token(rater: Rater) -> str:
-    token = new_token()
-    rater.token_hash = hash_token(token)
-    rater.token_issued_at = now()
-    return token
 
 
 def create_round(
@@ -133,7 +123,7 @@ def create_round(
 def add_rater(
     actor_id: str, round_id: str, name: str, email: str, relationship: str
 ) -> tuple[Rater, str | None]:
-    """Name one more rater; on an open round they get their survey token at once."""
+    """Name one more rater; on an open round they get a survey link and an invitation."""
     round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
     if round_.status == "closed":
         raise Conflict("the round is closed; no raters can be added")
@@ -141,13 +131,17 @@ def add_rater(
     if errors:
         raise Invalid("this rater cannot be added", errors)
     rater = _new_rater(round_, name, email, relationship)
-    token = _issue_survey_token(rater) if round_.status == "open" else None
+    token = job_id = None
     try:
+        db.session.flush()
+        if round_.status == "open":
+            token, job_id = issue_survey_link(rater), queue_invitation(rater)
         db.session.commit()
     except IntegrityError:
         # Two requests added the same email at once; the first one won.
         db.session.rollback()
         raise Conflict("this email is already a rater in this round") from None
+    dispatch([job_id] if job_id else [])
     return rater, token
 
 
@@ -171,7 +165,8 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
 
 
 def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str]]:
-    """Open the round and give every rater a survey token (returned once, never stored)."""
+    """Open the round: a survey link per rater (returned once, never stored) and a queued
+    invitation email each (minting its own link when sent)."""
     round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
     if round_.status != "draft":
         raise Conflict(f"the round is already {round_.status}; it can be launched only once")
@@ -187,13 +182,15 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str]]:
     if opened != 1:
         db.session.rollback()
         raise Conflict("the round was launched by another request")
-    links = [(rater, _issue_survey_token(rater)) for rater in round_.raters]
+    links = [(rater, issue_survey_link(rater)) for rater in round_.raters]
+    job_ids = [queue_invitation(rater) for rater in round_.raters]
     db.session.commit()
+    dispatch(job_ids)
     return links
 
 
 def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rater, str]:
-    """Replace a rater's survey token; the old link stops working."""
+    """Replace a rater's survey links with a new one and email it; old links stop working."""
     round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
     rater = _load_rater(round_, rater_id)
     if round_.status != "open":
@@ -204,8 +201,11 @@ def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rate
         )
     if rater.response_status in ("submitted", "declined"):
         raise Conflict(f"this rater has already {rater.response_status}; no new link is needed")
-    token = _issue_survey_token(rater)
+    revoke_survey_links(rater)
+    token = issue_survey_link(rater)
+    job_id = queue_invitation(rater)
     db.session.commit()
+    dispatch([job_id])
     return rater, token
 
 
@@ -217,6 +217,28 @@ def close_round(actor_id: str, round_id: str) -> Round:
             if round_.status == "draft"
             else "the round is already closed"
         )
+    _close(round_)
+    return round_
+
+
+def close_overdue_rounds() -> int:
+    """Close every open round whose deadline has passed (the periodic housekeeping)."""
+    overdue = db.session.scalars(
+        select(Round.id).where(Round.status == "open", Round.deadline <= now())
+    ).all()
+    closed = 0
+    for round_id in overdue:
+        round_ = db.session.scalar(select(Round).where(Round.id == round_id).with_for_update())
+        try:
+            _close(round_)
+        except Conflict:
+            continue  # closed meanwhile by a person or another worker
+        closed += 1
+    return closed
+
+
+def _close(round_: Round) -> None:
+    """Close, freeze the results, then queue the report and the emails that follow."""
     closed = db.session.execute(
         update(Round)
         .where(Round.id == round_.id, Round.status == "open")
@@ -227,8 +249,9 @@ def close_round(actor_id: str, round_id: str) -> Round:
         raise Conflict("the round was closed by another request")
     db.session.refresh(round_)
     freeze_results(round_)
+    job_ids = queue_after_close(round_)
     db.session.commit()
-    return round_
+    dispatch(job_ids, render_report_of=round_.id)
 
 
 def reopen_round(actor_id: str, round_id: str, deadline: datetime) -> Round:
@@ -253,7 +276,24 @@ def extend_deadline(actor_id: str, round_id: str, deadline: datetime) -> Round:
     return round_
 
 
-def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]]) -> dict:
+def _describe_rater(rater: Rater, *, for_hr: bool) -> dict:
+    described = {
+        "id": rater.id,
+        "name": rater.name,
+        "email": rater.email,
+        "relationship": rater.relationship,
+    }
+    if for_hr:
+        # Which email did not arrive is HR's to chase; the subject sees counts only.
+        described |= {
+            "delivery_status": rater.delivery_status,
+            "delivery_error": rater.delivery_error,
+        }
+    return described
+
+
+def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]], *, for_hr: bool) -> dict:
+    statuses = [rater.delivery_status for rater in round_.raters]
     return {
         "id": round_.id,
         "status": round_.status,
@@ -268,13 +308,15 @@ def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]]) -> di
         "launched_at": round_.launched_at,
         "closed_at": round_.closed_at,
         "responses": counts,
-        "raters": round_.raters,
+        "undelivered": {"failed": statuses.count("failed"), "bounced": statuses.count("bounced")},
+        "raters": [_describe_rater(rater, for_hr=for_hr) for rater in round_.raters],
     }
 
 
 def get_round(actor_id: str, round_id: str) -> dict:
-    round_ = load_round_for(load_actor(actor_id), round_id)
-    return describe_round(round_, response_counts([round_.id])[round_.id])
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id)
+    return describe_round(round_, response_counts([round_.id])[round_.id], for_hr=actor.is_hr)
 
 
 def list_rounds(actor_id: str, status: str | None = None) -> list[dict]:
@@ -291,4 +333,4 @@ def list_rounds(actor_id: str, status: str | None = None) -> list[dict]:
         query = query.where(Round.status == status)
     rounds = list(db.session.scalars(query))
     counts = response_counts([r.id for r in rounds])
-    return [describe_round(r, counts[r.id]) for r in rounds]
+    return [describe_round(r, counts[r.id], for_hr=actor.is_hr) for r in rounds]

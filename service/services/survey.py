@@ -9,21 +9,13 @@ from sqlalchemy import delete, select, update
 from service.extensions import db
 from service.models import Answer, Comment, Rater, Round
 from service.services.clock import now
-from service.services.errors import Conflict, Invalid, Unauthorized
-from service.services.rounds import accepts_answers
-from service.services.tokens import hash_token
+from service.services.errors import Conflict, Invalid
+from service.services.survey_links import accepts_answers
 from surveys.instrument import load_instrument
 from surveys.questionnaire import clean_comments, questionnaire_for, validate_response
 
 MAX_DECLINE_REASON = 1000
 OPEN_STATUSES = ("pending", "draft")
-
-
-def rater_for_survey_token(token: str) -> Rater:
-    rater = db.session.scalar(select(Rater).where(Rater.token_hash == hash_token(token)))
-    if rater is None:
-        raise Unauthorized("this survey link is not valid")
-    return rater
 
 
 def _instrument_of(round_: Round):

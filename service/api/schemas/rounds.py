@@ -76,6 +76,21 @@ class RaterSchema(Schema):
     relationship = fields.String(metadata={"description": ", ".join(RELATIONSHIPS)})
 
 
+class RaterWithDeliverySchema(RaterSchema):
+    delivery_status = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "HR only: the last email's fate: sent, failed or bounced (or null)"
+        },
+    )
+    delivery_error = fields.String(allow_none=True, metadata={"description": "HR only"})
+
+
+class UndeliveredSchema(Schema):
+    failed = fields.Integer(metadata={"description": "Raters whose last email failed to send"})
+    bounced = fields.Integer(metadata={"description": "Raters whose address was refused"})
+
+
 class RaterLinkSchema(RaterSchema):
     survey_url = fields.String(
         allow_none=True,
@@ -111,7 +126,8 @@ class RoundSchema(Schema):
         CountsSchema,
         metadata={"description": "Counts per relationship; never who submitted"},
     )
-    raters = fields.List(fields.Nested(RaterSchema))
+    undelivered = fields.Nested(UndeliveredSchema)
+    raters = fields.List(fields.Nested(RaterWithDeliverySchema))
 
 
 class RoundListSchema(Schema):
@@ -120,3 +136,10 @@ class RoundListSchema(Schema):
 
 class LaunchSchema(Schema):
     raters = fields.List(fields.Nested(RaterLinkSchema))
+
+
+class RemindedSchema(Schema):
+    queued = fields.Integer(metadata={"description": "Reminders queued now"})
+    already_reminded_today = fields.Integer(
+        metadata={"description": "Raters still awaited who had a manual reminder today"}
+    )

@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 from service.extensions import db
 from service.models import Rater, Round
 from service.services.errors import Unauthorized
-from service.services.survey import rater_for_survey_token
+from service.services.survey_links import live_link, rater_for_survey_token
+from service.services.tokens import hash_token
 
 RATER_KEY = "rater_id"
 TOKEN_HASH_KEY = "token_hash"  # noqa: S105 - a session key name, not a secret
@@ -32,25 +33,25 @@ def presents_valid_link() -> bool:
     return rater_for_link(request.view_args["token"]) is not None
 
 
-def sign_in(rater: Rater) -> None:
+def sign_in(rater: Rater, token: str) -> None:
     session.clear()
     session[RATER_KEY] = rater.id
-    # The token's digest, not the token: a resent link or a removed rater changes or
-    # clears the stored digest, and that ends every session opened with the old link.
-    session[TOKEN_HASH_KEY] = rater.token_hash
+    # The link's digest, not the link: a resent link revokes it and a removed rater
+    # deletes it, and either ends every session opened with it.
+    session[TOKEN_HASH_KEY] = hash_token(token)
 
 
 def signed_in_rater() -> Rater | None:
     rater_id, token_hash = session.get(RATER_KEY), session.get(TOKEN_HASH_KEY)
     if not isinstance(rater_id, str) or not isinstance(token_hash, str):
         return None
+    link = live_link(token_hash)
+    if link is None or not hmac.compare_digest(link.rater_id, rater_id):
+        return None
     # The round and its subject come along: every page and every rule needs them.
-    rater = db.session.get(
+    return db.session.get(
         Rater, rater_id, options=[joinedload(Rater.round).joinedload(Round.subject)]
     )
-    if rater is None or rater.token_hash is None:
-        return None
-    return rater if hmac.compare_digest(rater.token_hash, token_hash) else None
 
 
 def rater_required(view: Callable) -> Callable:

@@ -83,7 +83,7 @@ def open_link(token: str):
     if rater is None:
         # One page for every reason (unknown, replaced, removed), so it reveals nothing.
         return render_template("survey/link_invalid.html"), 404
-    sign_in(rater)
+    sign_in(rater, token)
     # Off the token's URL at once: it never stays in the address bar, history or Referer.
     return redirect(url_for(".survey_page"), code=303)
 

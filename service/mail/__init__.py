@@ -1,0 +1,1 @@
+"""Email: messages composed from templates, delivered by SMTP or into an outbox folder."""

@@ -1,0 +1,36 @@
+"""Background work whose state people may ask about: one row per email to send."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.extensions import db
+from service.models.types import UTCDateTime, new_id, utcnow
+
+JOB_KINDS = ("invitation", "reminder", "report_ready", "round_closed")
+JOB_STATUSES = ("queued", "retrying", "sent", "skipped", "failed", "bounced")
+
+
+class Job(db.Model):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in JOB_STATUSES)})", name="status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(32))
+    # What makes the job once-only, e.g. "reminder:<rater>:before-3d".
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    rater_id: Mapped[str | None] = mapped_column(
+        ForeignKey("raters.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

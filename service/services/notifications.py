@@ -1,0 +1,288 @@
+"""Email use cases and their jobs: invitations, reminders, report-ready and round-closed.
+
+Every email is a Job row first (its state visible in the database, its key making it
+idempotent), then a queue task that delivers it. A survey link is minted when its email is
+sent, so no plain token ever waits in the queue or the database.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from service.extensions import db
+from service.mail.messages import compose
+from service.mail.transport import (
+    DeliveryError,
+    OutboxTransport,
+    SmtpTransport,
+    parse_smtp_url,
+    read_eml,
+)
+from service.models import Job, Person, Rater, Round
+from service.models.types import new_id
+from service.services.access import load_actor, load_round_for
+from service.services.clock import now
+from service.services.counts import response_counts
+from service.services.errors import Conflict, Forbidden
+from service.services.links import base_url, survey_url
+from service.services.survey_links import accepts_answers, issue_survey_link
+
+OUTBOX_FOLDER = "outbox"
+OUTBOX_PAGE = 200
+RELATIONSHIP_LABELS = {
+    "self": "self-assessment",
+    "manager": "manager",
+    "peer": "peer",
+    "direct_report": "direct report",
+    "other": "colleague",
+}
+AWAITING = ("pending", "draft")
+
+
+class RetryLater(Exception):
+    """A temporary failure (the mail server is down): the queue tries the job again."""
+
+
+def _outbox_folder() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / OUTBOX_FOLDER
+
+
+def transport():
+    smtp_url = current_app.config["SMTP_URL"]
+    if smtp_url:
+        return SmtpTransport(parse_smtp_url(smtp_url))
+    return OutboxTransport(_outbox_folder())
+
+
+def list_outbox(actor_id: str, limit: int = OUTBOX_PAGE) -> list[dict]:
+    """HR reads the emails written to the outbox folder (no mail server), newest first."""
+    if not load_actor(actor_id).is_hr:
+        raise Forbidden("only HR can read the outbox")
+    files = sorted(_outbox_folder().glob("*.eml"), reverse=True)[:limit]
+    return [read_eml(path) for path in files]
+
+
+def _new_job(
+    kind: str,
+    key: str,
+    round_id: str,
+    *,
+    rater_id: str | None = None,
+    person_id: str | None = None,
+) -> Job | None:
+    """Add a job unless one with this key exists already (then None): keys make it once-only."""
+    if db.session.scalar(select(Job.id).where(Job.key == key)):
+        return None
+    job = Job(
+        id=new_id(), kind=kind, key=key, round_id=round_id, rater_id=rater_id, person_id=person_id
+    )
+    db.session.add(job)
+    return job
+
+
+def dispatch(job_ids: list[str], *, render_report_of: str | None = None) -> None:
+    """Hand committed work to the queue (imported late: the tasks module imports this one)."""
+    from service.jobs.tasks import fan_out_jobs_task, render_report_task, run_job_task
+
+    if render_report_of:
+        render_report_task(render_report_of)
+    if len(job_ids) == 1:
+        run_job_task(job_ids[0])
+    elif job_ids:
+        # One message for many jobs keeps a launch's request short; the worker splits it.
+        fan_out_jobs_task(job_ids)
+
+
+def queue_invitation(rater: Rater) -> str:
+    """A job for the rater's invitation email; the caller commits, then dispatches."""
+    # Each launch, resend or late addition is its own email: a fresh key, so no look-up.
+    job = Job(
+        id=new_id(),
+        kind="invitation",
+        key=f"invitation:{rater.id}:{new_id()}",
+        round_id=rater.round_id,
+        rater_id=rater.id,
+    )
+    db.session.add(job)
+    return job.id
+
+
+def queue_after_close(round_: Round) -> list[str]:
+    """Jobs for "your report is ready" (if the subject may read it) and "round closed" to HR;
+    keyed by the close, so a reopened round that closes again tells them again."""
+    closed = round_.closed_at.isoformat()
+    jobs = []
+    if current_app.config["SUBJECT_SEES_REPORT"]:
+        jobs.append(_new_job("report_ready", f"report_ready:{round_.id}:{closed}", round_.id))
+    for hr in db.session.scalars(select(Person).where(Person.role == "hr")):
+        jobs.append(
+            _new_job(
+                "round_closed",
+                f"round_closed:{round_.id}:{hr.id}:{closed}",
+                round_.id,
+                person_id=hr.id,
+            )
+        )
+    return [job.id for job in jobs if job is not None]
+
+
+def remind_raters(actor_id: str, round_id: str) -> dict:
+    """Remind, today, every rater who has neither submitted nor declined (once a day each)."""
+    round_ = load_round_for(load_actor(actor_id), round_id)
+    if not accepts_answers(round_):
+        state = {"draft": "not launched yet", "closed": "closed"}.get(
+            round_.status, "past its deadline"
+        )
+        raise Conflict(f"the round is {state}; no reminders are sent")
+    day = now().date().isoformat()
+    awaiting = [r for r in round_.raters if r.response_status in AWAITING]
+    jobs = [
+        _new_job("reminder", f"reminder:{r.id}:manual:{day}", round_.id, rater_id=r.id)
+        for r in awaiting
+    ]
+    db.session.commit()
+    queued = [job.id for job in jobs if job is not None]
+    dispatch(queued)
+    return {"queued": len(queued), "already_reminded_today": len(awaiting) - len(queued)}
+
+
+def queue_due_reminders() -> int:
+    """The scheduled reminders due now (by default 3 days and 1 day before the deadline)."""
+    current = now()
+    windows = sorted(current_app.config["REMINDER_DAYS"])
+    if not windows:
+        return 0
+    due = db.session.scalars(
+        select(Rater)
+        .join(Round)
+        .where(
+            Round.status == "open",
+            Round.deadline > current,
+            Round.deadline <= current + timedelta(days=windows[-1]),
+            Rater.response_status.in_(AWAITING),
+        )
+    )
+    queued = []
+    for rater in due:
+        left = rater.round.deadline - current
+        # The narrowest window the rater is in: a worker that missed the 3-day reminder
+        # sends only the 1-day one, never both at once.
+        days = next(d for d in windows if left <= timedelta(days=d))
+        if rater.round.deadline - rater.round.launched_at <= timedelta(days=days):
+            continue  # launched inside this window: the invitation itself is fresh
+        job = _new_job(
+            "reminder", f"reminder:{rater.id}:before-{days}d", rater.round_id, rater_id=rater.id
+        )
+        if job is not None:
+            queued.append(job.id)
+    db.session.commit()
+    dispatch(queued)
+    return len(queued)
+
+
+def _link_for(rater: Rater) -> str:
+    return survey_url(issue_survey_link(rater))
+
+
+def _rater_context(rater: Rater) -> dict:
+    round_ = rater.round
+    return {
+        "rater_name": rater.name,
+        "subject_name": round_.subject.name,
+        "subject_first_name": round_.subject.first_name,
+        "relationship_label": RELATIONSHIP_LABELS[rater.relationship],
+        "is_self": rater.relationship == "self",
+        "deadline": f"{round_.deadline:%A %-d %B %Y, %H:%M} UTC",
+        "threshold": round_.anonymity_threshold,
+    }
+
+
+def _rater_message(job: Job, template: str):
+    rater = db.session.get(Rater, job.rater_id)
+    if rater is None or rater.response_status not in AWAITING or not accepts_answers(rater.round):
+        return None  # removed, answered, declined or closed since the job was queued
+    return compose(
+        template,
+        sender=current_app.config["MAIL_FROM"],
+        to=rater.email,
+        to_name=rater.name,
+        link=_link_for(rater),
+        **_rater_context(rater),
+    )
+
+
+def _report_ready(job: Job):
+    round_ = db.session.get(Round, job.round_id)
+    return compose(
+        "report_ready",
+        sender=current_app.config["MAIL_FROM"],
+        to=round_.subject.email,
+        to_name=round_.subject.name,
+        subject_first_name=round_.subject.first_name,
+        link=f"{base_url()}/api/v1/rounds/{round_.id}/report.pdf",
+    )
+
+
+def _round_closed(job: Job):
+    round_ = db.session.get(Round, job.round_id)
+    hr = db.session.get(Person, job.person_id)
+    counts = response_counts([round_.id])[round_.id]
+    return compose(
+        "round_closed",
+        sender=current_app.config["MAIL_FROM"],
+        to=hr.email,
+        to_name=hr.name,
+        hr_name=hr.first_name,
+        subject_name=round_.subject.name,
+        submitted=sum(counts["submitted"].values()),
+        invited=sum(counts["invited"].values()),
+        link=f"{base_url()}/api/v1/rounds/{round_.id}/report.pdf",
+    )
+
+
+MESSAGES = {
+    "invitation": lambda job: _rater_message(job, "invitation"),
+    "reminder": lambda job: _rater_message(job, "reminder"),
+    "report_ready": _report_ready,
+    "round_closed": _round_closed,
+}
+
+
+def _record_delivery(job: Job, status: str, error: str | None = None) -> None:
+    job.status, job.last_error, job.finished_at = status, error, now()
+    if job.rater_id and status in ("sent", "failed", "bounced"):
+        rater = db.session.get(Rater, job.rater_id)
+        if rater is not None:
+            rater.delivery_status, rater.delivery_error = status, error
+
+
+def run_job(job_id: str, *, last_attempt: bool) -> None:
+    """Send one job's email once; a temporary failure raises RetryLater (unless last)."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.status in ("sent", "skipped", "failed", "bounced"):
+        return  # already done: running a job twice never sends twice
+    job.attempts += 1
+    message = MESSAGES[job.kind](job)
+    if message is None:
+        _record_delivery(job, "skipped")
+        db.session.commit()
+        return
+    try:
+        transport().send(message)
+    except DeliveryError as error:
+        db.session.rollback()  # the minted link was never delivered: drop it
+        job = db.session.get(Job, job_id)
+        job.attempts += 1
+        if error.permanent or last_attempt:
+            _record_delivery(job, "bounced" if error.permanent else "failed", str(error))
+            db.session.commit()
+            return
+        job.status, job.last_error = "retrying", str(error)
+        db.session.commit()
+        raise RetryLater(str(error)) from None
+    _record_delivery(job, "sent")
+    db.session.commit()

@@ -1,0 +1,86 @@
+"""A real worker: `feedback360 worker` on Redis, fed by the API, sending to a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from service.extensions import db
+from service.jobs import init_jobs
+from service.models import Job
+from tests.service.jobs.conftest import launch_round, link_token
+
+# A database of its own, so the test never touches another queue on the same Redis.
+REDIS_URL = "redis://127.0.0.1:6379/13"
+FEEDBACK360 = Path(sys.executable).parent / "feedback360"
+
+
+@pytest.fixture
+def redis_queue(app, monkeypatch):
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+    connection.flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
+    init_jobs(app)  # the next test's fixture puts the queue back in immediate mode
+    yield connection
+    connection.flushdb()
+    connection.close()
+
+
+@pytest.fixture
+def worker(app, database_url, redis_queue, smtp, tmp_path):
+    environ = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "worker-test-secret",
+        "INSTANCE_PATH": str(tmp_path),
+        "REDIS_URL": REDIS_URL,
+        "SMTP_URL": app.config["SMTP_URL"],
+        "BASE_URL": app.config["BASE_URL"],
+    }
+    environ.pop("JOBS_IMMEDIATE", None)
+    process = subprocess.Popen(
+        [shutil.which("feedback360") or str(FEEDBACK360), "worker", "--workers", "2"],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield process
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stdout.close()
+
+
+def test_the_worker_delivers_what_the_api_queued(app, api, people, smtp, worker):
+    hr, _ = people
+    launch_round(api, hr)  # answers at once: 8 invitations wait in Redis
+    deadline = time.monotonic() + 30
+    while len(smtp.mailbox.messages) < 8 and time.monotonic() < deadline:
+        assert worker.poll() is None, worker.stdout.read()
+        time.sleep(0.1)
+    assert len(smtp.mailbox.messages) == 8
+    with app.app_context():
+        db.session.remove()
+        jobs = db.session.scalars(select(Job)).all()
+        assert [job.status for job in jobs] == ["sent"] * 8
+        db.session.remove()
+    for message in smtp.mailbox.messages:
+        assert api.survey(link_token(message))["response_status"] == "pending"
