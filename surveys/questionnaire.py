@@ -67,6 +67,8 @@ def validate_response(
             comment_errors[key] = ["unknown skill or question for this questionnaire"]
         elif not isinstance(text, str):
             comment_errors[key] = ["must be text"]
+        elif "\x00" in text:
+            comment_errors[key] = ["must not contain NUL characters"]
         elif len(text) > MAX_COMMENT_LENGTH:
             comment_errors[key] = [
                 f"is {len(text):,} characters long; the limit is {MAX_COMMENT_LENGTH:,}"

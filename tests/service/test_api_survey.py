@@ -216,3 +216,22 @@ def test_a_survey_token_reaches_only_its_own_response(api, launched):
     assert mine["subject"] == {"name": "Maya Lind"}
     assert mine["response_status"] == "pending"
     assert submit(api, tokens["pat@example.org"]).status_code == 200
+
+
+def test_nul_characters_are_refused_not_a_server_error(api, launched):
+    owner, round_id, tokens = launched
+    token = tokens["pat@example.org"]
+    comment = submit(api, token, comments={"empathy": "a\x00b"})
+    assert comment.status_code == 422 and "comments.empathy" in comment.get_json()["message"]
+    item_key = submit(api, token, {**dict.fromkeys(ALL_ITEMS, 4), "ei\x00": 3})
+    assert item_key.status_code == 422
+    reason = api.call("POST", "/api/v1/survey/decline", token, json={"reason": "\x00"})
+    assert reason.status_code == 422 and "reason" in reason.get_json()["message"]
+    rater = api.call(
+        "POST",
+        f"/api/v1/rounds/{round_id}/raters",
+        owner,
+        json={"name": "N\x00", "email": "n@example.org", "relationship": "peer"},
+    )
+    assert rater.status_code == 422 and "name" in rater.get_json()["message"]
+    assert api.survey(token)["response_status"] == "pending"

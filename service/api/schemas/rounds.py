@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from service.api.schemas.common import PersonSchema, StrictInteger, aware_datetime
+from service.api.schemas.common import InputSchema, PersonSchema, StrictInteger, aware_datetime
 from service.models import RELATIONSHIPS
 from service.services.rounds import RATER_RELATIONSHIPS
 
 RELATIONSHIP_HELP = "one of " + ", ".join(RATER_RELATIONSHIPS)
 
 
-class RaterCreateSchema(Schema):
+class RaterCreateSchema(InputSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True, validate=validate.Length(max=320))
     relationship = fields.String(
@@ -21,7 +21,7 @@ class RaterCreateSchema(Schema):
     )
 
 
-class RoundCreateSchema(Schema):
+class RoundCreateSchema(InputSchema):
     subject_email = fields.Email(
         metadata={"description": "The person the round is about (HR only; default: yourself)"}
     )
@@ -38,11 +38,11 @@ class RoundCreateSchema(Schema):
     raters = fields.List(fields.Nested(RaterCreateSchema), load_default=list)
 
 
-class RoundUpdateSchema(Schema):
+class RoundUpdateSchema(InputSchema):
     deadline = aware_datetime(required=True)
 
 
-class ReopenSchema(Schema):
+class ReopenSchema(InputSchema):
     deadline = aware_datetime(required=True, metadata={"description": "The new deadline"})
 
 
@@ -65,7 +65,7 @@ class ResultsSchema(Schema):
     comments = fields.Dict()
 
 
-class RoundQuerySchema(Schema):
+class RoundQuerySchema(InputSchema):
     status = fields.String(validate=validate.OneOf(("draft", "open", "closed")))
 
 

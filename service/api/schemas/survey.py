@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from service.api.schemas.common import aware_datetime
+from service.api.schemas.common import InputSchema, aware_datetime
 
 ANSWERS_HELP = 'Item id → 1..5, or null for "don\'t know / not observed"'
 COMMENTS_HELP = "Skill or question id → text (at most 5,000 characters)"
 
 
-class ResponseSchema(Schema):
+class ResponseSchema(InputSchema):
     """A draft (partial is fine) or a submission (every item answered)."""
 
     answers = fields.Dict(
@@ -36,7 +36,7 @@ class SubmissionSchema(ResponseSchema):
     )
 
 
-class DeclineSchema(Schema):
+class DeclineSchema(InputSchema):
     reason = fields.String(allow_none=True, validate=validate.Length(max=1000))
 
 
