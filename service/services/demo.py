@@ -181,42 +181,41 @@ def _ensure_person(name: str, email: str, role: str):
     return find_person_by_email(email) or create_person(email, name, role)
 
 
-def _fill_closed_round(hr_id: str, rng: random.Random, instrument) -> str:
+def _launched_round(hr_id: str, subject_email: str, days: int, raters) -> tuple[str, list]:
+    """Create and launch a demo round; its id and its raters."""
     created = rounds.create_round(
         hr_id,
-        subject_email=SUBJECT[1],
-        deadline=now() + timedelta(days=14),
-        raters=_rater_specs(CLOSED_ROUND_RATERS),
+        subject_email=subject_email,
+        deadline=now() + timedelta(days=days),
+        raters=_rater_specs(raters),
     )
-    for rater, _token in rounds.launch_round(hr_id, created.id):
-        survey.submit_response(
-            rater.id,
-            _demo_answers(rng, instrument, rater.relationship),
-            _demo_comments(rng, rater.relationship),
-        )
-    rounds.close_round(hr_id, created.id)
-    return created.id
+    return created.id, [rater for rater, _token in rounds.launch_round(hr_id, created.id)]
+
+
+def _submit_demo_response(rng: random.Random, instrument, rater) -> None:
+    survey.submit_response(
+        rater.id,
+        _demo_answers(rng, instrument, rater.relationship),
+        _demo_comments(rng, rater.relationship),
+    )
+
+
+def _fill_closed_round(hr_id: str, rng: random.Random, instrument) -> str:
+    round_id, raters = _launched_round(hr_id, SUBJECT[1], 14, CLOSED_ROUND_RATERS)
+    for rater in raters:
+        _submit_demo_response(rng, instrument, rater)
+    rounds.close_round(hr_id, round_id)
+    return round_id
 
 
 def _fill_open_round(hr_id: str, rng: random.Random, instrument) -> str:
-    created = rounds.create_round(
-        hr_id,
-        subject_email=OPEN_SUBJECT[1],
-        deadline=now() + timedelta(days=10),
-        raters=_rater_specs(OPEN_ROUND_RATERS),
-    )
-    links = rounds.launch_round(hr_id, created.id)
-    by_name = {rater.name: rater for rater, _token in links}
+    round_id, raters = _launched_round(hr_id, OPEN_SUBJECT[1], 10, OPEN_ROUND_RATERS)
+    by_name = {rater.name: rater for rater in raters}
     for name in ("Jonas Weber", "Aiko Tanaka"):
-        rater = by_name[name]
-        survey.submit_response(
-            rater.id,
-            _demo_answers(rng, instrument, rater.relationship),
-            _demo_comments(rng, rater.relationship),
-        )
+        _submit_demo_response(rng, instrument, by_name[name])
     draft = _demo_answers(rng, instrument, "direct_report")
     survey.save_draft(by_name["Chloe Martin"].id, dict(list(draft.items())[:12]), {})
-    return created.id
+    return round_id
 
 
 def _pending_rater(round_id: str) -> Rater | None:
