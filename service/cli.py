@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
     app.cli.add_command(report)
+    app.cli.add_command(set_password_command)
     app.cli.add_command(worker)
 
 
@@ -35,6 +36,25 @@ def create_user(email: str, name: str, role: str) -> None:
     click.echo(f"Created {person.role} {person.name} <{person.email}> (id {person.id}).")
     click.echo("Their API token follows; it is shown only this once:")
     click.echo(issue_api_token(person.id))
+
+
+@click.command("set-password")
+@click.argument("email")
+@click.password_option(help="The new password (asked for twice when not given).")
+@with_appcontext
+def set_password_command(email: str, password: str) -> None:
+    """Set the sign-in password of an HR person."""
+    from service.services.people import find_person_by_email
+    from service.services.sign_in import set_password
+
+    person = find_person_by_email(email)
+    if person is None:
+        raise click.ClickException(f"no person has the email {email}")
+    try:
+        set_password(person.id, password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"The password of {person.name} <{person.email}> is set.")
 
 
 @click.command("demo")

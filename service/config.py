@@ -91,6 +91,16 @@ def _smtp_url_setting(environ) -> str:
     return url
 
 
+def _domains_setting(environ, name: str) -> frozenset[str]:
+    raw = environ.get(name) or ""
+    domains = {part.strip().lower().lstrip("@") for part in raw.split(",") if part.strip()}
+    if any("." not in domain or " " in domain for domain in domains):
+        raise ConfigurationError(
+            f"{name} must be email domains separated by commas, e.g. 'example.org', got {raw!r}"
+        )
+    return frozenset(domains)
+
+
 def with_postgres_driver(url: str) -> str:
     """Let postgresql:// URLs use psycopg 3, the driver this project installs."""
     for scheme in ("postgresql://", "postgres://"):
@@ -140,4 +150,15 @@ def load_settings(default_instance_path: str, environ=None, *, testing: bool = F
         "HOUSEKEEPING_MINUTES": _int_setting(environ, "HOUSEKEEPING_MINUTES", 5, 1, 1440),
         # Run each job inside the call that queues it (tests, debugging): no worker needed.
         "JOBS_IMMEDIATE": _bool_setting(environ, "JOBS_IMMEDIATE"),
+        # Larger requests are refused with 413 before they are read (the largest form is a
+        # CSV import of at most 1 MB).
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Signed-in pages: a session ends after this many minutes without a request.
+        "HR_IDLE_MINUTES": _int_setting(environ, "HR_IDLE_MINUTES", 30, 5, 1440),
+        "MEMBER_IDLE_MINUTES": _int_setting(environ, "MEMBER_IDLE_MINUTES", 120, 5, 10080),
+        # Empty: people join only by HR's invitation.
+        "ALLOWED_SIGNUP_DOMAINS": _domains_setting(environ, "ALLOWED_SIGNUP_DOMAINS"),
+        # Sign-in and sign-up attempts per client address, and per email address.
+        "SIGN_IN_LIMIT": _rate_limit_setting(environ, "SIGN_IN_LIMIT", "30 per hour"),
+        "SIGN_IN_EMAIL_LIMIT": _rate_limit_setting(environ, "SIGN_IN_EMAIL_LIMIT", "5 per hour"),
     }

@@ -45,6 +45,9 @@ def app(database_url, tmp_path_factory):
             "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
             "BASE_URL": "http://feedback360.test",
             "JOBS_IMMEDIATE": True,
+            # Many tests sign in from the same test address; one test lowers these.
+            "SIGN_IN_LIMIT": "10000 per hour",
+            "SIGN_IN_EMAIL_LIMIT": "10000 per hour",
         }
     )
     with app.app_context():
@@ -70,7 +73,31 @@ def _fresh_data(request):
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+                if table.name == AUDIT_TABLE:
+                    _empty_audit_log(connection)
+                else:
+                    connection.execute(table.delete())
+
+
+AUDIT_TABLE = "audit_events"
+
+
+def _empty_audit_log(connection):
+    """The audit log refuses UPDATE and DELETE (append-only triggers); between tests it is
+    emptied around them: TRUNCATE fires no row triggers on PostgreSQL, and on SQLite the
+    triggers are dropped and made again."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("TRUNCATE audit_events"))
+        return
+    triggers = connection.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+        {"t": AUDIT_TABLE},
+    ).all()
+    for name, _ in triggers:
+        connection.execute(text(f'DROP TRIGGER "{name}"'))
+    connection.execute(text("DELETE FROM audit_events"))
+    for _, sql in triggers:
+        connection.execute(text(sql))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.jobs import housekeeping_due, huey, with_app_context
-from service.services import notifications, reports, rounds
+from service.services import exports, notifications, reports, rounds
 
 # Mail server down: try again after 5 s, 10 s, 20 s … about 40 minutes in all.
 RETRIES = 9
@@ -29,9 +29,17 @@ def render_report_task(round_id: str) -> None:
     reports.render_stored_report(round_id)
 
 
+# One retry: a report that failed to render once (Chromium busy) usually renders next time.
+@huey.task(retries=1, retry_delay=30)
+@with_app_context
+def build_export_task(export_id: str) -> None:
+    exports.build_export(export_id)
+
+
 @huey.periodic_task(housekeeping_due)
 @with_app_context
 def periodic_housekeeping() -> None:
-    """Close rounds past their deadline and queue the reminders due."""
+    """Close rounds past their deadline, queue the reminders due, delete expired exports."""
     rounds.close_overdue_rounds()
     notifications.queue_due_reminders()
+    exports.expire_exports()

@@ -1,7 +1,9 @@
 """The database models, one module per aggregate."""
 
+from service.models.audit import AuditEvent
+from service.models.exports import EXPORT_STATUSES, Export
 from service.models.jobs import JOB_KINDS, JOB_STATUSES, Job
-from service.models.people import ROLES, ApiToken, Person
+from service.models.people import ROLES, ApiToken, Person, SignInLink, WebSession
 from service.models.rounds import (
     RELATIONSHIPS,
     RESPONSE_STATUSES,
@@ -12,8 +14,10 @@ from service.models.rounds import (
     Round,
     SurveyLink,
 )
+from service.models.settings import OrgSettings
 
 __all__ = [
+    "EXPORT_STATUSES",
     "JOB_KINDS",
     "JOB_STATUSES",
     "RELATIONSHIPS",
@@ -22,10 +26,15 @@ __all__ = [
     "ROUND_STATUSES",
     "Answer",
     "ApiToken",
+    "AuditEvent",
     "Comment",
+    "Export",
     "Job",
+    "OrgSettings",
     "Person",
     "Rater",
     "Round",
+    "SignInLink",
     "SurveyLink",
+    "WebSession",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.extensions import db
 from service.models.types import UTCDateTime, new_id, utcnow
 
-JOB_KINDS = ("invitation", "reminder", "report_ready", "round_closed")
+JOB_KINDS = ("invitation", "reminder", "report_ready", "round_closed", "sign_in", "welcome")
 JOB_STATUSES = ("queued", "retrying", "sent", "skipped", "failed", "bounced")
 
 
@@ -24,7 +24,10 @@ class Job(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     # What makes the job once-only, e.g. "reminder:<rater>:before-3d".
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    # Empty for the emails about a person rather than a round (sign-in link, welcome).
+    round_id: Mapped[str | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), index=True
+    )
     rater_id: Mapped[str | None] = mapped_column(
         ForeignKey("raters.id", ondelete="CASCADE"), index=True
     )

@@ -1,4 +1,4 @@
-"""People who use the service and their personal API tokens."""
+"""People who use the service, their API tokens, sign-in links and web sessions."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ class Person(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # argon2 hash; only HR may sign in with a password, everyone may use an emailed link.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    manager_id: Mapped[str | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+
+    manager: Mapped[Person | None] = relationship(remote_side=[id])
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
@@ -47,3 +54,32 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="tokens")
+
+
+class SignInLink(db.Model):
+    """A single-use emailed sign-in link; only its digest is kept."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSession(db.Model):
+    """A signed-in browser; the cookie carries a random token, the server its digest, so
+    signing out (or idling too long) ends the session here, not just in the browser."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship()

@@ -1,8 +1,10 @@
-"""Demo data: an HR user, two members, a closed round with varied answers and an open one."""
+"""Demo data: an HR user, members with their manager, a closed round with varied answers and
+an open one."""
 
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,13 +14,17 @@ from service.extensions import db
 from service.models import Rater, Round
 from service.services import rounds, survey
 from service.services.clock import now
-from service.services.links import survey_url
+from service.services.links import base_url, survey_url
 from service.services.people import create_person, find_person_by_email, issue_api_token
+from service.services.sign_in import set_password
+from service.services.sign_in_links import SIGN_IN_LINK_MINUTES, mint_sign_in_link
 from surveys.instrument import DEFAULT_INSTRUMENT, load_instrument
 
 HR = ("Hana Reyes", "hana.reyes@example.com")
 SUBJECT = ("Maya Lind", "maya.lind@example.com")
 OPEN_SUBJECT = ("Sam Okafor", "sam.okafor@example.com")
+# Maya's and Sam's manager, so the HR dashboard can filter by manager.
+MANAGER = ("Jonas Weber", "jonas.weber@example.com")
 
 CLOSED_ROUND_RATERS = [
     ("Jonas Weber", "manager"),
@@ -114,6 +120,9 @@ COMMENTS = {
 class DemoResult:
     hr_email: str
     hr_token: str
+    hr_password: str
+    hr_sign_in_link: str
+    member_sign_in_link: str
     closed_round_id: str
     open_round_id: str
     survey_link: str | None
@@ -123,7 +132,11 @@ class DemoResult:
         lines = [
             "Demo data is ready.",
             f"  HR user:       {HR[0]} <{self.hr_email}>",
+            f"  HR password:   {self.hr_password}",
             f"  HR API token:  {self.hr_token}",
+            f"  Sign in as HR ({SIGN_IN_LINK_MINUTES} minutes, once): {self.hr_sign_in_link}",
+            f"  Sign in as {SUBJECT[0]} ({SIGN_IN_LINK_MINUTES} minutes, once): "
+            f"{self.member_sign_in_link}",
             f"  Closed round:  {self.closed_round_id} (about {SUBJECT[0]}, 11 responses)",
             f"  Open round:    {self.open_round_id} (about {OPEN_SUBJECT[0]})",
         ]
@@ -232,6 +245,9 @@ def load_demo() -> DemoResult:
     hr = _ensure_person(*HR, "hr")
     subject = _ensure_person(*SUBJECT, "member")
     open_subject = _ensure_person(*OPEN_SUBJECT, "member")
+    manager = _ensure_person(*MANAGER, "member")
+    subject.manager_id = open_subject.manager_id = manager.id
+    db.session.commit()
     instrument = load_instrument(DEFAULT_INSTRUMENT)
     # A fixed seed: the demo report looks the same on every machine.
     rng = random.Random(360)  # noqa: S311 - demo data, not a secret
@@ -247,4 +263,21 @@ def load_demo() -> DemoResult:
     if pending is not None:
         rater, token = rounds.resend_invitation(hr.id, open_round, pending.id)
         link, rater_name = survey_url(token), f"{rater.name} ({rater.relationship})"
-    return DemoResult(hr.email, issue_api_token(hr.id), closed, open_round, link, rater_name)
+    # A new password, token and sign-in links on every run: none is ever stored in plain.
+    password = secrets.token_urlsafe(12)
+    set_password(hr.id, password)
+    hr_link, member_link = (
+        f"{base_url()}/sign-in/{mint_sign_in_link(person)}" for person in (hr, subject)
+    )
+    db.session.commit()
+    return DemoResult(
+        hr.email,
+        issue_api_token(hr.id),
+        password,
+        hr_link,
+        member_link,
+        closed,
+        open_round,
+        link,
+        rater_name,
+    )

@@ -16,3 +16,7 @@ def base_url() -> str:
 
 def survey_url(token: str) -> str:
     return f"{base_url()}/s/{token}"
+
+
+def round_page_url(round_id: str) -> str:
+    return f"{base_url()}/rounds/{round_id}"

@@ -7,7 +7,11 @@ sent, so no plain token ever waits in the queue or the database.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
@@ -24,15 +28,21 @@ from service.mail.transport import (
 )
 from service.models import Job, Person, Rater, Round
 from service.models.types import new_id
+from service.services import audit
 from service.services.access import load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import response_counts
-from service.services.errors import Conflict, Forbidden
-from service.services.links import base_url, survey_url
+from service.services.errors import Conflict, Forbidden, NotFound
+from service.services.links import base_url, round_page_url, survey_url
+from service.services.settings import current_settings
+from service.services.sign_in_links import mint_sign_in_link
 from service.services.survey_links import accepts_answers, issue_survey_link
 
 OUTBOX_FOLDER = "outbox"
 OUTBOX_PAGE = 200
+# The names OutboxTransport gives its files: nanoseconds, a dash, 8 hex digits.
+OUTBOX_ID = re.compile(r"[0-9]{1,25}-[0-9a-f]{8}")
+SHOWN_HEADERS = ("Date", "From", "To", "Reply-To", "Subject", "Message-ID")
 RELATIONSHIP_LABELS = {
     "self": "self-assessment",
     "manager": "manager",
@@ -64,6 +74,21 @@ def list_outbox(actor_id: str, limit: int = OUTBOX_PAGE) -> list[dict]:
         raise Forbidden("only HR can read the outbox")
     files = sorted(_outbox_folder().glob("*.eml"), reverse=True)[:limit]
     return [read_eml(path) for path in files]
+
+
+def read_outbox_message(actor_id: str, message_id: str) -> dict:
+    """One outbox email by its id (the file name's stem, as list_outbox gives it), with the
+    headers a reader wants; anything that is not such an id is simply not found."""
+    if not load_actor(actor_id).is_hr:
+        raise Forbidden("only HR can read the outbox")
+    if not OUTBOX_ID.fullmatch(message_id):
+        raise NotFound("no such email in the outbox")
+    path = _outbox_folder() / f"{message_id}.eml"
+    if not path.is_file():
+        raise NotFound("no such email in the outbox")
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    headers = [(name, str(message[name])) for name in SHOWN_HEADERS if message[name] is not None]
+    return {**read_eml(path), "headers": headers}
 
 
 def _new_job(
@@ -111,12 +136,19 @@ def queue_invitation(rater: Rater) -> str:
     return job.id
 
 
+def queue_person_email(kind: str, person: Person) -> str:
+    """A job for an email about a person, not a round: a sign-in link or a welcome."""
+    job = Job(id=new_id(), kind=kind, key=f"{kind}:{person.id}:{new_id()}", person_id=person.id)
+    db.session.add(job)
+    return job.id
+
+
 def queue_after_close(round_: Round) -> list[str]:
     """Jobs for "your report is ready" (if the subject may read it) and "round closed" to HR;
     keyed by the close, so a reopened round that closes again tells them again."""
     closed = round_.closed_at.isoformat()
     jobs = []
-    if current_app.config["SUBJECT_SEES_REPORT"]:
+    if current_settings().subject_sees_report:
         jobs.append(_new_job("report_ready", f"report_ready:{round_.id}:{closed}", round_.id))
     for hr in db.session.scalars(select(Person).where(Person.role == "hr")):
         jobs.append(
@@ -132,7 +164,8 @@ def queue_after_close(round_: Round) -> list[str]:
 
 def remind_raters(actor_id: str, round_id: str) -> dict:
     """Remind, today, every rater who has neither submitted nor declined (once a day each)."""
-    round_ = load_round_for(load_actor(actor_id), round_id)
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id)
     if not accepts_answers(round_):
         state = {"draft": "not launched yet", "closed": "closed"}.get(
             round_.status, "past its deadline"
@@ -144,8 +177,10 @@ def remind_raters(actor_id: str, round_id: str) -> dict:
         _new_job("reminder", f"reminder:{r.id}:manual:{day}", round_.id, rater_id=r.id)
         for r in awaiting
     ]
-    db.session.commit()
     queued = [job.id for job in jobs if job is not None]
+    if queued:
+        audit.record("reminders_sent", actor, round_, detail=f"{len(queued)} raters reminded")
+    db.session.commit()
     dispatch(queued)
     return {"queued": len(queued), "already_reminded_today": len(awaiting) - len(queued)}
 
@@ -153,7 +188,7 @@ def remind_raters(actor_id: str, round_id: str) -> dict:
 def queue_due_reminders() -> int:
     """The scheduled reminders due now (by default 3 days and 1 day before the deadline)."""
     current = now()
-    windows = sorted(current_app.config["REMINDER_DAYS"])
+    windows = sorted(current_settings().reminder_days)
     if not windows:
         return 0
     due = db.session.scalars(
@@ -223,7 +258,7 @@ def _report_ready(job: Job):
         to=round_.subject.email,
         to_name=round_.subject.name,
         subject_first_name=round_.subject.first_name,
-        link=f"{base_url()}/api/v1/rounds/{round_.id}/report.pdf",
+        link=round_page_url(round_.id),
     )
 
 
@@ -240,7 +275,22 @@ def _round_closed(job: Job):
         subject_name=round_.subject.name,
         submitted=sum(counts["submitted"].values()),
         invited=sum(counts["invited"].values()),
-        link=f"{base_url()}/api/v1/rounds/{round_.id}/report.pdf",
+        link=round_page_url(round_.id),
+    )
+
+
+def _person_message(job: Job, template: str, link) -> EmailMessage | None:
+    """An email about a person rather than a round; link(person) gives its link."""
+    person = db.session.get(Person, job.person_id)
+    if person is None:
+        return None
+    return compose(
+        template,
+        sender=current_app.config["MAIL_FROM"],
+        to=person.email,
+        to_name=person.name,
+        first_name=person.first_name,
+        link=link(person),
     )
 
 
@@ -249,6 +299,11 @@ MESSAGES = {
     "reminder": lambda job: _rater_message(job, "reminder"),
     "report_ready": _report_ready,
     "round_closed": _round_closed,
+    # A sign-in link is minted as its email is sent, like a survey link.
+    "sign_in": lambda job: _person_message(
+        job, "sign_in", lambda person: f"{base_url()}/sign-in/{mint_sign_in_link(person)}"
+    ),
+    "welcome": lambda job: _person_message(job, "welcome", lambda _: f"{base_url()}/sign-in"),
 }
 
 

@@ -1,15 +1,27 @@
-"""People and their personal API tokens."""
+"""People, their managers and their personal API tokens; HR's list and invitations."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from functools import lru_cache
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from service.extensions import db
 from service.models import ROLES, ApiToken, Person
-from service.services.errors import Conflict, Invalid, NotFound
+from service.services import audit
+from service.services.access import load_actor
+from service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from service.services.notifications import dispatch, queue_person_email
 from service.services.tokens import hash_token, new_token
 
 API_TOKEN_PREFIX = "f360_"  # noqa: S105 - marks tokens in logs and scanners
+MAX_NAME_LENGTH = 200
+MAX_EMAIL_LENGTH = 320
+PEOPLE_PAGE_SIZE = 100
 
 
 def normalise_email(email: str) -> str:
@@ -18,6 +30,104 @@ def normalise_email(email: str) -> str:
 
 def find_person_by_email(email: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
+
+
+@lru_cache(maxsize=4096)  # a file names the same managers many times
+def email_problem(email: str) -> str | None:
+    """Why this is not an email address people can be invited at, or None."""
+    if not email:
+        return "must not be empty"
+    if len(email) > MAX_EMAIL_LENGTH:
+        return f"must be at most {MAX_EMAIL_LENGTH} characters"
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        return f"is not a valid email address ({error})"
+    return None
+
+
+def person_problems(name: str, email: str, role: str, manager_email: str) -> dict[str, str]:
+    """The problems of one new person's fields, by field, before any database look-up."""
+    problems = {}
+    if not name:
+        problems["name"] = "must not be empty"
+    elif len(name) > MAX_NAME_LENGTH:
+        problems["name"] = f"must be at most {MAX_NAME_LENGTH} characters"
+    if problem := email_problem(email):
+        problems["email"] = problem
+    if role not in ROLES:
+        problems["role"] = f"must be one of {', '.join(ROLES)}, not {role!r}"
+    if manager_email:
+        if problem := email_problem(manager_email):
+            problems["manager_email"] = problem
+        elif manager_email == email:
+            problems["manager_email"] = "is the person's own email; nobody manages themselves"
+    fields = {"name": name, "email": email, "role": role, "manager_email": manager_email}
+    for key, value in fields.items():
+        if "\x00" in value:  # no form sends it, and PostgreSQL cannot store it
+            problems[key] = "contains a NUL character"
+    return problems
+
+
+def load_hr(actor_id: str) -> Person:
+    actor = load_actor(actor_id)
+    if not actor.is_hr:
+        raise Forbidden("only HR can do this")
+    return actor
+
+
+def invite_person(
+    actor_id: str, name: str, email: str, role: str, manager_email: str | None = None
+) -> Person:
+    """HR adds one person (with their manager, who must exist) and emails them a welcome."""
+    actor = load_hr(actor_id)
+    name, email = name.strip(), normalise_email(email)
+    manager_email = normalise_email(manager_email or "")
+    errors = person_problems(name, email, role, manager_email)
+    manager = find_person_by_email(manager_email) if manager_email else None
+    if manager_email and "manager_email" not in errors and manager is None:
+        errors["manager_email"] = "no person has this email; add the manager first"
+    if errors:
+        raise Invalid("this person cannot be added", {k: [v] for k, v in errors.items()})
+    if find_person_by_email(email):
+        raise Conflict(f"a person with the email {email} already exists")
+    person = Person(email=email, name=name, role=role, manager=manager)
+    db.session.add(person)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()  # added by another request meanwhile
+        raise Conflict(f"a person with the email {email} already exists") from None
+    job_id = queue_person_email("welcome", person)
+    audit.record("person_added", actor, detail=f"{person.name} <{person.email}> ({role})")
+    db.session.commit()
+    dispatch([job_id])
+    return person
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[tuple[Person, Person | None]]  # each person with their manager
+    page: int
+    pages: int
+    total: int
+
+
+def list_people(actor_id: str, page: int = 1) -> PeoplePage:
+    """HR's list of everyone with their manager, by name, a page at a time."""
+    load_hr(actor_id)
+    manager = aliased(Person)
+    total = db.session.scalar(select(func.count()).select_from(Person))
+    pages = max(1, -(-total // PEOPLE_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        select(Person, manager)
+        .outerjoin(manager, Person.manager_id == manager.id)
+        .order_by(func.lower(Person.name), Person.email)
+        .limit(PEOPLE_PAGE_SIZE)
+        .offset((page - 1) * PEOPLE_PAGE_SIZE)
+    ).all()
+    return PeoplePage([(person, boss) for person, boss in rows], page, pages, total)
 
 
 def create_person(email: str, name: str, role: str) -> Person:

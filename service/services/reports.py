@@ -14,21 +14,27 @@ from flask import current_app
 from reports.document import ReportContext, render_report_html, render_report_pdf
 from reports.results import Results
 from service.extensions import db
-from service.models import Round
+from service.models import Person, Round
+from service.services import audit
 from service.services.access import load_actor, load_round_for
 from service.services.clock import now
 from service.services.errors import Conflict, NotFound
+from service.services.settings import current_settings
 from surveys.instrument import load_instrument
 
 log = logging.getLogger(__name__)
 REPORTS_FOLDER = "reports"
 
 
-def _readable_round(actor_id: str, round_id: str) -> Round:
+def may_read_report(actor: Person) -> bool:
+    """HR always; the subject of a round when the organisation lets people see their own."""
+    return actor.is_hr or current_settings().subject_sees_report
+
+
+def _readable_round(actor: Person, round_id: str) -> Round:
     """A round whose report the actor may read: HR always; the subject when allowed."""
-    actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id)
-    if not actor.is_hr and not current_app.config["SUBJECT_SEES_REPORT"]:
+    if not may_read_report(actor):
         # The subject's access is switched off: the report is as if absent for them.
         raise NotFound("report not found")
     if round_.results is None:
@@ -102,16 +108,24 @@ def report_filename(round_: Round) -> str:
 
 
 def get_report_pdf(actor_id: str, round_id: str) -> tuple[Path, str]:
-    """The report PDF's stored path and a download name."""
-    round_ = _readable_round(actor_id, round_id)
-    return ensure_report_pdf(round_), report_filename(round_)
+    """The report PDF's stored path and a download name; the download is audited."""
+    actor = load_actor(actor_id)
+    round_ = _readable_round(actor, round_id)
+    path = ensure_report_pdf(round_)
+    audit.record("report_downloaded", actor, round_, detail="PDF")
+    db.session.commit()
+    return path, report_filename(round_)
 
 
 def get_report_html(actor_id: str, round_id: str, *, plotly_js_url: str, static_url: str) -> str:
-    round_ = _readable_round(actor_id, round_id)
-    return render_report_html(
+    actor = load_actor(actor_id)
+    round_ = _readable_round(actor, round_id)
+    html = render_report_html(
         *_inputs(round_), interactive=True, plotly_js_url=plotly_js_url, static_url=static_url
     )
+    audit.record("report_viewed", actor, round_, detail="web page")
+    db.session.commit()
+    return html
 
 
 def export_report_pdf(round_id: str) -> tuple[bytes, str]:

@@ -6,13 +6,13 @@ import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from service.extensions import db
-from service.models import RELATIONSHIPS, Rater, Round
+from service.models import RELATIONSHIPS, Person, Rater, Round
+from service.services import audit
 from service.services.access import load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import response_counts
@@ -20,6 +20,7 @@ from service.services.errors import Conflict, Forbidden, Invalid, NotFound
 from service.services.notifications import dispatch, queue_after_close, queue_invitation
 from service.services.people import find_person_by_email, normalise_email
 from service.services.results import freeze_results
+from service.services.settings import current_settings
 from service.services.survey_links import accepts_answers, issue_survey_link, revoke_survey_links
 from surveys.instrument import DEFAULT_INSTRUMENT, UnknownInstrument, load_instrument
 
@@ -90,7 +91,7 @@ def create_round(
     except UnknownInstrument as error:
         raise Invalid(str(error), {"instrument": [str(error)]}) from None
     _check_deadline(deadline)
-    threshold = anonymity_threshold or current_app.config["DEFAULT_ANONYMITY_THRESHOLD"]
+    threshold = anonymity_threshold or current_settings().anonymity_threshold
     round_ = Round(
         subject=subject,
         created_by=actor,
@@ -116,6 +117,7 @@ def create_round(
     if errors:
         raise Invalid("some raters cannot be added", {"raters": errors})
     db.session.add(round_)
+    audit.record("round_created", actor, round_)
     db.session.commit()
     return round_
 
@@ -124,7 +126,8 @@ def add_rater(
     actor_id: str, round_id: str, name: str, email: str, relationship: str
 ) -> tuple[Rater, str | None]:
     """Name one more rater; on an open round they get a survey link and an invitation."""
-    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id, lock=True)
     if round_.status == "closed":
         raise Conflict("the round is closed; no raters can be added")
     errors = _check_new_rater(round_, {r.email for r in round_.raters}, name, email, relationship)
@@ -136,6 +139,7 @@ def add_rater(
         db.session.flush()
         if round_.status == "open":
             token, job_id = issue_survey_link(rater), queue_invitation(rater)
+        audit.record("rater_added", actor, round_, detail=f"{rater.name} ({relationship})")
         db.session.commit()
     except IntegrityError:
         # Two requests added the same email at once; the first one won.
@@ -146,7 +150,8 @@ def add_rater(
 
 
 def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
-    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id, lock=True)
     rater = _load_rater(round_, rater_id)
     if rater.relationship == "self":
         raise Conflict("the self-assessment is part of every round and cannot be removed")
@@ -161,13 +166,15 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
     if deleted != 1:
         db.session.rollback()
         raise Conflict("this rater has already submitted; their response stays in the round")
+    audit.record("rater_removed", actor, round_, detail=f"{rater.name} ({rater.relationship})")
     db.session.commit()
 
 
 def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str]]:
     """Open the round: a survey link per rater (returned once, never stored) and a queued
     invitation email each (minting its own link when sent)."""
-    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "draft":
         raise Conflict(f"the round is already {round_.status}; it can be launched only once")
     if not any(r.relationship != "self" for r in round_.raters):
@@ -184,6 +191,7 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str]]:
         raise Conflict("the round was launched by another request")
     links = [(rater, issue_survey_link(rater)) for rater in round_.raters]
     job_ids = [queue_invitation(rater) for rater in round_.raters]
+    audit.record("round_launched", actor, round_, detail=f"{len(round_.raters)} raters invited")
     db.session.commit()
     dispatch(job_ids)
     return links
@@ -210,14 +218,15 @@ def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rate
 
 
 def close_round(actor_id: str, round_id: str) -> Round:
-    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "open":
         raise Conflict(
             "the round was never launched; launch it first"
             if round_.status == "draft"
             else "the round is already closed"
         )
-    _close(round_)
+    _close(round_, actor)
     return round_
 
 
@@ -237,8 +246,9 @@ def close_overdue_rounds() -> int:
     return closed
 
 
-def _close(round_: Round) -> None:
-    """Close, freeze the results, then queue the report and the emails that follow."""
+def _close(round_: Round, actor: Person | None = None) -> None:
+    """Close, freeze the results, then queue the report and the emails that follow; no actor
+    means the deadline closed it."""
     closed = db.session.execute(
         update(Round)
         .where(Round.id == round_.id, Round.status == "open")
@@ -250,6 +260,7 @@ def _close(round_: Round) -> None:
     db.session.refresh(round_)
     freeze_results(round_)
     job_ids = queue_after_close(round_)
+    audit.record("round_closed", actor, round_, detail=None if actor else "the deadline passed")
     db.session.commit()
     dispatch(job_ids, render_report_of=round_.id)
 
@@ -257,20 +268,31 @@ def _close(round_: Round) -> None:
 def reopen_round(actor_id: str, round_id: str, deadline: datetime) -> Round:
     """Take late responses into a closed round until a new deadline; its released results
     stand until it closes again (and then change only under the late-response rule)."""
-    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "closed":
         raise Conflict(f"only a closed round can be reopened; this one is {round_.status}")
     _check_deadline(deadline)
     round_.status, round_.deadline, round_.closed_at = "open", deadline, None
+    audit.record(
+        "round_reopened", actor, round_, detail=f"new deadline {deadline:%Y-%m-%d %H:%M} UTC"
+    )
     db.session.commit()
     return round_
 
 
 def extend_deadline(actor_id: str, round_id: str, deadline: datetime) -> Round:
-    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id, lock=True)
     if round_.status == "closed":
         raise Conflict("the round is closed; its deadline can no longer change")
     _check_deadline(deadline)
+    audit.record(
+        "deadline_changed",
+        actor,
+        round_,
+        detail=f"{round_.deadline:%Y-%m-%d %H:%M} → {deadline:%Y-%m-%d %H:%M} UTC",
+    )
     round_.deadline = deadline
     db.session.commit()
     return round_
@@ -319,15 +341,20 @@ def get_round(actor_id: str, round_id: str) -> dict:
     return describe_round(round_, response_counts([round_.id])[round_.id], for_hr=actor.is_hr)
 
 
-def list_rounds(actor_id: str, status: str | None = None) -> list[dict]:
-    """Every round for HR; a member's own rounds for a member. Newest first."""
+def list_rounds(
+    actor_id: str, status: str | None = None, *, subject_only: bool = False
+) -> list[dict]:
+    """Every round for HR; a member's own rounds for a member. Newest first.
+
+    subject_only: only the rounds about the actor, HR included (their "My rounds").
+    """
     actor = load_actor(actor_id)
     query = (
         select(Round)
         .options(selectinload(Round.raters), selectinload(Round.subject))
         .order_by(Round.created_at.desc(), Round.id)
     )
-    if not actor.is_hr:
+    if subject_only or not actor.is_hr:
         query = query.where(Round.subject_id == actor.id)
     if status:
         query = query.where(Round.status == status)

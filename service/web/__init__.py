@@ -1,12 +1,14 @@
-"""Server-rendered pages: the rater survey, with its CSRF, rate-limit and header wiring."""
+"""Server-rendered pages: the rater survey and the signed-in pages, with their CSRF,
+rate-limit and header wiring."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, redirect, request, url_for
 
 from service.api.errors import API_PREFIX
 from service.extensions import csrf, limiter
 from service.web import security
+from service.web.auth import signed_in_person
 from service.web.formatting import long_datetime
 
 
@@ -17,7 +19,18 @@ def _protect_forms() -> None:
         csrf.protect(apply_exemptions=True)
 
 
+def home():
+    person = signed_in_person()
+    if person is None:
+        return redirect(url_for("account.sign_in"), code=303)
+    return redirect(url_for("hr.dashboard" if person.is_hr else "individual.my_rounds"), code=303)
+
+
 def init_web(app: Flask) -> None:
+    from service.web.account import bp as account_bp
+    from service.web.admin import bp as admin_bp
+    from service.web.hr import bp as hr_bp
+    from service.web.rounds import bp as rounds_bp
     from service.web.survey import bp as survey_bp
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
@@ -34,4 +47,7 @@ def init_web(app: Flask) -> None:
     app.session_interface = security.SessionInterface()
     app.after_request(security.add_security_headers)
     app.jinja_env.filters["long_datetime"] = long_datetime
-    app.register_blueprint(survey_bp)
+    app.jinja_env.globals["signed_in_person"] = signed_in_person
+    app.add_url_rule("/", "home", home)
+    for blueprint in (survey_bp, account_bp, rounds_bp, hr_bp, admin_bp):
+        app.register_blueprint(blueprint)

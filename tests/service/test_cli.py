@@ -77,3 +77,35 @@ def test_demo_builds_a_closed_and_an_open_round_once(app, runner, client):
         token = link.rsplit("/s/", 1)[1]
         response = client.get("/api/v1/survey", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == status
+
+    # The printed password and sign-in links work: the old password no longer does.
+    from service.services.sign_in import check_password, person_for_sign_in_link
+
+    with app.app_context():
+        assert (
+            check_password("hana.reyes@example.com", printed(first.output, "HR password:")) is None
+        )
+        hr = check_password("hana.reyes@example.com", printed(second.output, "HR password:"))
+        assert hr is not None and hr.is_hr
+        member_link = printed(second.output, "Sign in as Maya Lind")
+        member = person_for_sign_in_link(member_link.rsplit("/sign-in/", 1)[1])
+        assert member.name == "Maya Lind" and member.manager.name == "Jonas Weber"
+
+
+def test_set_password_for_hr_only(app, runner):
+    runner.invoke(
+        args=["create-user", "--email", "hr@example.org", "--name", "H R", "--role", "hr"]
+    )
+    runner.invoke(args=["create-user", "--email", "m@example.org", "--name", "M M"])
+    done = runner.invoke(args=["set-password", "hr@example.org"], input="long enough pass\n" * 2)
+    assert done.exit_code == 0, done.output
+    from service.services.sign_in import check_password
+
+    with app.app_context():
+        assert check_password("hr@example.org", "long enough pass") is not None
+    short = runner.invoke(args=["set-password", "hr@example.org", "--password", "short"])
+    assert short.exit_code == 1 and "at least 12" in short.output
+    member = runner.invoke(args=["set-password", "m@example.org", "--password", "x" * 12])
+    assert member.exit_code == 1 and "only HR" in member.output
+    nobody = runner.invoke(args=["set-password", "no@example.org", "--password", "x" * 12])
+    assert nobody.exit_code == 1 and "no person" in nobody.output

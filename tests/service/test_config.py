@@ -50,3 +50,25 @@ def test_deployment_default_threshold_applies_to_new_rounds(app, api):
         assert api.create_round(token)["anonymity_threshold"] == 5
     finally:
         app.config["DEFAULT_ANONYMITY_THRESHOLD"] = 3
+
+
+def test_sign_in_settings(tmp_path):
+    defaults = load_settings(str(tmp_path), {})
+    assert (defaults["HR_IDLE_MINUTES"], defaults["MEMBER_IDLE_MINUTES"]) == (30, 120)
+    assert defaults["ALLOWED_SIGNUP_DOMAINS"] == frozenset()
+    tuned = load_settings(
+        str(tmp_path),
+        {"ALLOWED_SIGNUP_DOMAINS": "Example.org, @corp.example.com", "HR_IDLE_MINUTES": "15"},
+    )
+    assert tuned["ALLOWED_SIGNUP_DOMAINS"] == {"example.org", "corp.example.com"}
+    assert tuned["HR_IDLE_MINUTES"] == 15
+    with pytest.raises(ConfigurationError, match="ALLOWED_SIGNUP_DOMAINS"):
+        load_settings(str(tmp_path), {"ALLOWED_SIGNUP_DOMAINS": "localhost"})
+    with pytest.raises(ConfigurationError, match="SIGN_IN_LIMIT"):
+        load_settings(str(tmp_path), {"SIGN_IN_LIMIT": "often"})
+
+
+def test_oversized_requests_are_refused_before_they_are_read(client):
+    response = client.post("/sign-in", data={"email": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.extensions import limiter
-from tests.service.web.pages import RaterSession
+from tests.service.web.pages import PersonSession, RaterSession
 
 
 @pytest.fixture(autouse=True)
@@ -32,5 +32,15 @@ def rater_session(app):
         session = RaterSession(app, token, **client_options)
         assert session.open_link().status_code == 303
         return session
+
+    return start
+
+
+@pytest.fixture
+def person_session(app):
+    """A browser signed in as the person with this email: person_session(email)."""
+
+    def start(email: str, **client_options) -> PersonSession:
+        return PersonSession(app, email, **client_options)
 
     return start

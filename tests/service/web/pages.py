@@ -1,4 +1,5 @@
-"""Helpers of the web page tests: a rater's browser-like session, and page text."""
+"""Helpers of the web page tests: browser-like sessions of a rater and of a signed-in
+person, and page text."""
 
 from __future__ import annotations
 
@@ -35,6 +36,47 @@ class RaterSession:
         return CSRF_FIELD.search(self.html()).group(1)
 
     def post(self, path: str = "/survey", data=None, *, csrf: bool = True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data["csrf_token"] = self.csrf_token()
+        return self.client.post(path, data=data, **kwargs)
+
+
+class PersonSession:
+    """A signed-in person's browser: its own cookie jar, signed in through a real
+    sign-in link (minted here instead of read from an email, which test_sign_in covers)."""
+
+    def __init__(self, app, email: str, **client_options):
+        from service.extensions import db
+        from service.services.people import find_person_by_email
+        from service.services.sign_in_links import mint_sign_in_link
+
+        self.app = app
+        self.client = app.test_client(**client_options)
+        with app.app_context():
+            person = find_person_by_email(email)
+            self.person_id, self.is_hr = person.id, person.is_hr
+            token = mint_sign_in_link(person)
+            db.session.commit()
+        page = self.client.get(f"/sign-in/{token}")
+        assert page.status_code == 200, page.status_code
+        csrf = CSRF_FIELD.search(page.get_data(as_text=True)).group(1)
+        signed_in = self.client.post(f"/sign-in/{token}", data={"csrf_token": csrf})
+        assert signed_in.status_code == 303, signed_in.status_code
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def html(self, path: str) -> str:
+        response = self.client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return response.get_data(as_text=True)
+
+    def csrf_token(self) -> str:
+        # Every signed-in page carries the sign-out form and so the session's CSRF token.
+        return CSRF_FIELD.search(self.html("/account")).group(1)
+
+    def post(self, path: str, data=None, *, csrf: bool = True, **kwargs):
         data = dict(data or {})
         if csrf:
             data["csrf_token"] = self.csrf_token()

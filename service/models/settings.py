@@ -1,0 +1,34 @@
+"""The organisation's settings HR changes on the settings page (one row)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.extensions import db
+from service.models.types import UTCDateTime, utcnow
+
+SETTINGS_ROW = 1
+
+
+class OrgSettings(db.Model):
+    """Absent until HR first saves the settings page; until then the environment's
+    defaults apply (DEFAULT_ANONYMITY_THRESHOLD, SUBJECT_SEES_REPORT, REMINDER_DAYS)."""
+
+    __tablename__ = "org_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("anonymity_threshold BETWEEN 2 AND 10", name="anonymity_threshold"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False, default=SETTINGS_ROW
+    )
+    anonymity_threshold: Mapped[int] = mapped_column(SmallInteger)
+    subject_sees_report: Mapped[bool] = mapped_column(Boolean)
+    # Days before the deadline, comma-separated, e.g. "3,1"; empty: no scheduled reminders.
+    reminder_days: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[str | None] = mapped_column(String(36))

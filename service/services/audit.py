@@ -1,0 +1,108 @@
+"""The audit log: one append-only entry per launch, close, report view, download and so on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from service.extensions import db
+from service.models import AuditEvent, Person, Round
+from service.services.access import load_actor
+from service.services.clock import now
+from service.services.errors import Forbidden
+
+# What each action reads as on the audit page.
+ACTIONS = {
+    "round_created": "created a round",
+    "round_launched": "launched a round",
+    "round_closed": "closed a round",
+    "round_reopened": "reopened a round",
+    "deadline_changed": "changed a deadline",
+    "rater_added": "added a rater",
+    "rater_removed": "removed a rater",
+    "reminders_sent": "sent reminders",
+    "report_viewed": "viewed a report",
+    "report_downloaded": "downloaded a report",
+    "reports_exported": "exported reports as a ZIP",
+    "person_added": "added a person",
+    "people_imported": "imported people",
+    "settings_changed": "changed the settings",
+    "signed_in": "signed in",
+    "signed_out": "signed out",
+}
+SYSTEM_ACTOR = "feedback360 (automatic)"
+PAGE_SIZE = 50
+
+
+def _label(person: Person) -> str:
+    return f"{person.name} <{person.email}>"
+
+
+def record(
+    action: str,
+    actor: Person | None,
+    round_: Round | None = None,
+    *,
+    detail: str | None = None,
+    data: dict | None = None,
+) -> None:
+    """Add an entry to the caller's transaction: it is logged exactly when the action
+    commits. No actor means the service itself (e.g. a deadline closing a round)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if round_ is not None and round_.id is None:
+        db.session.flush()  # a round created in this transaction gets its id now
+    db.session.add(
+        AuditEvent(
+            at=now(),
+            actor_id=actor.id if actor else None,
+            actor_label=_label(actor) if actor else SYSTEM_ACTOR,
+            action=action,
+            round_id=round_.id if round_ else None,
+            subject_label=_label(round_.subject) if round_ else None,
+            detail=detail,
+            data=data,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: list[AuditEvent]
+    page: int
+    pages: int
+    total: int
+
+
+def list_events(
+    actor_id: str,
+    *,
+    page: int = 1,
+    action: str | None = None,
+    round_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> AuditPage:
+    """HR reads the log, newest first, a page at a time."""
+    if not load_actor(actor_id).is_hr:
+        raise Forbidden("only HR can read the audit log")
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if round_id:
+        query = query.where(AuditEvent.round_id == round_id)
+    if since:
+        query = query.where(AuditEvent.at >= since)
+    if until:
+        query = query.where(AuditEvent.at < until)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    events = db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return AuditPage(list(events), page, pages, total)

@@ -1,0 +1,218 @@
+"""HR launches rounds for many people at once from one CSV of raters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Round
+from service.services.clock import now
+from service.services.errors import DomainError, Invalid
+from service.services.people import MAX_NAME_LENGTH, email_problem, load_hr, normalise_email
+from service.services.people_import import Problem, read_csv_table, taken_emails
+from service.services.rounds import RATER_RELATIONSHIPS, create_round, launch_round
+
+BULK_COLUMNS = ("subject_email", "rater_name", "rater_email", "relationship")
+RATER_COLUMNS = BULK_COLUMNS[1:]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the check needs to know of a person a round would be about."""
+
+    name: str
+    has_open_round: bool
+
+
+@dataclass
+class PlannedRound:
+    subject_email: str
+    subject_name: str
+    row: int  # where the subject first appears
+    raters: list[dict[str, str]] = field(default_factory=list)
+
+    def count(self, relationship: str) -> int:
+        return sum(rater["relationship"] == relationship for rater in self.raters)
+
+
+@dataclass
+class BulkLaunch:
+    rounds: list[PlannedRound]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def rater_count(self) -> int:
+        return sum(len(planned.raters) for planned in self.rounds)
+
+
+def _relationship(value: str) -> str:
+    return "_".join(value.strip().lower().replace("-", " ").split())
+
+
+def _rater_problems(values: dict[str, str], subject_email: str) -> dict[str, str]:
+    problems = {}
+    name, email = values["rater_name"], normalise_email(values["rater_email"])
+    if not name:
+        problems["rater_name"] = "must not be empty"
+    elif len(name) > MAX_NAME_LENGTH:
+        problems["rater_name"] = f"must be at most {MAX_NAME_LENGTH} characters"
+    if problem := email_problem(email):
+        problems["rater_email"] = problem
+    elif email == subject_email:
+        problems["rater_email"] = (
+            "is the subject's own email; the self-assessment is added automatically"
+        )
+    relationship = _relationship(values["relationship"])
+    if relationship == "self":
+        problems["relationship"] = "self is added automatically; leave it out"
+    elif relationship not in RATER_RELATIONSHIPS:
+        problems["relationship"] = (
+            f"must be one of {', '.join(RATER_RELATIONSHIPS)}, not {values['relationship']!r}"
+        )
+    for column, value in values.items():
+        if "\x00" in value:
+            problems[column] = "contains a NUL character"
+    return problems
+
+
+def check_bulk_rounds(
+    text: str, deadline: datetime | None, current: datetime, subjects: Mapping[str, Subject]
+) -> BulkLaunch:
+    """Validate a bulk-launch CSV (one row per rater) and its deadline; pure: `subjects`
+    are the people the file's emails belong to, `current` is the time now."""
+    table = read_csv_table(text, BULK_COLUMNS, required=BULK_COLUMNS)
+    problems = list(table.problems)
+    if deadline is None:
+        problems.append(Problem(None, "deadline", "choose a deadline"))
+    elif deadline <= current:
+        problems.append(Problem(None, "deadline", "the deadline must be in the future"))
+    planned: dict[str, PlannedRound] = {}
+    rater_rows: dict[tuple[str, str], int] = {}
+    refused: set[str] = set()  # subjects with an open round, reported on their first row
+    for number, values in table.rows:
+        found = {}
+        email = normalise_email(values["subject_email"])
+        subject = subjects.get(email)
+        if problem := email_problem(email):
+            found["subject_email"] = problem
+        elif subject is None:
+            found["subject_email"] = f"nobody has the email {email}; add them on People first"
+        elif subject.has_open_round and email not in refused:
+            refused.add(email)
+            found["subject_email"] = (
+                f"{subject.name} already has an open round; close it or leave them out"
+            )
+        if subject and email not in refused and email not in planned:
+            planned[email] = PlannedRound(email, subject.name, number)
+        if any(values[column] for column in RATER_COLUMNS):
+            found |= _rater_problems(values, email)
+            rater_email = normalise_email(values["rater_email"])
+            if "rater_email" not in found and (email, rater_email) in rater_rows:
+                found["rater_email"] = (
+                    f"{rater_email} is already a rater for {email} on row "
+                    f"{rater_rows[email, rater_email]}"
+                )
+            rater_rows.setdefault((email, rater_email), number)
+            if not found and email in planned:
+                planned[email].raters.append(
+                    {
+                        "name": values["rater_name"],
+                        "email": rater_email,
+                        "relationship": _relationship(values["relationship"]),
+                    }
+                )
+        problems += [Problem(number, column, message) for column, message in found.items()]
+    has_rater_rows = {subject_email for subject_email, _ in rater_rows}
+    for planned_round in planned.values():
+        if planned_round.subject_email not in has_rater_rows:
+            problems.append(
+                Problem(
+                    planned_round.row,
+                    "subject_email",
+                    f"{planned_round.subject_name} has no raters besides the self-assessment",
+                )
+            )
+    problems.sort(
+        key=lambda p: (p.row or 0, BULK_COLUMNS.index(p.column) if p.column in BULK_COLUMNS else -1)
+    )
+    return BulkLaunch(list(planned.values()) if not problems else [], problems)
+
+
+def _subjects(text: str) -> dict[str, Subject]:
+    people = taken_emails(text)
+    open_subjects = set(
+        db.session.scalars(
+            select(Round.subject_id).where(
+                Round.status == "open", Round.subject_id.in_([p.id for p in people.values()])
+            )
+        )
+    )
+    return {
+        email: Subject(person.name, person.id in open_subjects) for email, person in people.items()
+    }
+
+
+def preview_bulk_launch(actor_id: str, text: str, deadline: datetime | None) -> BulkLaunch:
+    """HR's preview of a bulk launch: the rounds it would open, or every problem in it."""
+    load_hr(actor_id)
+    return check_bulk_rounds(text, deadline, now(), _subjects(text))
+
+
+@dataclass(frozen=True)
+class LaunchOutcome:
+    subject_name: str
+    subject_email: str
+    round_id: str | None
+    status: str  # open, draft (created but not launched) or failed
+    raters: int
+    error: str | None = None
+
+
+def launch_bulk_rounds(actor_id: str, text: str, deadline: datetime | None) -> list[LaunchOutcome]:
+    """Check the same text again, then create and launch one round per subject. Nothing is
+    written unless the whole file passes; should a round still fail (another request
+    changed something meanwhile) the launch stops there and the outcome says so."""
+    load_hr(actor_id)
+    checked = check_bulk_rounds(text, deadline, now(), _subjects(text))
+    if not checked.ok:
+        raise Invalid(
+            "the file has problems; no round was launched",
+            {"rows": [str(problem) for problem in checked.problems]},
+        )
+    outcomes = []
+    for planned in checked.rounds:
+        round_id = None
+        try:
+            round_id = create_round(
+                actor_id,
+                deadline=deadline,
+                subject_email=planned.subject_email,
+                raters=planned.raters,
+            ).id
+            launch_round(actor_id, round_id)
+        except DomainError as error:
+            outcomes.append(
+                LaunchOutcome(
+                    planned.subject_name,
+                    planned.subject_email,
+                    round_id,
+                    "draft" if round_id else "failed",
+                    len(planned.raters),
+                    error.message,
+                )
+            )
+            break
+        outcomes.append(
+            LaunchOutcome(
+                planned.subject_name, planned.subject_email, round_id, "open", len(planned.raters)
+            )
+        )
+    return outcomes

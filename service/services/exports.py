@@ -1,0 +1,224 @@
+"""Bulk exports: the report PDFs of many closed rounds in one ZIP, built by the worker."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Export, Person, Round
+from service.models.types import new_id
+from service.services import audit
+from service.services.access import load_actor
+from service.services.clock import now
+from service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from service.services.reports import ensure_report_pdf, report_filename
+
+log = logging.getLogger(__name__)
+EXPORTS_FOLDER = "exports"
+LIFETIME = timedelta(hours=24)
+# More than any page offers at once; a bound so one request cannot ask for everything twice.
+MAX_ROUNDS = 500
+# An export that is still being built (or has just failed) can be built again.
+FINISHED = ("done", "expired")
+
+
+def _load_hr(actor_id: str) -> Person:
+    actor = load_actor(actor_id)
+    if not actor.is_hr:
+        raise Forbidden("only HR can export reports")
+    return actor
+
+
+def _zip_path(export_id: str) -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / EXPORTS_FOLDER / f"{export_id}.zip"
+
+
+def _rounds_to_export(round_ids: list[str]) -> list[Round]:
+    """The chosen rounds in the order given; Invalid names every one that has no report."""
+    ids = list(dict.fromkeys(str(round_id).strip() for round_id in round_ids if round_id))
+    if not ids:
+        raise Invalid("choose at least one closed round", {"round_id": ["choose a round"]})
+    if len(ids) > MAX_ROUNDS:
+        raise Invalid(
+            f"at most {MAX_ROUNDS} rounds can be exported at once",
+            {"round_id": [f"at most {MAX_ROUNDS}"]},
+        )
+    found = {r.id: r for r in db.session.scalars(select(Round).where(Round.id.in_(ids)))}
+    problems = []
+    unknown = [round_id for round_id in ids if round_id not in found]
+    if unknown:
+        problems.append(f"{len(unknown)} of the chosen rounds do not exist")
+    for round_id in ids:
+        round_ = found.get(round_id)
+        if round_ is not None and (round_.status != "closed" or round_.results is None):
+            state = "not launched yet" if round_.status == "draft" else round_.status
+            problems.append(f"the round about {round_.subject.name} is {state}")
+    if problems:
+        raise Invalid(
+            "only closed rounds have reports to export: " + "; ".join(problems),
+            {"round_id": problems},
+        )
+    return [found[round_id] for round_id in ids]
+
+
+def start_export(actor_id: str, round_ids: list[str]) -> Export:
+    """HR asks for the reports of closed rounds as one ZIP; the worker builds it."""
+    from service.jobs.tasks import build_export_task  # late: the tasks module imports this one
+
+    actor = _load_hr(actor_id)
+    rounds = _rounds_to_export(round_ids)
+    export = Export(
+        id=new_id(),
+        requested_by_id=actor.id,
+        round_ids=[round_.id for round_ in rounds],
+        status="queued",
+        done=0,
+        total=len(rounds),
+    )
+    db.session.add(export)
+    audit.record(
+        "reports_exported",
+        actor,
+        detail=f"{len(rounds)} report{'' if len(rounds) == 1 else 's'}",
+        data={"export_id": export.id, "round_ids": export.round_ids},
+    )
+    export_id = export.id
+    db.session.commit()
+    build_export_task(export_id)
+    return db.session.get(Export, export_id)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """report-2030-01-31.pdf, then report-2030-01-31-2.pdf, … for the same person and day."""
+    stem, suffix = os.path.splitext(name)
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem}-{n}{suffix}"
+    taken.add(candidate)
+    return candidate
+
+
+def _write_reports(export: Export, handle) -> None:
+    """Each round's stored report into the ZIP, the count committed after each one."""
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        taken: set[str] = set()
+        for number, round_id in enumerate(export.round_ids, start=1):
+            round_ = db.session.get(Round, round_id)
+            if round_ is None or round_.results is None:
+                raise Conflict("a round of this export has no report any more")
+            archive.write(ensure_report_pdf(round_), _unique(report_filename(round_), taken))
+            export.done = number
+            db.session.commit()
+
+
+def build_export(export_id: str) -> None:
+    """For the worker: write each round's stored report into the ZIP, committing the count
+    after each one so the page can show progress. A finished export is left alone, so the
+    task may run twice; the ZIP appears by rename, so nobody downloads half of one."""
+    export = db.session.get(Export, export_id)
+    if export is None or export.status in FINISHED:
+        return
+    export.status, export.done, export.error = "running", 0, None
+    db.session.commit()
+    target = _zip_path(export_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, part = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            _write_reports(export, handle)
+        os.replace(part, target)
+    except Exception as error:
+        Path(part).unlink(missing_ok=True)
+        db.session.rollback()
+        log.exception("export %s failed", export_id)
+        export = db.session.get(Export, export_id)
+        export.status = "failed"
+        export.error = (
+            error.message if isinstance(error, Conflict) else "a report could not be rendered"
+        )
+        db.session.commit()
+        raise
+    export.status, export.finished_at = "done", now()
+    export.expires_at = export.finished_at + LIFETIME
+    db.session.commit()
+
+
+def _is_expired(export: Export) -> bool:
+    return export.status == "expired" or (
+        export.expires_at is not None and export.expires_at <= now()
+    )
+
+
+def describe_export(actor_id: str, export_id: str) -> dict:
+    """The export's progress as its page and the page's script show it."""
+    _load_hr(actor_id)
+    export = db.session.get(Export, export_id)
+    if export is None:
+        raise NotFound("export not found")
+    subjects = db.session.scalars(
+        select(Person.name)
+        .join(Round, Round.subject_id == Person.id)
+        .where(Round.id.in_(export.round_ids))
+    ).all()
+    return {
+        "id": export.id,
+        "status": "expired" if _is_expired(export) else export.status,
+        "done": export.done,
+        "total": export.total,
+        "percent": round(100 * export.done / export.total) if export.total else 100,
+        "error": export.error,
+        "created_at": export.created_at,
+        "expires_at": export.expires_at,
+        "subjects": sorted(subjects),
+    }
+
+
+def download_export(actor_id: str, export_id: str) -> tuple[Path, str]:
+    """The finished ZIP and a download name; each report in it is audited as downloaded."""
+    actor = _load_hr(actor_id)
+    export = db.session.get(Export, export_id)
+    if export is None:
+        raise NotFound("export not found")
+    if _is_expired(export):
+        raise NotFound("this export has expired; start a new one from the dashboard")
+    if export.status != "done":
+        raise Conflict(
+            "this export failed; start a new one from the dashboard"
+            if export.status == "failed"
+            else f"the ZIP is not ready yet ({export.done} of {export.total} reports)"
+        )
+    path = _zip_path(export.id)
+    if not path.is_file():
+        raise NotFound("this export's file is gone; start a new one from the dashboard")
+    rounds = db.session.scalars(select(Round).where(Round.id.in_(export.round_ids))).all()
+    for round_ in rounds:
+        audit.record("report_downloaded", actor, round_, detail="ZIP export")
+    db.session.commit()
+    return path, f"feedback360-reports-{export.created_at:%Y-%m-%d}.zip"
+
+
+def expire_exports() -> int:
+    """The periodic housekeeping: delete the ZIPs past their time and mark them expired."""
+    expired = db.session.scalars(
+        select(Export).where(Export.status == "done", Export.expires_at <= now())
+    ).all()
+    for export in expired:
+        _zip_path(export.id).unlink(missing_ok=True)
+        export.status = "expired"
+    db.session.commit()
+    # Half-written ZIPs of a worker that was killed mid-way are never renamed; drop them.
+    folder = Path(current_app.config["INSTANCE_PATH"]) / EXPORTS_FOLDER
+    cutoff = (now() - LIFETIME).timestamp()
+    for part in folder.glob("*.part"):
+        if part.stat().st_mtime < cutoff:
+            part.unlink(missing_ok=True)
+    return len(expired)

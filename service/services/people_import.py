@@ -1,0 +1,323 @@
+"""CSV uploads (decoding, limits, rows) and HR's import of many people from one file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Container
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from service.extensions import db
+from service.models import Person
+from service.models.types import new_id
+from service.services import audit
+from service.services.errors import Conflict, Invalid
+from service.services.notifications import dispatch, queue_person_email
+from service.services.people import load_hr, normalise_email, person_problems
+
+MAX_CSV_BYTES = 1_000_000
+MAX_CSV_ROWS = 5_000
+PEOPLE_COLUMNS = ("name", "email", "role", "manager_email")
+DEFAULT_ROLE = "member"
+# Emails or ids per IN (...) look-up: well under every database's parameter limit.
+LOOKUP_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix before anything is written; row 1 is the header, None the file."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part for part in (f"Row {self.row}" if self.row else "", self.column or "") if part
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class CsvTable:
+    """A CSV file's data rows as dicts by column, with each row's number in the file."""
+
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file; too large or not UTF-8 is refused with a message."""
+    if len(data) > MAX_CSV_BYTES:
+        raise Invalid(
+            f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB; "
+            f"split it into smaller files of at most {MAX_CSV_ROWS:,} rows",
+            {"file": ["too large"]},
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            "the file is not UTF-8 text (byte "
+            f"{error.start + 1} cannot be read); save it as “CSV UTF-8” and upload it again",
+            {"file": ["not UTF-8"]},
+        ) from None
+    if not text.strip():
+        raise Invalid("the file is empty; its first row must name the columns", {"file": ["empty"]})
+    return text
+
+
+def _column_name(heading: str) -> str:
+    return "_".join(heading.strip().lower().replace("-", " ").split())
+
+
+def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> CsvTable:
+    """Rows of a CSV text whose header names `columns` (any order, spaces or underscores);
+    blank rows are skipped, and every problem of the file's shape is reported at once."""
+    table = CsvTable()
+    if len(text.encode()) > MAX_CSV_BYTES:
+        table.problems.append(
+            Problem(None, None, f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB")
+        )
+        return table
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        table.problems.append(Problem(None, None, f"the file is not valid CSV: {error}"))
+        return table
+    if not records or not any(cell.strip() for cell in records[0]):
+        table.problems.append(
+            Problem(1, None, f"the first row must name the columns: {', '.join(columns)}")
+        )
+        return table
+    header = [_column_name(cell) for cell in records[0]]
+    unknown = [name for name in header if name not in columns]
+    missing = [name for name in required if name not in header]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    for message, names in (
+        ("unknown columns", unknown),
+        ("missing columns", missing),
+        ("columns named twice", repeated),
+    ):
+        if names:
+            table.problems.append(
+                Problem(
+                    1,
+                    None,
+                    f"{message}: {', '.join(names)} (the columns are {', '.join(columns)})",
+                )
+            )
+    if table.problems:
+        return table
+    data_rows = [
+        (n, cells) for n, cells in enumerate(records[1:], 2) if any(c.strip() for c in cells)
+    ]
+    if not data_rows:
+        table.problems.append(Problem(None, None, "the file has a header but no rows"))
+    if len(data_rows) > MAX_CSV_ROWS:
+        table.problems.append(
+            Problem(
+                None,
+                None,
+                f"the file has {len(data_rows):,} rows; at most {MAX_CSV_ROWS:,} "
+                "can be read at once, so split it into smaller files",
+            )
+        )
+        return table
+    for number, cells in data_rows:
+        if len(cells) > len(header):
+            table.problems.append(
+                Problem(number, None, f"has {len(cells)} values but the header has {len(header)}")
+            )
+            continue
+        values = {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(header)}
+        table.rows.append((number, {name: values.get(name, "") for name in columns}))
+    return table
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    row: int
+    name: str
+    email: str
+    role: str
+    manager_email: str
+
+
+@dataclass
+class PeopleImport:
+    """What a file would import, and the problems that stop it."""
+
+    people: list[PersonRow]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _manager_loops(people: dict[str, PersonRow]) -> set[str]:
+    """Emails of rows whose manager chain (within the file) comes back to themselves;
+    each row is walked once, so a long chain of managers stays quick."""
+    walked: set[str] = set()
+    looping: set[str] = set()
+    for start in people:
+        path: list[str] = []
+        current = start
+        while current in people and current not in walked:
+            walked.add(current)
+            path.append(current)
+            current = people[current].manager_email
+        if current in path:
+            looping.update(path[path.index(current) :])
+    return looping
+
+
+def _managers_first(people: list[PersonRow]) -> list[PersonRow]:
+    """The rows ordered so that a manager from the file is inserted before their reports
+    (the file may list them in any order; it has no loops by now)."""
+    by_email = {row.email: row for row in people}
+    depth: dict[str, int] = {}
+    for row in people:
+        path, current = [], row.email
+        while current in by_email and current not in depth:
+            path.append(current)
+            current = by_email[current].manager_email
+        level = depth.get(current, -1)  # -1: the chain ends outside the file
+        for email in reversed(path):
+            level += 1
+            depth[email] = level
+    return sorted(people, key=lambda row: depth[row.email])
+
+
+def check_people(text: str, existing_emails: Container[str]) -> PeopleImport:
+    """Validate a people CSV against the emails already taken; pure, nothing is written."""
+    table = read_csv_table(text, PEOPLE_COLUMNS, required=("name", "email"))
+    problems = list(table.problems)
+    people: dict[str, PersonRow] = {}
+    unchecked_managers = set()
+    for number, values in table.rows:
+        row = PersonRow(
+            row=number,
+            name=values["name"],
+            email=normalise_email(values["email"]),
+            role=values["role"].lower() or DEFAULT_ROLE,
+            manager_email=normalise_email(values["manager_email"]),
+        )
+        found = person_problems(row.name, row.email, row.role, row.manager_email)
+        if "email" not in found:
+            if row.email in people:
+                found["email"] = f"{row.email} is already on row {people[row.email].row}"
+            elif row.email in existing_emails:
+                found["email"] = f"a person with the email {row.email} already exists"
+        problems += [Problem(number, column, message) for column, message in found.items()]
+        if "email" not in found:
+            people[row.email] = row
+            if "manager_email" in found:
+                unchecked_managers.add(row.email)
+    for row in people.values():
+        manager = row.manager_email
+        if (
+            manager
+            and row.email not in unchecked_managers
+            and manager not in people
+            and manager not in existing_emails
+        ):
+            problems.append(
+                Problem(
+                    row.row,
+                    "manager_email",
+                    f"nobody has the email {manager}, here or in another row of the file",
+                )
+            )
+    checked = {email: row for email, row in people.items() if email not in unchecked_managers}
+    for email in sorted(_manager_loops(checked), key=lambda e: people[e].row):
+        problems.append(
+            Problem(people[email].row, "manager_email", "the managers in the file form a loop")
+        )
+    problems.sort(
+        key=lambda p: (
+            p.row or 0,
+            PEOPLE_COLUMNS.index(p.column) if p.column in PEOPLE_COLUMNS else -1,
+        )
+    )
+    return PeopleImport(list(people.values()) if not problems else [], problems)
+
+
+def taken_emails(text: str) -> dict[str, Person]:
+    """People already in the database whose email appears anywhere in the text."""
+    try:
+        candidates = {
+            normalise_email(cell)
+            for cells in csv.reader(io.StringIO(text, newline=""))
+            for cell in cells
+            if "@" in cell
+        }
+    except csv.Error:
+        return {}  # check_people reports the malformed file
+    found: dict[str, Person] = {}
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        found |= {
+            p.email: p for p in db.session.scalars(select(Person).where(Person.email.in_(chunk)))
+        }
+    return found
+
+
+def preview_people_import(actor_id: str, text: str) -> PeopleImport:
+    """HR's preview of a people CSV: every row it would add, or every problem in it."""
+    load_hr(actor_id)
+    return check_people(text, taken_emails(text))
+
+
+def import_people(actor_id: str, text: str) -> int:
+    """Validate the same text again and add everyone in one transaction (all or nothing),
+    then email each a welcome; the audit log records the import once. Returns how many."""
+    actor = load_hr(actor_id)
+    existing = taken_emails(text)
+    checked = check_people(text, existing)
+    if not checked.ok:
+        raise Invalid(
+            "the file has problems; nothing was imported",
+            {"rows": [str(problem) for problem in checked.problems]},
+        )
+    ids = {row.email: new_id() for row in checked.people}
+    ids |= {email: person.id for email, person in existing.items()}
+    rows = [
+        {
+            "id": ids[row.email],
+            "email": row.email,
+            "name": row.name,
+            "role": row.role,
+            "manager_id": ids[row.manager_email] if row.manager_email else None,
+        }
+        for row in _managers_first(checked.people)
+    ]
+    try:
+        # One bulk insert: the unit of work would sort a self-referencing table row by row.
+        db.session.execute(insert(Person), rows)
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(
+            "someone added some of these people meanwhile; preview the file again"
+        ) from None
+    job_ids = [
+        queue_person_email("welcome", person)
+        for person in _people_by_id([row["id"] for row in rows])
+    ]
+    audit.record("people_imported", actor, detail=f"{len(rows)} people", data={"count": len(rows)})
+    db.session.commit()
+    dispatch(job_ids)
+    return len(rows)
+
+
+def _people_by_id(ids: list[str]) -> list[Person]:
+    people = []
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
+        people += db.session.scalars(select(Person).where(Person.id.in_(chunk)))
+    return people

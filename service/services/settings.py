@@ -1,0 +1,99 @@
+"""The organisation's settings: the environment's defaults until HR saves the settings page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+
+from service.extensions import db
+from service.models import OrgSettings
+from service.models.settings import SETTINGS_ROW
+from service.services import audit
+from service.services.access import load_actor
+from service.services.clock import now
+from service.services.errors import Forbidden, Invalid
+
+MAX_REMINDER_DAY = 60
+
+
+@dataclass(frozen=True)
+class Settings:
+    anonymity_threshold: int
+    subject_sees_report: bool
+    # Days before the deadline on which reminders go out, largest first.
+    reminder_days: tuple[int, ...]
+
+
+def current_settings() -> Settings:
+    row = db.session.get(OrgSettings, SETTINGS_ROW)
+    if row is None:
+        config = current_app.config
+        return Settings(
+            config["DEFAULT_ANONYMITY_THRESHOLD"],
+            config["SUBJECT_SEES_REPORT"],
+            tuple(config["REMINDER_DAYS"]),
+        )
+    return Settings(
+        row.anonymity_threshold, row.subject_sees_report, parse_reminder_days(row.reminder_days)
+    )
+
+
+def settings_saved_at() -> datetime | None:
+    """When HR last saved the settings page; None while the environment's defaults apply."""
+    row = db.session.get(OrgSettings, SETTINGS_ROW)
+    return row.updated_at if row else None
+
+
+def parse_reminder_days(text: str) -> tuple[int, ...]:
+    """'3, 1' → (3, 1); empty → no scheduled reminders. Raises Invalid naming the problem."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise Invalid(
+            "reminder days must be whole numbers separated by commas, e.g. 3, 1",
+            {"reminder_days": ["whole numbers separated by commas, e.g. 3, 1"]},
+        )
+    days = sorted({int(part) for part in parts}, reverse=True)
+    if any(not 1 <= day <= MAX_REMINDER_DAY for day in days):
+        raise Invalid(
+            f"reminder days must be between 1 and {MAX_REMINDER_DAY}",
+            {"reminder_days": [f"each between 1 and {MAX_REMINDER_DAY}"]},
+        )
+    return tuple(days)
+
+
+def update_settings(
+    actor_id: str, *, anonymity_threshold: int, subject_sees_report: bool, reminder_days: str
+) -> Settings:
+    actor = load_actor(actor_id)
+    if not actor.is_hr:
+        raise Forbidden("only HR can change the settings")
+    if not 2 <= anonymity_threshold <= 10:
+        raise Invalid(
+            "the anonymity threshold must be between 2 and 10",
+            {"anonymity_threshold": ["between 2 and 10"]},
+        )
+    days = parse_reminder_days(reminder_days)
+    before = current_settings()
+    row = db.session.get(OrgSettings, SETTINGS_ROW) or OrgSettings(id=SETTINGS_ROW)
+    row.anonymity_threshold = anonymity_threshold
+    row.subject_sees_report = subject_sees_report
+    row.reminder_days = ",".join(str(day) for day in days)
+    row.updated_at, row.updated_by_id = now(), actor.id
+    db.session.add(row)
+    after = Settings(anonymity_threshold, subject_sees_report, days)
+    changes = {
+        name: [getattr(before, name), getattr(after, name)]
+        for name in Settings.__dataclass_fields__
+        if getattr(before, name) != getattr(after, name)
+    }
+    audit.record(
+        "settings_changed",
+        actor,
+        detail="; ".join(f"{name}: {old} → {new}" for name, (old, new) in changes.items())
+        or "no change",
+        data={name: [str(old), str(new)] for name, (old, new) in changes.items()},
+    )
+    db.session.commit()
+    return after

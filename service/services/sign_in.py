@@ -1,0 +1,157 @@
+"""Signing in to the pages: emailed single-use links, HR passwords (argon2), web sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import select, update
+
+from service.extensions import db
+from service.models import Person, SignInLink, WebSession
+from service.services import audit
+from service.services.access import load_actor
+from service.services.clock import now
+from service.services.errors import Forbidden, Invalid, Unauthorized
+from service.services.notifications import dispatch, queue_person_email
+from service.services.people import create_person, find_person_by_email, normalise_email
+from service.services.sign_in_links import live_link
+from service.services.tokens import hash_token, new_token
+
+MIN_PASSWORD_LENGTH = 12
+# Touch last_seen at most this often: a page view should not always be a database write.
+SEEN_PRECISION = timedelta(seconds=60)
+hasher = PasswordHasher()
+# Verified against when the email is unknown, so both answers take the same time.
+_UNKNOWN_PASSWORD_HASH = hasher.hash("an unknown account has no password")
+
+
+def email_sign_in_link(email: str) -> None:
+    """Send a sign-in link if the email belongs to someone; say nothing either way."""
+    person = find_person_by_email(email)
+    if person is None:
+        return
+    job_id = queue_person_email("sign_in", person)
+    db.session.commit()
+    dispatch([job_id])
+
+
+def person_for_sign_in_link(token: str) -> Person | None:
+    """Whom an unused, unexpired link signs in (without using it up)."""
+    link = db.session.scalar(live_link(token))
+    return db.session.get(Person, link.person_id) if link else None
+
+
+def use_sign_in_link(token: str) -> Person:
+    """Use the link up; of two concurrent uses exactly one succeeds."""
+    link = db.session.scalar(live_link(token))
+    used = (
+        db.session.execute(
+            update(SignInLink)
+            .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
+            .values(used_at=now())
+        ).rowcount
+        if link
+        else 0
+    )
+    if used != 1:
+        db.session.rollback()
+        raise Unauthorized("this sign-in link is not valid: it was used already or has expired")
+    return db.session.get(Person, link.person_id)
+
+
+def check_password(email: str, password: str) -> Person | None:
+    """The HR person with this email and password, or None (the same work either way)."""
+    person = find_person_by_email(email)
+    stored = person.password_hash if person and person.is_hr else None
+    try:
+        hasher.verify(stored or _UNKNOWN_PASSWORD_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if stored is None:
+        return None
+    if hasher.check_needs_rehash(stored):
+        person.password_hash = hasher.hash(password)
+        db.session.commit()
+    return person
+
+
+def set_password(actor_id: str, password: str) -> None:
+    actor = load_actor(actor_id)
+    if not actor.is_hr:
+        raise Forbidden("only HR accounts sign in with a password; others use emailed links")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"the password must be at least {MIN_PASSWORD_LENGTH} characters long",
+            {"password": [f"at least {MIN_PASSWORD_LENGTH} characters"]},
+        )
+    actor.password_hash = hasher.hash(password)
+    db.session.commit()
+
+
+def sign_up(name: str, email: str) -> None:
+    """Join as a member when the email's domain is allowed; then (or if the person exists
+    already) a sign-in link is emailed. The caller shows one answer whatever happened."""
+    email = normalise_email(email)
+    domain = email.rpartition("@")[2]
+    if find_person_by_email(email) is None:
+        if domain not in current_app.config["ALLOWED_SIGNUP_DOMAINS"]:
+            return
+        create_person(email, name, "member")
+    email_sign_in_link(email)
+
+
+def idle_limit(person: Person) -> timedelta:
+    key = "HR_IDLE_MINUTES" if person.is_hr else "MEMBER_IDLE_MINUTES"
+    return timedelta(minutes=current_app.config[key])
+
+
+def start_web_session(person: Person) -> str:
+    """A new server-side session; its token goes into the (renewed) cookie."""
+    token = new_token()
+    current = now()
+    db.session.add(
+        WebSession(
+            person_id=person.id,
+            token_hash=hash_token(token),
+            created_at=current,
+            last_seen_at=current,
+        )
+    )
+    audit.record("signed_in", person)
+    db.session.commit()
+    return token
+
+
+def person_for_web_session(token: str) -> Person | None:
+    """The signed-in person, or None when the session ended or idled out."""
+    session_ = db.session.scalar(
+        select(WebSession).where(
+            WebSession.token_hash == hash_token(token), WebSession.ended_at.is_(None)
+        )
+    )
+    if session_ is None:
+        return None
+    current = now()
+    if current - session_.last_seen_at > idle_limit(session_.person):
+        session_.ended_at = current
+        db.session.commit()
+        return None
+    if current - session_.last_seen_at > SEEN_PRECISION:
+        session_.last_seen_at = current
+        db.session.commit()
+    return session_.person
+
+
+def end_web_session(token: str) -> None:
+    session_ = db.session.scalar(
+        select(WebSession).where(
+            WebSession.token_hash == hash_token(token), WebSession.ended_at.is_(None)
+        )
+    )
+    if session_ is not None:
+        session_.ended_at = now()
+        audit.record("signed_out", session_.person)
+        db.session.commit()

@@ -1,0 +1,195 @@
+"""Routes for signing in (link or HR password), signing up, signing out, and the account."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from service.extensions import limiter
+from service.models import Person
+from service.services.errors import Unauthorized
+from service.services.people import normalise_email
+from service.services.sign_in import (
+    check_password,
+    email_sign_in_link,
+    person_for_sign_in_link,
+    set_password,
+    sign_up,
+    use_sign_in_link,
+)
+from service.web.account.forms import (
+    EmailLinkForm,
+    PasswordSignInForm,
+    SetPasswordForm,
+    SignUpForm,
+    UseLinkForm,
+)
+from service.web.auth import (
+    NOTICE,
+    login_required,
+    safe_next,
+    sign_in_browser,
+    sign_out_browser,
+)
+
+bp = Blueprint("account", __name__)
+NEXT_KEY = "next"
+# The password form shares the sign-in page with the link form; its fields get a prefix.
+PASSWORD_PREFIX = "pw"  # noqa: S105 - a form prefix, not a secret
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_LIMIT"]
+
+
+def _email_limit() -> str:
+    return current_app.config["SIGN_IN_EMAIL_LIMIT"]
+
+
+def _submitted_email() -> str:
+    # One mailbox cannot be flooded with links, whichever addresses the requests come from.
+    email = request.form.get("email") or request.form.get(f"{PASSWORD_PREFIX}-email") or ""
+    return "email:" + normalise_email(email)[:320]
+
+
+# One budget per client address across every way in (link, password, sign-up, a guessed
+# link), and one per email address so no mailbox can be flooded with links.
+SIGN_IN_SCOPE = "sign-in"
+SIGN_IN_ATTEMPTS = limiter.shared_limit(_sign_in_limit, SIGN_IN_SCOPE)
+SIGN_IN_ATTEMPTS_ON_POST = limiter.shared_limit(_sign_in_limit, SIGN_IN_SCOPE, methods=["POST"])
+LINKS_PER_EMAIL = limiter.shared_limit(_email_limit, "sign-in-email", key_func=_submitted_email)
+LINKS_PER_EMAIL_ON_POST = limiter.shared_limit(
+    _email_limit, "sign-in-email", key_func=_submitted_email, methods=["POST"]
+)
+
+
+def _home_after_sign_in():
+    return redirect(safe_next(request.args.get(NEXT_KEY)) or url_for("home"), code=303)
+
+
+def _sign_in_page(link_form=None, password_form=None, status: int = 200):
+    page = render_template(
+        "account/sign_in.html",
+        link_form=link_form or EmailLinkForm(),
+        password_form=password_form or PasswordSignInForm(formdata=None, prefix=PASSWORD_PREFIX),
+        signup_open=bool(current_app.config["ALLOWED_SIGNUP_DOMAINS"]),
+        next=safe_next(request.args.get(NEXT_KEY)),
+    )
+    return page, status
+
+
+@bp.get("/sign-in")
+def sign_in():
+    return _sign_in_page(EmailLinkForm(formdata=None))
+
+
+@bp.post("/sign-in")
+@SIGN_IN_ATTEMPTS
+@LINKS_PER_EMAIL
+def send_link():
+    form = EmailLinkForm()
+    if not form.validate():
+        return _sign_in_page(link_form=form, status=422)
+    email_sign_in_link(form.email.data)
+    # The same page whether or not the email belongs to anyone.
+    return redirect(url_for(".link_sent"), code=303)
+
+
+@bp.get("/sign-in/sent")
+def link_sent():
+    return render_template("account/link_sent.html")
+
+
+@bp.post("/sign-in/password")
+@SIGN_IN_ATTEMPTS
+@LINKS_PER_EMAIL
+def password_sign_in():
+    form = PasswordSignInForm(prefix=PASSWORD_PREFIX)
+    if not form.validate():
+        return _sign_in_page(password_form=form, status=422)
+    person = check_password(form.email.data, form.password.data)
+    if person is None:
+        form.form_errors.append(
+            "That email and password do not match an HR account. "
+            "You can also ask for a sign-in link by email."
+        )
+        return _sign_in_page(password_form=form, status=401)
+    sign_in_browser(person)
+    return _home_after_sign_in()
+
+
+def _link_is_valid() -> bool:
+    return person_for_sign_in_link(request.view_args["token"]) is not None
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+@limiter.shared_limit(
+    _sign_in_limit,
+    SIGN_IN_SCOPE,
+    exempt_when=_link_is_valid,
+    deduct_when=lambda response: response.status_code == 404,
+)
+def use_link(token: str):
+    person = person_for_sign_in_link(token)
+    if person is None:
+        return render_template("account/link_invalid.html"), 404
+    form = UseLinkForm()
+    if request.method == "GET" or not form.validate():
+        # Opening the link shows a button; only the click uses it up. Mail scanners that
+        # fetch every link would otherwise spend it before the person arrives.
+        return render_template("account/use_link.html", form=form, person=person)
+    try:
+        person = use_sign_in_link(token)
+    except Unauthorized:
+        return render_template("account/link_invalid.html"), 404
+    sign_in_browser(person)
+    return redirect(url_for("home"), code=303)
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@SIGN_IN_ATTEMPTS_ON_POST
+@LINKS_PER_EMAIL_ON_POST
+def sign_up_page():
+    domains = current_app.config["ALLOWED_SIGNUP_DOMAINS"]
+    if not domains:
+        abort(404)
+    form = SignUpForm()
+    if request.method == "POST":
+        if form.validate():
+            sign_up(form.name.data, form.email.data)
+            return redirect(url_for(".link_sent"), code=303)
+        status = 422
+    else:
+        status = 200
+    return render_template("account/sign_up.html", form=form, domains=sorted(domains)), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    sign_out_browser()
+    flash("You are signed out.", NOTICE)
+    return redirect(url_for(".sign_in"), code=303)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account(person: Person):
+    form = SetPasswordForm()
+    status = 200
+    if request.method == "POST":
+        if not person.is_hr:
+            abort(403)
+        if form.validate():
+            set_password(person.id, form.password.data)
+            flash("Your password is set. You can now sign in with it.", NOTICE)
+            return redirect(url_for(".account"), code=303)
+        status = 422
+    return render_template("account/account.html", person=person, form=form), status

@@ -1,0 +1,67 @@
+"""The forms of HR's administration pages (WTForms, with Flask-WTF's CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from service.services.audit import ACTIONS
+from service.services.errors import Invalid
+from service.services.settings import parse_reminder_days
+
+
+class ExportForm(FlaskForm):
+    """The dashboard's checkboxes: one round_id per chosen round (checked by the service)."""
+
+    round_id = SelectMultipleField("Rounds", validate_choice=False)
+
+
+class SettingsForm(FlaskForm):
+    anonymity_threshold = IntegerField(
+        "Default anonymity threshold",
+        validators=[
+            InputRequired("Enter a whole number from 2 to 10."),
+            NumberRange(2, 10, "Enter a whole number from 2 to 10."),
+        ],
+    )
+    subject_sees_report = BooleanField("People can read the report of their own rounds")
+    reminder_days = StringField(
+        "Reminder schedule (days before the deadline)", validators=[Length(max=100)]
+    )
+
+    def validate_reminder_days(self, field):
+        try:
+            parse_reminder_days(field.data or "")
+        except Invalid as error:
+            raise ValidationError(error.message[:1].upper() + error.message[1:] + ".") from None
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit page's filters: a GET form, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(
+        "Action",
+        choices=[
+            SelectChoice("", "All actions"),
+            *(SelectChoice(action, label) for action, label in ACTIONS.items()),
+        ],
+        validators=[Optional()],
+    )
+    since = DateField("From (UTC)", validators=[Optional()])
+    until = DateField("To (UTC, inclusive)", validators=[Optional()])
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date is before the start date.")

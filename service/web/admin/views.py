@@ -1,0 +1,187 @@
+"""Routes of HR's administration pages: bulk exports, the audit log, settings, the outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from uuid import UUID
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from service.models import Person
+from service.services import exports
+from service.services.audit import ACTIONS, list_events
+from service.services.errors import Invalid
+from service.services.notifications import list_outbox, read_outbox_message
+from service.services.settings import current_settings, settings_saved_at, update_settings
+from service.web.admin.forms import AuditFilterForm, ExportForm, SettingsForm
+from service.web.auth import NOTICE, hr_required
+
+bp = Blueprint("admin", __name__, url_prefix="/hr")
+
+
+@bp.after_request
+def _never_store(response):
+    # Audit entries, emails with sign-in links and report ZIPs stay out of shared caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# Exports -------------------------------------------------------------------------------
+
+
+@bp.post("/exports")
+@hr_required
+def start_export(person: Person):
+    form = ExportForm()
+    if not form.validate():
+        abort(400)
+    try:
+        export = exports.start_export(person.id, form.round_id.data or [])
+    except Invalid as error:
+        problems = (error.errors or {}).get("round_id") or [error.message]
+        return render_template("admin/export_refused.html", problems=problems), 422
+    return redirect(url_for(".export_page", export_id=export.id), code=303)
+
+
+def _export_urls(export: dict) -> dict:
+    done = export["status"] == "done"
+    return {
+        "status_url": url_for(".export_status", export_id=export["id"]),
+        "download_url": url_for(".download_export", export_id=export["id"]) if done else None,
+    }
+
+
+@bp.get("/exports/<uuid:export_id>")
+@hr_required
+def export_page(person: Person, export_id: UUID):
+    export = exports.describe_export(person.id, str(export_id))
+    return render_template("admin/export.html", export=export, **_export_urls(export))
+
+
+@bp.get("/exports/<uuid:export_id>/status")
+@hr_required
+def export_status(person: Person, export_id: UUID):
+    export = exports.describe_export(person.id, str(export_id))
+    fields = ("status", "done", "total", "percent", "error")
+    return jsonify(
+        {name: export[name] for name in fields}
+        | {"download_url": _export_urls(export)["download_url"]}
+    )
+
+
+@bp.get("/exports/<uuid:export_id>/download")
+@hr_required
+def download_export(person: Person, export_id: UUID):
+    path, name = exports.download_export(person.id, str(export_id))
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+# Audit log -----------------------------------------------------------------------------
+
+
+def _start_of(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@bp.get("/audit")
+@hr_required
+def audit_log(person: Person):
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        page = list_events(person.id)
+        return render_template("admin/audit.html", form=form, log=page, actions=ACTIONS), 422
+    page = list_events(
+        person.id,
+        page=request.args.get("page", 1, type=int),
+        action=form.action.data or None,
+        since=_start_of(form.since.data) if form.since.data else None,
+        until=_start_of(form.until.data + timedelta(days=1)) if form.until.data else None,
+    )
+    filters = {
+        name: request.args[name] for name in ("action", "since", "until") if request.args.get(name)
+    }
+    return render_template(
+        "admin/audit.html", form=form, log=page, actions=ACTIONS, filters=filters
+    )
+
+
+# Settings ------------------------------------------------------------------------------
+
+
+def _settings_page(form: SettingsForm, status: int = 200):
+    return render_template(
+        "admin/settings.html", form=form, current=current_settings(), saved_at=settings_saved_at()
+    ), status
+
+
+@bp.get("/settings")
+@hr_required
+def settings(person: Person):
+    current = current_settings()
+    form = SettingsForm(
+        formdata=None,
+        anonymity_threshold=current.anonymity_threshold,
+        subject_sees_report=current.subject_sees_report,
+        reminder_days=", ".join(str(day) for day in current.reminder_days),
+    )
+    return _settings_page(form)
+
+
+@bp.post("/settings")
+@hr_required
+def save_settings(person: Person):
+    form = SettingsForm()
+    if not form.validate():
+        return _settings_page(form, 422)
+    try:
+        update_settings(
+            person.id,
+            anonymity_threshold=form.anonymity_threshold.data,
+            subject_sees_report=form.subject_sees_report.data,
+            reminder_days=form.reminder_days.data or "",
+        )
+    except Invalid as error:
+        for name, messages in (error.errors or {}).items():
+            getattr(form, name).errors = list(messages)
+        return _settings_page(form, 422)
+    flash("The settings are saved.", NOTICE)
+    return redirect(url_for(".settings"), code=303)
+
+
+# Outbox --------------------------------------------------------------------------------
+
+
+def _in_utc(message: dict) -> dict:
+    date = message["date"]
+    # A Date header of -0000 parses as naive; it means UTC with no local time known.
+    date = date.replace(tzinfo=UTC) if date.tzinfo is None else date.astimezone(UTC)
+    return message | {"date": date}
+
+
+@bp.get("/outbox")
+@hr_required
+def outbox(person: Person):
+    return render_template(
+        "admin/outbox.html",
+        messages=[_in_utc(message) for message in list_outbox(person.id)],
+        smtp=bool(current_app.config["SMTP_URL"]),
+    )
+
+
+@bp.get("/outbox/<message_id>")
+@hr_required
+def outbox_message(person: Person, message_id: str):
+    return render_template(
+        "admin/outbox_message.html", message=read_outbox_message(person.id, message_id)
+    )

@@ -1,0 +1,5 @@
+"""HR's pages: the dashboard of all rounds, people and CSV imports, bulk launches."""
+
+from service.web.hr.views import bp
+
+__all__ = ["bp"]

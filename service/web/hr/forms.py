@@ -1,0 +1,98 @@
+"""The forms of HR's pages (WTForms, with Flask-WTF's CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from service.models import ROLES, ROUND_STATUSES
+from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+
+STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
+ROLE_LABELS = {"member": "Member", "hr": "HR"}
+DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DashboardFilterForm(FlaskForm):
+    """The dashboard's filters: a GET form, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "All statuses"),
+            *(SelectChoice(s, STATUS_LABELS[s]) for s in ROUND_STATUSES),
+        ],
+        validators=[Optional()],
+    )
+    manager = SelectField(
+        "Manager", choices=[SelectChoice("", "Any manager")], validators=[Optional()]
+    )
+    deadline_from = DateField("Deadline from (UTC)", validators=[Optional()])
+    deadline_to = DateField("Deadline to (UTC, inclusive)", validators=[Optional()])
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+
+    def validate_deadline_to(self, field):
+        if field.data and self.deadline_from.data and field.data < self.deadline_from.data:
+            raise ValidationError("The last day is before the first day.")
+
+
+class AddPersonForm(FlaskForm):
+    name = StringField(
+        "Full name", validators=[InputRequired("Enter the name."), Length(max=MAX_NAME_LENGTH)]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            InputRequired("Enter the email address."),
+            Email("Enter a valid email address."),
+            Length(max=MAX_EMAIL_LENGTH),
+        ],
+    )
+    role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in reversed(ROLES)])
+    manager_email = EmailField(
+        "Manager's email address",
+        validators=[
+            Optional(),
+            Email("Enter a valid email address."),
+            Length(max=MAX_EMAIL_LENGTH),
+        ],
+    )
+
+
+class CsvUploadForm(FlaskForm):
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload.")])
+
+
+class ConfirmImportForm(FlaskForm):
+    """The previewed file's text, sent back to be checked again and imported."""
+
+    csv_text = HiddenField(validators=[InputRequired()])
+
+
+class BulkLaunchForm(CsvUploadForm):
+    deadline = DateTimeLocalField(
+        "Deadline (UTC)",
+        format=DEADLINE_FORMAT,
+        validators=[InputRequired("Choose the deadline, in UTC.")],
+    )
+
+
+class ConfirmLaunchForm(ConfirmImportForm):
+    deadline = DateTimeLocalField(
+        format=DEADLINE_FORMAT, widget=HiddenInput(), validators=[InputRequired()]
+    )

@@ -1,0 +1,135 @@
+"""The forms of the individual's pages: start a 360, add a rater, move the deadline, buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from service.services.clock import now
+
+# A fixed set of rows works without JavaScript; "More rows" adds this many more.
+ROWS = 8
+MORE_ROWS = 4
+MAX_ROWS = 60
+DEFAULT_DAYS = 14
+# A deadline is a day on the form; the round closes at this time (UTC) on that day.
+DEADLINE_TIME = time(17, 0, tzinfo=UTC)
+RELATIONSHIPS = {
+    "manager": "Manager",
+    "peer": "Peer",
+    "direct_report": "Direct report",
+    "other": "Other",
+}
+RELATIONSHIP_CHOICES = [SelectChoice(value, label) for value, label in RELATIONSHIPS.items()]
+NAME = [Length(max=200, message="Use at most 200 characters.")]
+EMAIL = [Email("Enter a valid email address."), Length(max=320)]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def deadline_at(day: date) -> datetime:
+    return datetime.combine(day, DEADLINE_TIME)
+
+
+def default_deadline() -> date:
+    return (now() + timedelta(days=DEFAULT_DAYS)).date()
+
+
+class RaterRow(Form):
+    """One rater of the start form; a row left empty is ignored (no CSRF: it is a part)."""
+
+    name = StringField("Name", validators=[Optional(), *NAME], filters=[_strip])
+    email = EmailField("Email address", validators=[Optional(), *EMAIL], filters=[_strip])
+    relationship = SelectField(
+        "Relationship",
+        choices=[SelectChoice("", "Choose…"), *RELATIONSHIP_CHOICES],
+        validate_choice=False,
+    )
+
+    def is_blank(self) -> bool:
+        return not ((self.name.data or "").strip() or (self.email.data or "").strip())
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.is_blank():
+            return True
+        valid = super().validate(extra_validators)
+        for field, message in (
+            (self.name, "Enter the rater's name."),
+            (self.email, "Enter the rater's email address."),
+        ):
+            if not (field.data or "").strip():
+                field.errors = [*field.errors, message]
+                valid = False
+        if self.relationship.data not in RELATIONSHIPS:
+            self.relationship.errors = ["Choose how this person works with you."]
+            valid = False
+        return valid
+
+    def as_rater(self) -> dict[str, str]:
+        return {
+            "name": self.name.data.strip(),
+            "email": self.email.data.strip(),
+            "relationship": self.relationship.data,
+        }
+
+
+def _deadline_field() -> DateField:
+    # Whether the day is still in the future is the service's rule (Invalid on "deadline").
+    return DateField("Deadline", validators=[InputRequired("Choose the last day for answers.")])
+
+
+class NewRoundForm(FlaskForm):
+    deadline = _deadline_field()
+    raters = FieldList(FormField(RaterRow), max_entries=MAX_ROWS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Padded here rather than by min_entries, which would read the posted form again
+        # after renumbering its rows: a gap in the posted indexes then doubled a row.
+        self.add_rows(ROWS - len(self.raters))
+
+    def add_rows(self, count: int) -> None:
+        for _ in range(min(count, MAX_ROWS - len(self.raters))):
+            self.raters.append_entry()
+
+    def used_rows(self) -> list[int]:
+        """The indexes of the rows that name someone, in page order."""
+        return [index for index, row in enumerate(self.raters) if not row.form.is_blank()]
+
+
+class AddRaterForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[InputRequired("Enter the rater's name."), *NAME], filters=[_strip]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[InputRequired("Enter the rater's email address."), *EMAIL],
+        filters=[_strip],
+    )
+    relationship = SelectField(
+        "Relationship",
+        choices=RELATIONSHIP_CHOICES,
+        validators=[InputRequired("Choose how this person works with the subject.")],
+    )
+
+
+class DeadlineForm(FlaskForm):
+    deadline = _deadline_field()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes the round (launch, remind, close, remove): its CSRF token only."""

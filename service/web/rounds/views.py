@@ -1,0 +1,365 @@
+"""Routes of the individual's pages: start a 360, my rounds, a round's page and its report.
+
+HR uses the same round pages for every round; the service functions decide who may see
+what (a member's look-up of another member's round is a 404)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from service.api.errors import handle_domain_error
+from service.models import Person
+from service.services.errors import Conflict, Invalid
+from service.services.notifications import remind_raters
+from service.services.rater_guidance import rater_guidance
+from service.services.reports import get_report_html, get_report_pdf, may_read_report
+from service.services.rounds import (
+    add_rater,
+    close_round,
+    create_round,
+    extend_deadline,
+    get_round,
+    launch_round,
+    list_rounds,
+    remove_rater,
+)
+from service.services.settings import current_settings
+from service.web.auth import NOTICE, login_required, signed_in_person
+from service.web.formatting import long_datetime
+from service.web.rounds.forms import (
+    DEADLINE_TIME,
+    MORE_ROWS,
+    RELATIONSHIPS,
+    ActionForm,
+    AddRaterForm,
+    DeadlineForm,
+    NewRoundForm,
+    deadline_at,
+    default_deadline,
+)
+from service.web.rounds.preview import preview_survey
+from service.web.survey.form import scale_choices
+
+bp = Blueprint("individual", __name__)
+RELATIONSHIP_LABELS = {
+    "self": "Self-assessment",
+    "manager": "Manager",
+    "peer": "Peers",
+    "direct_report": "Direct reports",
+    "other": "Others",
+}
+STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
+
+
+@bp.after_request
+def _never_store(response):
+    # Rounds name people and their progress: no browser or proxy cache keeps them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.before_request
+def _refuse_nul_characters():
+    # No browser sends NUL in a form, and PostgreSQL cannot store it in text.
+    if any("\x00" in value for _, value in request.form.items(multi=True)):
+        abort(400)
+
+
+@bp.context_processor
+def _labels():
+    return {
+        "relationship_labels": RELATIONSHIP_LABELS,
+        "relationship_names": RELATIONSHIPS,
+        "status_labels": STATUS_LABELS,
+        "deadline_time": DEADLINE_TIME.strftime("%H:%M"),
+    }
+
+
+@bp.errorhandler(Conflict)
+def _refused(error: Conflict):
+    """A step the round's state does not allow: the round's page, saying why (409)."""
+    person = signed_in_person()
+    round_id = (request.view_args or {}).get("round_id")
+    if person is None or round_id is None or request.method != "POST":
+        return handle_domain_error(error)
+    return _round_page(person, round_id, problem=error.message, status=409)
+
+
+@bp.get("/rounds")
+@login_required
+def my_rounds(person: Person):
+    rounds = list_rounds(person.id, subject_only=True)
+    return render_template("rounds/my_rounds.html", rounds=rounds)
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@login_required
+def new_round(person: Person):
+    if request.method == "GET":
+        form = NewRoundForm(formdata=None, data={"deadline": default_deadline()})
+        return _new_round_page(form)
+    form = NewRoundForm()
+    action = request.form.get("action")
+    if action in ("more", "check"):
+        # Without a script: the same form again, with its guidance and maybe more rows.
+        form.add_rows(MORE_ROWS if action == "more" else 0)
+        return _new_round_page(form)
+    if not form.validate():
+        return _new_round_page(form, status=422)
+    used = form.used_rows()
+    try:
+        round_ = create_round(
+            person.id,
+            deadline=deadline_at(form.deadline.data),
+            raters=[form.raters[index].form.as_rater() for index in used],
+        )
+    except Invalid as error:
+        _attach_errors(form, used, error)
+        return _new_round_page(form, status=422)
+    flash(
+        "Your 360 is saved as a draft. Check the raters and the survey, then launch it.",
+        NOTICE,
+    )
+    return redirect(url_for(".round_page", round_id=round_.id), code=303)
+
+
+def _attach_errors(form: NewRoundForm, used: list[int], error: Invalid) -> None:
+    """The service's errors ({"raters": {"0": {"email": [...]}}}) beside the rows' fields;
+    its rater indexes count only the rows that named someone."""
+    errors = dict(error.errors or {})
+    for position, fields in (errors.pop("raters", None) or {}).items():
+        row = form.raters[used[int(position)]].form
+        for name, messages in fields.items():
+            _add_errors(_field_named(row, name), messages)
+    if "deadline" in errors:
+        _add_errors(form.deadline, errors.pop("deadline"))
+    if errors or not any(_problems(form)):
+        form.form_errors.append(error.message)
+
+
+def _field_named(form, name: str):
+    """The form's field the service named; a name the form lacks lands on "name"."""
+    return form._fields.get(name) or form.name
+
+
+def _add_errors(field, messages) -> None:
+    field.errors = [*field.errors, *messages]
+
+
+def _problems(form) -> list[tuple[str, str]]:
+    """(field id, message) for each field error, in page order, for the summary."""
+    labelled = [("Deadline", form.deadline)]
+    for number, row in enumerate(getattr(form, "raters", []), start=1):
+        labelled += [(f"Rater {number}, {field.label.text.lower()}", field) for field in row.form]
+    return [
+        (field.id, f"{label}: {' '.join(field.errors)}")
+        for label, field in labelled
+        if field.errors
+    ]
+
+
+def _new_round_page(form: NewRoundForm, status: int = 200):
+    counts = {}
+    for row in form.raters:
+        relationship = row.form.relationship.data
+        if not row.form.is_blank() and relationship:
+            counts[relationship] = counts.get(relationship, 0) + 1
+    threshold = current_settings().anonymity_threshold
+    page = render_template(
+        "rounds/new.html",
+        form=form,
+        problems=_problems(form),
+        guidance=rater_guidance(counts, threshold),
+        threshold=threshold,
+    )
+    return page, status
+
+
+@bp.get("/rounds/<round_id>")
+@login_required
+def round_page(person: Person, round_id: str):
+    return _round_page(person, round_id)
+
+
+def _round_page(
+    person: Person,
+    round_id: str,
+    *,
+    add_form: AddRaterForm | None = None,
+    deadline_form: DeadlineForm | None = None,
+    problem: str | None = None,
+    status: int = 200,
+):
+    round_ = get_round(person.id, round_id)
+    invited = {r: n for r, n in round_["responses"]["invited"].items() if r != "self"}
+    if deadline_form is None:
+        later = (round_["deadline"] + timedelta(days=7)).date()
+        deadline_form = DeadlineForm(formdata=None, data={"deadline": later})
+    page = render_template(
+        "rounds/round.html",
+        round=round_,
+        is_subject=round_["subject"].id == person.id,
+        guidance=rater_guidance(invited, round_["anonymity_threshold"]),
+        report_readable=may_read_report(person),
+        add_form=add_form or AddRaterForm(formdata=None),
+        deadline_form=deadline_form,
+        action_form=ActionForm(formdata=None),
+        problem=problem,
+        problems=_problems(deadline_form) if deadline_form.errors else [],
+    )
+    return page, status
+
+
+@bp.post("/rounds/<round_id>/raters")
+@login_required
+def add_rater_action(person: Person, round_id: str):
+    form = AddRaterForm()
+    if not form.validate():
+        get_round(person.id, round_id)  # someone else's round stays a 404
+        return _round_page(person, round_id, add_form=form, status=422)
+    try:
+        rater, token = add_rater(
+            person.id, round_id, form.name.data, form.email.data, form.relationship.data
+        )
+    except Invalid as error:
+        for name, messages in (error.errors or {}).items():
+            _add_errors(_field_named(form, name), messages)
+        return _round_page(person, round_id, add_form=form, status=422)
+    # An open round mints a link, which goes to the rater by email only: never on a page.
+    flash(f"{rater.name} was added{' and invited by email' if token else ''}.", NOTICE)
+    return _back_to(round_id)
+
+
+@bp.post("/rounds/<round_id>/raters/<rater_id>/remove")
+@login_required
+def remove_rater_action(person: Person, round_id: str, rater_id: str):
+    _check_button()
+    remove_rater(person.id, round_id, rater_id)
+    flash("The rater was removed.", NOTICE)
+    return _back_to(round_id)
+
+
+@bp.post("/rounds/<round_id>/launch")
+@login_required
+def launch_action(person: Person, round_id: str):
+    _check_button()
+    links = launch_round(person.id, round_id)
+    flash(
+        f"The round is open. Invitations are on their way to {len(links)} people "
+        "(the self-assessment included).",
+        NOTICE,
+    )
+    return _back_to(round_id)
+
+
+@bp.post("/rounds/<round_id>/remind")
+@login_required
+def remind_action(person: Person, round_id: str):
+    _check_button()
+    sent = remind_raters(person.id, round_id)
+    queued, already = sent["queued"], sent["already_reminded_today"]
+    message = (
+        f"Reminders are on their way to {queued} rater{'s' if queued != 1 else ''}."
+        if queued
+        else "No reminder was sent."
+    )
+    if already:
+        message += f" {already} rater{'s were' if already != 1 else ' was'} already reminded today."
+    elif not queued:
+        message += " Everyone has already answered or declined."
+    flash(message, NOTICE)
+    return _back_to(round_id)
+
+
+@bp.get("/rounds/<round_id>/close")
+@login_required
+def confirm_close(person: Person, round_id: str):
+    round_ = get_round(person.id, round_id)
+    if round_["status"] != "open":
+        return _back_to(round_id)
+    return render_template("rounds/close.html", round=round_, action_form=ActionForm(formdata=None))
+
+
+@bp.post("/rounds/<round_id>/close")
+@login_required
+def close_action(person: Person, round_id: str):
+    _check_button()
+    close_round(person.id, round_id)
+    flash("The round is closed: no more answers are accepted.", NOTICE)
+    return _back_to(round_id)
+
+
+@bp.post("/rounds/<round_id>/deadline")
+@login_required
+def deadline_action(person: Person, round_id: str):
+    form = DeadlineForm()
+    if not form.validate():
+        get_round(person.id, round_id)  # someone else's round stays a 404
+        return _round_page(person, round_id, deadline_form=form, status=422)
+    try:
+        round_ = extend_deadline(person.id, round_id, deadline_at(form.deadline.data))
+    except Invalid as error:
+        form.deadline.errors = [*form.deadline.errors, *(error.errors or {}).get("deadline", [])]
+        if not form.deadline.errors:
+            form.deadline.errors = [error.message]
+        return _round_page(person, round_id, deadline_form=form, status=422)
+    flash(f"The deadline is now {long_datetime(round_.deadline)}.", NOTICE)
+    return _back_to(round_id)
+
+
+@bp.get("/rounds/<round_id>/preview")
+@login_required
+def preview(person: Person, round_id: str):
+    round_ = get_round(person.id, round_id)
+    survey, instrument = preview_survey(round_)
+    return render_template(
+        "rounds/preview.html",
+        round=round_,
+        survey=survey,
+        first_name=round_["subject"].first_name,
+        scale=scale_choices(instrument),
+    )
+
+
+@bp.get("/rounds/<round_id>/report")
+@login_required
+def report(person: Person, round_id: str):
+    assets = url_for("report_assets.plotly_js")
+    page = get_report_html(
+        person.id,
+        round_id,
+        plotly_js_url=assets,
+        # The folder of the report's own assets, beside plotly.js.
+        static_url=assets.rsplit("/", 1)[0] + "/",
+    )
+    return Response(page, mimetype="text/html")
+
+
+@bp.get("/rounds/<round_id>/report.pdf")
+@login_required
+def report_pdf(person: Person, round_id: str):
+    path, filename = get_report_pdf(person.id, round_id)
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=filename)
+
+
+def _check_button() -> None:
+    # The before-request check has refused a missing token already; this keeps the form
+    # the single description of what a button posts.
+    if not ActionForm().validate():
+        abort(400)
+
+
+def _back_to(round_id: str):
+    return redirect(url_for(".round_page", round_id=round_id), code=303)
