@@ -8,6 +8,10 @@ on the same machine with 8 connections for 20 s. Goals: the survey page GET >= 3
 with p99 <= 80 ms on SQLite; full submissions (every item answered, comments included, a
 fresh rater each time) >= 160/s with p99 <= 200 ms on SQLite (WAL) and >= 300/s on
 PostgreSQL. PostgreSQL runs in a database created for the run and dropped afterwards.
+
+On Linux it also prints the CPU time each request cost the gunicorn workers and, on
+PostgreSQL, the server processes serving them: unlike req/s, those figures barely move
+when other work shares the machine, and 2 cores / (their sum + wrk's) bounds the rate.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from service.web.survey.session import sign_in
 from surveys.instrument import load_instrument
 
 CONNECTIONS, THREADS = 8, 2
-WORKERS = 2  # as in the Dockerfile's gunicorn command
+WORKERS, THREADS_PER_WORKER = 2, 1  # as in the Dockerfile's gunicorn command
 RATERS_PER_ROUND = 500
 INSTRUMENT = load_instrument("soft-skills")
 COMMENT = (
@@ -88,9 +92,75 @@ end
 class Result:
     name: str
     requests_per_s: float
+    p50_ms: float
     p99_ms: float
     requests: int
     failures: int
+    cpu: str = ""  # CPU time per request, where it could be read
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far; 0 once it is gone or off Linux."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):  # gone meanwhile
+            continue
+    return children
+
+
+class CpuMeter:
+    """CPU time of gunicorn's workers and of the PostgreSQL backends serving this database."""
+
+    def __init__(self, server: Gunicorn, database_url: str):
+        self.server = server
+        self.engine = None
+        if database_url.startswith("postgres"):
+            self.engine = create_engine(
+                with_postgres_driver(database_url), isolation_level="AUTOCOMMIT"
+            )
+
+    def _backends(self) -> list[int]:
+        if self.engine is None:
+            return []
+        with self.engine.connect() as connection:
+            return list(
+                connection.execute(
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                    )
+                ).scalars()
+            )
+
+    def sample(self) -> tuple[dict[int, float], dict[int, float]]:
+        workers = {pid: cpu_seconds(pid) for pid in child_pids(self.server.process.pid)}
+        return workers, {pid: cpu_seconds(pid) for pid in self._backends()}
+
+    def per_request(self, before, after, requests: int) -> str:
+        if not Path("/proc/self/stat").exists() or not requests:
+            return ""
+        parts = []
+        for name, start, end in zip(("gunicorn", "PostgreSQL"), before, after, strict=True):
+            if end:
+                spent = sum(cpu - start.get(pid, 0.0) for pid, cpu in end.items())
+                parts.append(f"{name} {1000 * spent / requests:.1f}")
+        return "CPU ms/request: " + ", ".join(parts)
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
 
 
 def free_port() -> int:
@@ -179,12 +249,13 @@ def count_submitted(database_url: str) -> int:
 class Gunicorn:
     """The Dockerfile's server command, on a free local port."""
 
-    def __init__(self, environ: dict[str, str], workers: int):
+    def __init__(self, environ: dict[str, str], workers: int, threads: int = 1):
         self.port = free_port()
         self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
             [
                 *(sys.executable, "-m", "gunicorn"),
                 *("--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"),
+                *(("--threads", str(threads)) if threads > 1 else ()),
                 *("--access-logfile", "-", "service.wsgi:app"),
             ],
             env={**os.environ, **environ},
@@ -213,8 +284,13 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
+def _latency_ms(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
 def wrk(url: str, duration: int, *options: str, script_args: tuple[str, ...] = ()):
-    """(requests/s, p99 ms, requests, non-2xx/3xx responses) from one wrk run."""
+    """(requests/s, p50 ms, p99 ms, requests, non-2xx/3xx responses) from one wrk run."""
     output = subprocess.run(  # noqa: S603 - a fixed command line
         [
             *("wrk", "--latency", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s"),
@@ -227,18 +303,24 @@ def wrk(url: str, duration: int, *options: str, script_args: tuple[str, ...] = (
         timeout=duration + 60,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-    p99_ms = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: .*", output)
     if errors:
         print(f"   wrk: {errors.group(0)}")
-    return rate, p99_ms, requests, int(failed.group(1)) if failed else 0
+    failures = int(failed.group(1)) if failed else 0
+    return rate, _latency_ms(output, "50"), _latency_ms(output, "99"), requests, failures
 
 
 def run(
-    label: str, database_url: str, duration: int, raters: int, *, page: bool, workers: int
+    label: str,
+    database_url: str,
+    duration: int,
+    raters: int,
+    *,
+    page: bool,
+    workers: int,
+    threads: int = 1,
 ) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="bench-survey-") as instance:
         environ = {
@@ -253,22 +335,30 @@ def run(
         requests_file.write_text("\n".join(lines) + "\n")
         script = Path(instance) / "submit.lua"
         script.write_text(SUBMIT_LUA)
-        server = Gunicorn(environ, workers)
+        server = Gunicorn(environ, workers, threads)
+        meter = CpuMeter(server, environ["DATABASE_URL"])
         results = []
         try:
             if page:
-                rate, p99, count, failed = wrk(
+                before = meter.sample()
+                rate, p50, p99, count, failed = wrk(
                     f"{server.url}/survey", duration, "-H", f"Cookie: session={page_cookie}"
                 )
-                results.append(Result(f"survey page GET, {label}", rate, p99, count, failed))
-            rate, p99, count, failed = wrk(
+                cpu = meter.per_request(before, meter.sample(), count)
+                results.append(
+                    Result(f"survey page GET, {label}", rate, p50, p99, count, failed, cpu)
+                )
+            before = meter.sample()
+            rate, p50, p99, count, failed = wrk(
                 f"{server.url}/survey",
                 duration,
                 *("-s", str(script)),
                 script_args=(str(requests_file), str(THREADS)),
             )
-            results.append(Result(f"full submissions, {label}", rate, p99, count, failed))
+            cpu = meter.per_request(before, meter.sample(), count)
+            results.append(Result(f"full submissions, {label}", rate, p50, p99, count, failed, cpu))
         finally:
+            meter.close()
             server.stop()
         submitted = count_submitted(environ["DATABASE_URL"])
         print(f"   {submitted:,} submissions stored for {count - failed:,} successful requests")
@@ -296,6 +386,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds per measurement")
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=THREADS_PER_WORKER, help="per worker")
     parser.add_argument(
         "--sqlite", action=argparse.BooleanOptionalAction, default=True, help="measure SQLite"
     )
@@ -315,7 +406,15 @@ def main() -> None:
     raters = 600 * args.duration
     results = []
     if args.sqlite:
-        results += run("SQLite", "", args.duration, raters, page=True, workers=args.workers)
+        results += run(
+            "SQLite",
+            "",
+            args.duration,
+            raters,
+            page=True,
+            workers=args.workers,
+            threads=args.threads,
+        )
     if args.postgres:
         try:
             url, drop = postgres_database(args.postgres)
@@ -324,19 +423,30 @@ def main() -> None:
         else:
             try:
                 results += run(
-                    "PostgreSQL", url, args.duration, raters, page=False, workers=args.workers
+                    "PostgreSQL",
+                    url,
+                    args.duration,
+                    raters,
+                    page=False,
+                    workers=args.workers,
+                    threads=args.threads,
                 )
             finally:
                 drop()
+    threads = f" x {args.threads} threads" if args.threads > 1 else ""
     print(
-        f"\ngunicorn {args.workers} workers, wrk {CONNECTIONS} connections, {args.duration} s each:"
+        f"\ngunicorn {args.workers} workers{threads}, wrk {CONNECTIONS} connections, "
+        f"{args.duration} s each:"
     )
     for result in results:
         failures = f", {result.failures} failed" if result.failures else ""
         print(
             f"  {result.name:<32} {result.requests_per_s:8.1f} req/s   "
-            f"p99 {result.p99_ms:6.1f} ms   ({result.requests:,} requests{failures})"
+            f"p50 {result.p50_ms:6.1f} ms   p99 {result.p99_ms:6.1f} ms   "
+            f"({result.requests:,} requests{failures})"
         )
+        if result.cpu:
+            print(f"  {'':<32} {result.cpu}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
 import textwrap
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,8 +36,14 @@ INTERVAL_FILL = "rgba(31, 78, 121, 0.12)"
 SCORE_RANGE = (1, 5)
 WIDTH = 660
 RADAR_HEIGHT = 400
-BAR_ROW_HEIGHT = 21
+BAR_ROW_HEIGHT = 18
 BAR_MARGIN_HEIGHT = 30
+# The print version of a bar chart: the bars alone, 512 px drawn 128 mm wide (a quarter of a
+# millimetre a pixel, which report.css relies on), its row labels and scores beside it in the
+# page's own text. WeasyPrint lays out SVG text a letter at a time: the labels and scores of
+# seven charts were half the letters it drew that way, and a seventh of the whole rendering.
+PRINT_BAR_WIDTH = 512
+PRINT_BAR_MARGIN = {"l": 8, "r": 8, "t": 4, "b": 22}
 # Inter at 11 px averages under 6.4 px a character: enough room for the bars' row labels.
 LABEL_CHAR_WIDTH = 6.4
 LABEL_PADDING = 14
@@ -46,6 +53,17 @@ ElementTree.register_namespace("", SVG_NAMESPACE)
 ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 # Groups that hold nothing, and paths without a "d", draw nothing.
 _DROPPED_WHEN_EMPTY = {f"{{{SVG_NAMESPACE}}}g", f"{{{SVG_NAMESPACE}}}path"}
+_G, _DEFS, _CLIP_PATH = (f"{{{SVG_NAMESPACE}}}{tag}" for tag in ("g", "defs", "clipPath"))
+_SHAPES = {f"{{{SVG_NAMESPACE}}}{tag}" for tag in ("rect", "path", "line", "circle", "ellipse")}
+# Attributes that say what SVG assumes anyway, and transforms that move nothing.
+_DEFAULT_VALUES = {
+    "opacity": "1",
+    "fill-opacity": "1",
+    "stroke-opacity": "1",
+    "vector-effect": "none",
+}
+_NO_OP = re.compile(r"^\s*(rotate\(0(,[^)]*)?\)|translate\(0,\s*0\))\s*$")
+_URL_REFERENCE = re.compile(r"url\(#([^)]+)\)")
 
 
 @dataclass(frozen=True)
@@ -58,20 +76,37 @@ class Chart:
     height: int
 
 
-def report_charts(results: Results) -> list[Chart]:
-    """The radar, then one bar chart per skill; a too-few-raters round gets the radar only."""
+def report_charts(results: Results, *, for_print: bool = False) -> list[Chart]:
+    """The radar, then one bar chart per skill; a too-few-raters round gets the radar only.
+
+    for_print: bar charts without their row labels and scores, which the print page sets
+    beside them (bar_rows)."""
     charts = [Chart("radar", radar_figure(results), WIDTH, RADAR_HEIGHT)]
     if not results.too_few_raters:
         charts.extend(
             Chart(
                 f"skill-{skill.id}",
-                skill_bars_figure(skill, results.groups),
-                WIDTH,
-                BAR_MARGIN_HEIGHT + BAR_ROW_HEIGHT * len(results.groups),
+                skill_bars_figure(skill, results.groups, labels_beside=for_print),
+                PRINT_BAR_WIDTH if for_print else WIDTH,
+                # In print, exactly BAR_ROW_HEIGHT a row: the rows of text beside it match.
+                (PRINT_BAR_MARGIN["t"] + PRINT_BAR_MARGIN["b"] if for_print else BAR_MARGIN_HEIGHT)
+                + BAR_ROW_HEIGHT * len(results.groups),
             )
             for skill in results.skills
         )
     return charts
+
+
+def bar_rows(skill: SkillResult, groups: Sequence[Group]) -> list[tuple[str, str]]:
+    """Each bar's row label and score as the print page sets them beside its bars (the score
+    is blank where the chart itself says why there is no bar)."""
+    return [
+        (
+            html.unescape(_bar_label(group, skill)),
+            f"{skill.scores[group.key]:.2f}" if group.key in skill.scores else "",
+        )
+        for group in groups
+    ]
 
 
 def export_svgs(charts: Sequence[Chart]) -> dict[str, str]:
@@ -105,26 +140,75 @@ class SVGExport:
 
 
 def slim_svg(svg: str) -> str:
-    """The same drawing with less for a PDF renderer to read: plotly's empty layer groups,
-    classes and data attributes dropped, and style declarations turned into attributes (an
-    SVG renderer reads an attribute as it is, but parses every style attribute as CSS)."""
+    """The same drawing with less for a PDF renderer to read.
+
+    WeasyPrint draws an SVG node by node, each saving and restoring the graphics state, so
+    every node left out saves time: plotly's empty layer groups, groups that only group,
+    shapes that paint nothing (transparent backgrounds, annotation boxes), attributes that
+    restate the default, and clip paths no node uses are dropped; classes and data
+    attributes go too, and style declarations become attributes (an SVG renderer reads an
+    attribute as it is, but parses every style attribute as CSS).
+    """
     # Our own figures, drawn by our own browser: not untrusted XML.
     root = ElementTree.fromstring(svg)  # noqa: S314
     _slim(root)
+    used = {match for value in _attribute_values(root) for match in _URL_REFERENCE.findall(value)}
+    for defs in root.iter(_DEFS):
+        for group in list(defs):
+            for clip in [clip for clip in group if clip.tag == _CLIP_PATH]:
+                if clip.get("id") not in used:
+                    group.remove(clip)
+            if group.tag == _G and not len(group):
+                defs.remove(group)
+    for parent in list(root.iter()):
+        for defs in [child for child in parent if child.tag == _DEFS and not len(child)]:
+            parent.remove(defs)
     return ElementTree.tostring(root, encoding="unicode")
 
 
 def _slim(element: ElementTree.Element) -> None:
-    for child in list(element):
-        _slim(child)
-        if child.tag in _DROPPED_WHEN_EMPTY and not len(child) and not child.get("d"):
-            element.remove(child)
     for name in [name for name in element.attrib if name == "class" or name.startswith("data-")]:
         del element.attrib[name]
     for declaration in element.attrib.pop("style", "").split(";"):
         name, colon, value = declaration.partition(":")
         if colon:
             element.set(name.strip(), value.strip())
+    for name, value in list(element.attrib.items()):
+        if _DEFAULT_VALUES.get(name) == value or (name == "transform" and _NO_OP.match(value)):
+            del element.attrib[name]
+    keep_all = element.tag in (_CLIP_PATH, _DEFS)  # clip shapes paint nothing, yet are needed
+    children = []
+    for child in element:
+        _slim(child)
+        if keep_all:
+            children.append(child)
+        elif child.tag in _SHAPES and _paints_nothing(child):
+            continue
+        elif child.tag == _G and not child.attrib:
+            children.extend(child)  # a group with nothing to apply: its children in its place
+        elif child.tag in _DROPPED_WHEN_EMPTY and not len(child) and not child.get("d"):
+            continue
+        else:
+            children.append(child)
+    element[:] = children
+
+
+def _paints_nothing(shape: ElementTree.Element) -> bool:
+    """A shape with neither a visible fill (SVG fills black by default) nor a visible stroke."""
+    if shape.tag == f"{{{SVG_NAMESPACE}}}path" and not shape.get("d"):
+        return True
+    no_fill = shape.get("fill") == "none" or shape.get("fill-opacity") == "0"
+    no_stroke = (
+        shape.get("stroke", "none") == "none"
+        or shape.get("stroke-opacity") == "0"
+        or shape.get("stroke-width") in ("0", "0px")
+    )
+    return no_fill and no_stroke and "id" not in shape.attrib
+
+
+def _attribute_values(root: ElementTree.Element) -> Iterable[str]:
+    for element in root.iter():
+        yield from element.attrib.values()
 
 
 def figure_json(chart: Chart) -> str:
@@ -197,11 +281,14 @@ def radar_figure(results: Results) -> dict[str, Any]:
     }
 
 
-def skill_bars_figure(skill: SkillResult, groups: Sequence[Group]) -> dict[str, Any]:
+def skill_bars_figure(
+    skill: SkillResult, groups: Sequence[Group], *, labels_beside: bool = False
+) -> dict[str, Any]:
     """One bar per published group with the others' 90% interval as a band and error bar.
 
     Every group of the round has a row; where the skill's score of a group is suppressed the
-    row says so instead of showing a bar.
+    row says so instead of showing a bar. labels_beside: no row labels and no scores, for a
+    page that sets them beside the chart (bar_rows).
     """
     colors = group_colors(groups)
     labels = [_bar_label(group, skill) for group in groups]
@@ -215,23 +302,37 @@ def skill_bars_figure(skill: SkillResult, groups: Sequence[Group]) -> dict[str, 
         "width": 0.7,
         "hovertemplate": "%{y}: %{x:.2f}<extra></extra>",
     }
+    data: list[dict[str, Any]] = [bars]
     others = skill.scores.get("others")
-    if skill.ci90 is not None and others is not None:
+    others_label = next(
+        (label for group, label in zip(groups, labels, strict=True) if group.key == "others"), None
+    )
+    if skill.ci90 is not None and others is not None and others_label is not None:
         low, high = skill.ci90
-        # Only the all-others bar has an interval: None leaves the other bars without one.
-        is_others = [group.key == "others" for group in groups]
-        bars["error_x"] = {
-            "type": "data",
-            "symmetric": False,
-            "array": [high - others if flag else None for flag in is_others],
-            "arrayminus": [others - low if flag else None for flag in is_others],
-            "color": TEXT_COLOR,
-            "thickness": 1.2,
-            "width": 5,
-        }
+        # The interval on the all-others bar alone, as a trace of its own: an error bar array
+        # with gaps would still draw a zero-width cap at the end of every other bar.
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "none",
+                "x": [others],
+                "y": [others_label],
+                "error_x": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [high - others],
+                    "arrayminus": [others - low],
+                    "color": TEXT_COLOR,
+                    "thickness": 1.2,
+                    "width": 5,
+                },
+                "hovertemplate": f"90% range: {low:.2f} to {high:.2f}<extra></extra>",
+            }
+        )
     annotations = [
         _value_annotation(group, score, label)
         for group, score, label in zip(groups, scores, labels, strict=True)
+        if score is None or not labels_beside
     ]
     shapes = []
     if skill.ci90 is not None:
@@ -251,12 +352,14 @@ def skill_bars_figure(skill: SkillResult, groups: Sequence[Group]) -> dict[str, 
             }
         )
     return {
-        "data": [bars],
+        "data": data,
         "layout": {
             **_base_layout(),
             # A margin worked out here rather than plotly's automargin, which lays the figure
             # out twice (a third of its export time).
-            "margin": {"l": _label_margin(labels), "r": 44, "t": 4, "b": 22},
+            "margin": PRINT_BAR_MARGIN
+            if labels_beside
+            else {"l": _label_margin(labels), "r": 44, "t": 4, "b": 22},
             "showlegend": False,
             "bargap": 0.3,
             "shapes": shapes,
@@ -273,6 +376,7 @@ def skill_bars_figure(skill: SkillResult, groups: Sequence[Group]) -> dict[str, 
                 "type": "category",
                 "autorange": "reversed",
                 "fixedrange": True,
+                "showticklabels": not labels_beside,
                 "tickfont": {"size": 11, "color": TEXT_COLOR},
             },
         },

@@ -19,7 +19,7 @@ from urllib.request import url2pathname
 
 import jinja2
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -39,6 +39,7 @@ STATIC_DIR = (TEMPLATES_DIR / "static").resolve()
 # Where the print HTML of render_report_pdf finds its charts: served from memory, not disk.
 CHARTS_PATH = "charts"
 CHARTS_DIR = STATIC_DIR / CHARTS_PATH
+STYLESHEET = STATIC_DIR / "report.css"
 SUPPRESSED = charts.SUPPRESSED
 NO_SELF_SCORE = charts.NO_SELF_SCORE
 RELATIONSHIP_NAMES = {
@@ -87,11 +88,13 @@ def render_report_html(
     interactive=True: the web page. Figures are JSON data blocks that static/report.js draws
     with plotly.js from `plotly_js_url`; no inline script, so a CSP of script-src 'self' holds.
     `static_url` is where the service serves STATIC_DIR (e.g. "/static/report/").
-    interactive=False: the print version, its charts inline as SVG images.
+    interactive=False: the print version, its charts inline as SVG images (bar charts without
+    their labels and scores, which are the page's text); it links no stylesheet, as
+    html_to_pdf applies report.css itself.
     """
     if interactive and not plotly_js_url:
         raise ValueError("the interactive report needs plotly_js_url")
-    report_charts = charts.report_charts(results)
+    report_charts = charts.report_charts(results, for_print=not interactive)
     if interactive:
         figures = {
             # Escaped for a JSON data block by figure_json: no markup can end it early.
@@ -121,7 +124,7 @@ def render_report_pdf(results: Results, instrument: Instrument, context: ReportC
     (which need no image): WeasyPrint asks for each chart only when it builds the boxes.
     """
     started = time.perf_counter()
-    report_charts = charts.report_charts(results)
+    report_charts = charts.report_charts(results, for_print=True)
     export = charts.SVGExport(report_charts)
     html = _render_template(
         results,
@@ -147,13 +150,13 @@ def render_report_pdf(results: Results, instrument: Instrument, context: ReportC
 
 
 def html_to_pdf(html: str, *, chart_svgs: charts.SVGExport | None = None) -> bytes:
-    """WeasyPrint's PDF of a print HTML report: it may fetch STATIC_DIR's files, data: URLs,
-    and the SVGs of `chart_svgs` under CHARTS_PATH, and nothing else."""
+    """WeasyPrint's PDF of a print HTML report, styled by report.css: it may fetch STATIC_DIR's
+    files, data: URLs, and the SVGs of `chart_svgs` under CHARTS_PATH, and nothing else."""
     fetcher = ReportURLFetcher(chart_svgs)
     with _stage("HTML parsed"):
         document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
     with _stage("pages laid out"):
-        pages = document.render(font_config=_font_config())
+        pages = document.render(font_config=_font_config(), stylesheets=[_stylesheet()])
     with _stage(f"{len(pages.pages)} pages written to PDF"):
         return pages.write_pdf()
 
@@ -200,6 +203,23 @@ def _font_config() -> FontConfiguration:
     if not hasattr(_thread_fonts, "config"):
         _thread_fonts.config = FontConfiguration()
     return _thread_fonts.config
+
+
+def _stylesheet() -> CSS:
+    """report.css parsed once per thread, with its selectors compiled (the print HTML links no
+    stylesheet: parsing it again for every report would cost a few percent of the rendering).
+    Read again should the file change, as it may while the service runs in development."""
+    mtime = STYLESHEET.stat().st_mtime_ns
+    cached = getattr(_thread_fonts, "stylesheet", None)
+    if cached is None or cached[0] != mtime:
+        css = CSS(
+            string=STYLESHEET.read_text(),
+            base_url=STYLESHEET.as_uri(),
+            url_fetcher=ReportURLFetcher(),
+            font_config=_font_config(),
+        )
+        _thread_fonts.stylesheet = cached = (mtime, css)
+    return cached[1]
 
 
 _thread_fonts = threading.local()
@@ -388,6 +408,7 @@ def _view(results: Results, instrument: Instrument, context: ReportContext) -> d
         "reasons": {"lowest": LOWEST_RATED, "self_low": SELF_RATED_LOW},
         "distribution_header": _aligned(DISTRIBUTION_LABELS, count_width),
         "distribution_text": functools.partial(distribution_text, width=count_width),
+        "bar_rows": functools.partial(charts.bar_rows, groups=results.groups),
     }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from service.extensions import db
 from service.models import Rater, Round, SurveyLink
@@ -37,6 +38,27 @@ def live_link(token_hash: str) -> SurveyLink | None:
         select(SurveyLink).where(
             SurveyLink.token_hash == token_hash, SurveyLink.revoked_at.is_(None)
         )
+    )
+
+
+# The rater whose session holds a live link's digest, with the round and its subject
+# (every survey page and every rule needs them): one query, as every request begins with it.
+_RATER_WITH_LIVE_LINK = (
+    select(Rater)
+    .join(SurveyLink, SurveyLink.rater_id == Rater.id)
+    .where(
+        Rater.id == bindparam("rater_id"),
+        SurveyLink.token_hash == bindparam("token_hash"),
+        SurveyLink.revoked_at.is_(None),
+    )
+    .options(joinedload(Rater.round).joinedload(Round.subject))
+)
+
+
+def rater_with_live_link(rater_id: str, token_hash: str) -> Rater | None:
+    """The rater, if a live link with this digest is theirs; else None."""
+    return db.session.scalar(
+        _RATER_WITH_LIVE_LINK, {"rater_id": rater_id, "token_hash": token_hash}
     )
 
 

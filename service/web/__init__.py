@@ -3,7 +3,7 @@ rate-limit and header wiring."""
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 
 from service.api.errors import API_PREFIX
 from service.extensions import csrf, limiter
@@ -17,6 +17,25 @@ def _protect_forms() -> None:
     # token; everything else is protected by default, including pages added later.
     if not request.path.startswith(API_PREFIX):
         csrf.protect(apply_exemptions=True)
+
+
+# Blueprints whose pages show people's names, answers or reports: no cache may keep them.
+PRIVATE_PAGES = {"rater", "account", "individual", "hr", "admin"}
+
+
+def _never_store_private_pages(response):
+    if request.blueprint in PRIVATE_PAGES:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refuse_nul_in_forms() -> None:
+    # No browser sends NUL in a form, and PostgreSQL cannot store it in text: the form is
+    # malformed, not input to validate. (The API's schemas refuse it with a 422.)
+    if request.blueprint in PRIVATE_PAGES and any(
+        "\x00" in value for _, value in request.form.items(multi=True)
+    ):
+        abort(400)
 
 
 def home():
@@ -43,9 +62,11 @@ def init_web(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     csrf.init_app(app)
     app.before_request(_protect_forms)
+    app.before_request(_refuse_nul_in_forms)
     limiter.init_app(app)
     app.session_interface = security.SessionInterface()
     app.after_request(security.add_security_headers)
+    app.after_request(_never_store_private_pages)
     app.jinja_env.filters["long_datetime"] = long_datetime
     app.jinja_env.globals["signed_in_person"] = signed_in_person
     app.add_url_rule("/", "home", home)

@@ -17,8 +17,10 @@ import pytest
 import redis
 from playwright.sync_api import expect
 
+from service.extensions import db
 from service.jobs import init_jobs
 from service.mail.transport import read_eml
+from service.services.people import create_person, find_person_by_email
 from service.services.sign_in import set_password
 from surveys.instrument import load_instrument
 from tests.browser.conftest import ARTIFACTS
@@ -183,6 +185,14 @@ def test_hr_downloads_many_reports_as_one_zip(app, api, new_page, live_server, p
         closed_round(api, hr_token, "maya@example.org"): "maya-lind",
         closed_round(api, hr_token, "sam@example.org"): "sam-okafor",
     }
+    # An open round and managers make the dashboard look like a real one.
+    api.person("member", name="Lea Park", email="lea@example.org")
+    api.launch(hr_token, api.create_round(hr_token, subject_email="lea@example.org")["id"])
+    with app.app_context():
+        manager = create_person("jonas.weber@example.org", "Jonas Weber", "member")
+        for email in ("maya@example.org", "sam@example.org", "lea@example.org"):
+            find_person_by_email(email).manager_id = manager.id
+        db.session.commit()
     hr = new_page(accept_downloads=True)
     sign_in_as_hr(hr, live_server)
     save_screenshot(hr, "hr-dashboard.png")

@@ -63,13 +63,54 @@ def test_the_bars_show_scores_and_the_others_interval(results):
     assert bars["x"] == [4.2, 2.8, 2.86, 3.0, 2.91]
     assert bars["y"][0] == "Self" and bars["y"][-1] == "All others (n=8)"
     low, high = skill.ci90
-    assert bars["error_x"]["array"][-1] == pytest.approx(high - 2.91)
-    assert bars["error_x"]["arrayminus"][-1] == pytest.approx(2.91 - low)
-    assert bars["error_x"]["array"][:-1] == [None] * 4
+    # The interval is a trace of its own on the all-others row: no bar but that one has it.
+    assert "error_x" not in bars
+    interval = figure["data"][1]
+    assert interval["y"] == ["All others (n=8)"] and interval["x"] == [2.91]
+    assert interval["error_x"]["array"] == [pytest.approx(high - 2.91)]
+    assert interval["error_x"]["arrayminus"] == [pytest.approx(2.91 - low)]
     band = figure["layout"]["shapes"][0]
     assert (band["x0"], band["x1"]) == skill.ci90
     values = [note["text"] for note in figure["layout"]["annotations"]]
     assert values == ["<b>4.20</b>", "<b>2.80</b>", "<b>2.86</b>", "<b>3.00</b>", "<b>2.91</b>"]
+
+
+def test_the_print_bars_leave_labels_and_scores_to_the_page(results):
+    skill = next(skill for skill in results.skills if skill.id == "leadership")
+    figure = charts.skill_bars_figure(skill, results.groups, labels_beside=True)
+    assert figure["layout"]["yaxis"]["showticklabels"] is False
+    assert figure["layout"]["annotations"] == []
+    assert charts.bar_rows(skill, results.groups) == [
+        ("Self", "4.20"),
+        ("Manager (n=1)", "2.80"),
+        ("Peers (n=4)", "2.86"),
+        ("Direct reports + others (n=3)", "3.00"),
+        ("All others (n=8)", "2.91"),
+    ]
+    _radar, *bars = charts.report_charts(results, for_print=True)
+    # Exactly one row of text a bar: BAR_ROW_HEIGHT px a row between the plot's margins.
+    margin = charts.PRINT_BAR_MARGIN
+    assert {(chart.width, chart.height) for chart in bars} == {
+        (
+            charts.PRINT_BAR_WIDTH,
+            margin["t"] + margin["b"] + charts.BAR_ROW_HEIGHT * len(results.groups),
+        )
+    }
+
+
+def test_a_suppressed_print_bar_keeps_its_note_and_has_no_score(results):
+    suppressed = with_scores(results, "leadership", self=4.2, others=2.91)
+    skill = next(skill for skill in suppressed.skills if skill.id == "leadership")
+    figure = charts.skill_bars_figure(skill, suppressed.groups, labels_beside=True)
+    notes = [note["text"] for note in figure["layout"]["annotations"]]
+    assert notes == [f"<i>{charts.SUPPRESSED}</i>"] * 3
+    assert [score for _, score in charts.bar_rows(skill, suppressed.groups)] == [
+        "4.20",
+        "",
+        "",
+        "",
+        "2.91",
+    ]
 
 
 def test_a_suppressed_group_reads_not_shown_instead_of_a_bar(results):
@@ -107,15 +148,35 @@ def test_slimming_keeps_the_drawing_and_drops_the_rest():
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" class="main-svg">'
         '<g class="layer"><g class="empty"/><path class="p" d="M0,0H1" data-index="0" '
-        'style="fill: rgb(1, 2, 3); stroke-width: 0px;"/><path class="none"/></g>'
+        'style="fill: rgb(1, 2, 3); stroke-width: 0px; opacity: 1;"/><path class="none"/></g>'
         '<text style="font-size: 11px;">4.20</text></svg>'
     )
     slim = ElementTree.fromstring(charts.slim_svg(svg))  # noqa: S314 - a literal
-    (group,) = slim.findall(f"{SVG}g")
-    (path,) = group
+    # The group had nothing to apply once its class was gone: its path takes its place.
+    path, text = slim
     assert path.attrib == {"d": "M0,0H1", "fill": "rgb(1, 2, 3)", "stroke-width": "0px"}
-    assert slim.find(f"{SVG}text").attrib == {"font-size": "11px"}
+    assert text.attrib == {"font-size": "11px"} and text.text == "4.20"
     assert "class" not in slim.attrib
+
+
+def test_slimming_drops_what_paints_nothing_and_keeps_what_is_used():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg">'
+        '<rect width="9" height="9" fill="rgb(0, 0, 0)" fill-opacity="0"/>'
+        '<defs><g><clipPath id="used"><rect width="5" height="5"/></clipPath>'
+        '<clipPath id="unused"><rect width="5" height="5"/></clipPath></g></defs>'
+        '<defs id="empty"/>'
+        '<g transform="rotate(0,10,10)"><rect width="5" height="5" fill="none" '
+        'stroke="rgb(0, 0, 0)" stroke-opacity="0"/><path d="M0,0" fill="none"/></g>'
+        '<g clip-path="url(#used)"><path d="M0,0H4V4Z" fill="red"/>'
+        '<path d="M0,0H4" fill="none" stroke="blue"/></g></svg>'
+    )
+    slim = ElementTree.fromstring(charts.slim_svg(svg))  # noqa: S314 - a literal
+    defs, group = slim
+    assert [clip.get("id") for clip in defs.iter(f"{SVG}clipPath")] == ["used"]
+    assert group.get("clip-path") == "url(#used)"
+    assert [path.get("d") for path in group] == ["M0,0H4V4Z", "M0,0H4"]
+    assert len(list(slim.iter(f"{SVG}rect"))) == 1  # the clip path's own
 
 
 def test_a_missing_browser_is_a_clear_error(monkeypatch, tmp_path):

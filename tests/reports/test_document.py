@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
-import subprocess
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +13,7 @@ import pandas as pd
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
+from reports import document
 from reports.aggregate import (
     ANSWER_COLUMNS,
     COMMENT_COLUMNS,
@@ -35,6 +34,7 @@ from reports.document import (
 from reports.plan import development_plan
 from reports.results import Results
 from surveys.instrument import load_instrument
+from tests.pdf_tools import pdf_text, run_tool
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INSTRUMENT = load_instrument("soft-skills", "1")
@@ -117,20 +117,6 @@ def leadership_suppressed() -> Results:
             ("d2", "keep_doing", "Keep the <weekly> notes & summaries."),
         ],
     )
-
-
-def run_tool(name: str, *args: str) -> str:
-    """The output of a Debian tool (poppler-utils, qpdf); it fails the test on an error."""
-    executable = shutil.which(name)
-    assert executable, f"{name} is missing: apt-get install poppler-utils qpdf"
-    return subprocess.run([executable, *args], capture_output=True, text=True, check=True).stdout
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    """The PDF's text on one line, as pdftotext reads it."""
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    return re.sub(r"\s+", " ", run_tool("pdftotext", "-enc", "UTF-8", str(path), "-"))
 
 
 def published_numbers(results: Results) -> set[str]:
@@ -230,6 +216,24 @@ def test_the_demo_report_says_what_the_results_say(rendered):
     assert re.search(r"Page 2 of \d+", text)
 
 
+def test_the_demo_report_is_about_eight_pages(rendered, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(rendered["demo"][1])
+    info = run_tool("pdfinfo", str(path))
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)[1]) <= 10
+
+
+def test_each_bar_chart_has_its_labels_and_scores_beside_it(rendered):
+    results, _, text, _ = rendered["demo"]
+    skill = results.skills[0]
+    start = text.index(skill.name, text.index("Skill by skill"))
+    section = text[start : text.index("Gap (you minus all others)", start)]
+    for group in results.groups:
+        assert group.label in section
+    assert f"All others (n={skill.n['others']})" in section
+    assert f"{skill.scores['others']:.2f}" in section
+
+
 def test_a_suppressed_value_is_labelled_never_zero_or_blank(rendered):
     results, _, text, _ = rendered["suppressed"]
     leadership = next(skill for skill in results.skills if skill.id == "leadership")
@@ -292,6 +296,12 @@ def test_the_print_html_holds_its_charts_inline():
     page = render_report_html(demo_results(), INSTRUMENT, CONTEXT, interactive=False)
     assert page.count('src="data:image/svg+xml;base64,') == 1 + len(INSTRUMENT.skills)
     assert "<script" not in page
+    # html_to_pdf brings report.css, parsed once per thread, rather than a link to parse again.
+    assert "<link" not in page
+
+
+def test_the_stylesheet_is_parsed_once_per_thread():
+    assert document._stylesheet() is document._stylesheet()
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
+from service.extensions import db
+from service.models import Rater, Round
+from service.services.errors import Conflict
+from service.services.survey import submit_response
+from service.services.survey_links import rater_for_survey_token
 from surveys.instrument import load_instrument
 
 INSTRUMENT = load_instrument("soft-skills", "1")
@@ -235,3 +241,48 @@ def test_nul_characters_are_refused_not_a_server_error(api, launched):
     )
     assert rater.status_code == 422 and "name" in rater.get_json()["message"]
     assert api.survey(token)["response_status"] == "pending"
+
+
+def test_submit_replaces_a_draft_of_answers_and_comments(api, launched):
+    _, _, tokens = launched
+    token = tokens["pat@example.org"]
+    draft = {
+        "answers": {"ei_1": 5, "ei_2": None},
+        "comments": {"empathy": "Kind.", "keep_doing": "x"},
+    }
+    assert api.call("PUT", "/api/v1/survey/answers", token, json=draft).status_code == 200
+    answers = {**dict.fromkeys(ALL_ITEMS, 2), "ei_2": 3}
+    response = submit(api, token, answers, comments={"empathy": "Listens.", "keep_doing": " "})
+    assert response.status_code == 200
+    assert api.survey(token)["draft"] == {"answers": answers, "comments": {"empathy": "Listens."}}
+
+
+def test_every_answer_may_be_dont_know(api, launched):
+    _, _, tokens = launched
+    token = tokens["pat@example.org"]
+    assert submit(api, token, dict.fromkeys(ALL_ITEMS)).status_code == 200
+    assert api.survey(token)["draft"] == {"answers": dict.fromkeys(ALL_ITEMS), "comments": {}}
+
+
+def test_decline_discards_a_drafts_comments(api, launched):
+    _, _, tokens = launched
+    token = tokens["pat@example.org"]
+    draft = {"answers": {}, "comments": {"empathy": "Kind."}}
+    assert api.call("PUT", "/api/v1/survey/answers", token, json=draft).status_code == 200
+    assert api.call("POST", "/api/v1/survey/decline", token, json={}).status_code == 200
+    assert api.survey(token)["draft"] == {"answers": {}, "comments": {}}
+
+
+def test_a_close_committed_after_the_round_was_read_refuses_the_submit(app, launched):
+    # The rater's round is already in the session (every page loads it); the close is
+    # committed by another connection before the submit takes its share lock.
+    _, round_id, tokens = launched
+    with app.app_context():
+        rater = rater_for_survey_token(tokens["pat@example.org"])
+        assert rater.round.status == "open"
+        with db.engine.begin() as other:
+            other.execute(update(Round).where(Round.id == round_id).values(status="closed"))
+        with pytest.raises(Conflict, match="the round is closed"):
+            submit_response(rater.id, dict.fromkeys(ALL_ITEMS, 4), {})
+        db.session.rollback()
+        assert db.session.get(Rater, rater.id).response_status == "pending"

@@ -30,13 +30,6 @@ from service.web.auth import NOTICE, hr_required
 bp = Blueprint("admin", __name__, url_prefix="/hr")
 
 
-@bp.after_request
-def _never_store(response):
-    # Audit entries, emails with sign-in links and report ZIPs stay out of shared caches.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 # Exports -------------------------------------------------------------------------------
 
 

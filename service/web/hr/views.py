@@ -35,13 +35,6 @@ from service.web.hr.forms import (
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
 
-@bp.after_request
-def _never_store(response):
-    # People's names, emails and rounds stay out of browser and proxy caches.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.context_processor
 def _labels():
     return {

@@ -63,20 +63,6 @@ RELATIONSHIP_LABELS = {
 STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
 
 
-@bp.after_request
-def _never_store(response):
-    # Rounds name people and their progress: no browser or proxy cache keeps them.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.before_request
-def _refuse_nul_characters():
-    # No browser sends NUL in a form, and PostgreSQL cannot store it in text.
-    if any("\x00" in value for _, value in request.form.items(multi=True)):
-        abort(400)
-
-
 @bp.context_processor
 def _labels():
     return {

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from functools import wraps
 
 from flask import g, render_template, request, session
-from sqlalchemy.orm import joinedload
 
-from service.extensions import db
-from service.models import Rater, Round
+from service.models import Rater
 from service.services.errors import Unauthorized
-from service.services.survey_links import live_link, rater_for_survey_token
+from service.services.survey_links import rater_for_survey_token, rater_with_live_link
 from service.services.tokens import hash_token
 
 RATER_KEY = "rater_id"
@@ -45,13 +42,9 @@ def signed_in_rater() -> Rater | None:
     rater_id, token_hash = session.get(RATER_KEY), session.get(TOKEN_HASH_KEY)
     if not isinstance(rater_id, str) or not isinstance(token_hash, str):
         return None
-    link = live_link(token_hash)
-    if link is None or not hmac.compare_digest(link.rater_id, rater_id):
-        return None
-    # The round and its subject come along: every page and every rule needs them.
-    return db.session.get(
-        Rater, rater_id, options=[joinedload(Rater.round).joinedload(Round.subject)]
-    )
+    # Only while the link the session was opened with is live and is this rater's; the
+    # round and its subject come along in the same query.
+    return rater_with_live_link(rater_id, token_hash)
 
 
 def rater_required(view: Callable) -> Callable:

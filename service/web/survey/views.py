@@ -47,21 +47,6 @@ FINAL_PAGES = {"submitted": "survey/submitted.html", "declined": "survey/decline
 SAVED = "saved"
 
 
-@bp.after_request
-def _never_store(response):
-    # Answers and the session-bound page must not stay in a browser's or proxy's cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.before_request
-def _refuse_nul_characters():
-    # No browser sends NUL in a form, and PostgreSQL cannot store it in text: the form is
-    # malformed, not an answer to validate.
-    if any("\x00" in value for _, value in request.form.items(multi=True)):
-        abort(400)
-
-
 @bp.errorhandler(Conflict)
 def _refused(error: Conflict):
     # Closed, past the deadline or already final: the page now says which, with no form.
