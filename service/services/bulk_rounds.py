@@ -12,7 +12,7 @@ from service.extensions import db
 from service.models import Round
 from service.services.clock import now
 from service.services.errors import DomainError, Invalid
-from service.services.people import MAX_NAME_LENGTH, email_problem, load_hr, normalise_email
+from service.services.people import email_problem, load_hr, name_problem, normalise_email
 from service.services.people_import import Problem, read_csv_table, taken_emails
 from service.services.rounds import RATER_RELATIONSHIPS, create_round, launch_round
 
@@ -60,10 +60,8 @@ def _relationship(value: str) -> str:
 def _rater_problems(values: dict[str, str], subject_email: str) -> dict[str, str]:
     problems = {}
     name, email = values["rater_name"], normalise_email(values["rater_email"])
-    if not name:
-        problems["rater_name"] = "must not be empty"
-    elif len(name) > MAX_NAME_LENGTH:
-        problems["rater_name"] = f"must be at most {MAX_NAME_LENGTH} characters"
+    if problem := name_problem(name):
+        problems["rater_name"] = problem
     if problem := email_problem(email):
         problems["rater_email"] = problem
     elif email == subject_email:

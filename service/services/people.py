@@ -46,13 +46,20 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+def name_problem(name: str) -> str | None:
+    """What is wrong with a person's name, or None."""
+    if not name:
+        return "must not be empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"must be at most {MAX_NAME_LENGTH} characters"
+    return None
+
+
 def person_problems(name: str, email: str, role: str, manager_email: str) -> dict[str, str]:
     """The problems of one new person's fields, by field, before any database look-up."""
     problems = {}
-    if not name:
-        problems["name"] = "must not be empty"
-    elif len(name) > MAX_NAME_LENGTH:
-        problems["name"] = f"must be at most {MAX_NAME_LENGTH} characters"
+    if problem := name_problem(name):
+        problems["name"] = problem
     if problem := email_problem(email):
         problems["email"] = problem
     if role not in ROLES:

@@ -4,12 +4,8 @@ raters answer, HR closes it and downloads the PDF, then a bulk ZIP built by a re
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -26,6 +22,7 @@ from surveys.instrument import load_instrument
 from tests.browser.conftest import ARTIFACTS
 from tests.pdf_tools import pdf_text
 from tests.service.conftest import RATERS, answer_all
+from tests.worker_process import running_worker
 
 ITEMS = load_instrument("soft-skills", "1").item_ids
 HR_PASSWORD = "a long HR passphrase"
@@ -40,7 +37,6 @@ SIX_RATERS = [
 ]
 LINK = re.compile(r"http://feedback360\.test(/\S+)")
 REDIS_URL = "redis://127.0.0.1:6379/12"
-FEEDBACK360 = Path(sys.executable).parent / "feedback360"
 
 
 @pytest.fixture
@@ -147,33 +143,11 @@ def worker(app, database_url, monkeypatch):
     """`feedback360 worker` on Redis, sharing the app's database and instance folder."""
     connection = redis.Redis.from_url(REDIS_URL)
     connection.flushdb()
-    environ = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "worker-test-secret",
-        "INSTANCE_PATH": app.config["INSTANCE_PATH"],
-        "REDIS_URL": REDIS_URL,
-        "BASE_URL": app.config["BASE_URL"],
-    }
-    environ.pop("JOBS_IMMEDIATE", None)
-    process = subprocess.Popen(
-        [shutil.which("feedback360") or str(FEEDBACK360), "worker", "--workers", "1"],
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
-    init_jobs(app)  # the next test's fixture puts the queue back in immediate mode
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    process.stdout.close()
+    with running_worker(app, database_url, REDIS_URL) as process:
+        monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+        monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
+        init_jobs(app)  # the next test's fixture puts the queue back in immediate mode
+        yield process
     connection.flushdb()
     connection.close()
 

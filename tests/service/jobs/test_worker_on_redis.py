@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
@@ -18,10 +12,10 @@ from service.extensions import db
 from service.jobs import init_jobs
 from service.models import Job
 from tests.service.jobs.conftest import launch_round, link_token
+from tests.worker_process import running_worker
 
 # A database of its own, so the test never touches another queue on the same Redis.
 REDIS_URL = "redis://127.0.0.1:6379/13"
-FEEDBACK360 = Path(sys.executable).parent / "feedback360"
 
 
 @pytest.fixture
@@ -42,31 +36,14 @@ def redis_queue(app, monkeypatch):
 
 @pytest.fixture
 def worker(app, database_url, redis_queue, smtp, tmp_path):
-    environ = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "worker-test-secret",
-        "INSTANCE_PATH": str(tmp_path),
-        "REDIS_URL": REDIS_URL,
-        "SMTP_URL": app.config["SMTP_URL"],
-        "BASE_URL": app.config["BASE_URL"],
-    }
-    environ.pop("JOBS_IMMEDIATE", None)
-    process = subprocess.Popen(
-        [shutil.which("feedback360") or str(FEEDBACK360), "worker", "--workers", "2"],
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    process.stdout.close()
+    with running_worker(
+        app,
+        database_url,
+        REDIS_URL,
+        INSTANCE_PATH=str(tmp_path),
+        SMTP_URL=app.config["SMTP_URL"],
+    ) as process:
+        yield process
 
 
 def test_the_worker_delivers_what_the_api_queued(app, api, people, smtp, worker):
