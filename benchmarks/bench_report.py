@@ -30,6 +30,9 @@ from reports.results import Results
 from surveys.instrument import load_instrument
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.machine_speed import describe  # noqa: E402
+
 DEMO = ROOT / "tests" / "reports" / "fixtures" / "demo_results.json"
 CONTEXT = ReportContext(
     subject_name="Maya Lind",
@@ -63,6 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     reports, processes, runs = (20, 3, 7) if options.quick else (100, 5, 15)
     results = Results.from_dict(json.loads(DEMO.read_text()))
     instrument = load_instrument("soft-skills", "1")
+    print(describe(), flush=True)
 
     first = [_first_report() for _ in range(processes)]
     render_report_pdf(results, instrument, CONTEXT)  # starts the browser, warms every cache

@@ -50,6 +50,9 @@ from service.services.survey import save_draft
 from service.web.survey.session import sign_in
 from surveys.instrument import load_instrument
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.machine_speed import describe
+
 CONNECTIONS, THREADS = 8, 2
 WORKERS, THREADS_PER_WORKER = 2, 1  # as in the Dockerfile's gunicorn command
 RATERS_PER_ROUND = 500
@@ -363,7 +366,10 @@ def run(
         submitted = count_submitted(environ["DATABASE_URL"])
         print(f"   {submitted:,} submissions stored for {count - failed:,} successful requests")
         if count > len(lines):
-            print(f"   warning: only {len(lines):,} raters were prepared; raise their number")
+            print(
+                f"   INVALID: only {len(lines):,} raters were prepared, so raters were reused "
+                "(409s); raise their number"
+            )
         return results
 
 
@@ -403,7 +409,7 @@ def main() -> None:
             "wrk is missing: install it with `apt-get install -y wrk` (make bench does)"
         )
     # Enough fresh raters for a rate well past the goals; a reused rater would get 409.
-    raters = 600 * args.duration
+    raters = 1500 * args.duration
     results = []
     if args.sqlite:
         results += run(
@@ -434,8 +440,9 @@ def main() -> None:
             finally:
                 drop()
     threads = f" x {args.threads} threads" if args.threads > 1 else ""
+    print(f"\n{describe()}")
     print(
-        f"\ngunicorn {args.workers} workers{threads}, wrk {CONNECTIONS} connections, "
+        f"gunicorn {args.workers} workers{threads}, wrk {CONNECTIONS} connections, "
         f"{args.duration} s each:"
     )
     for result in results:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.services.rater_guidance import ADVICE, WARNING, rater_guidance
+from service.services.rater_guidance import ADVICE, WARNING, Voice, rater_guidance
 
 
 def texts(counts, k=3, level=None) -> list[str]:
@@ -97,3 +97,18 @@ def test_a_manager_alone_is_never_pooled_with_a_small_group_while_peers_show():
     warning = " ".join(m.text for m in messages if m.level == WARNING)
     assert "“Peers + direct reports”" in warning
     assert "Manager +" not in warning
+
+
+def test_for_hr_the_advice_names_the_subject_instead_of_you():
+    maya = Voice("Maya")
+    advice = " | ".join(m.text for m in rater_guidance({"manager": 2, "direct_report": 1}, 3, maya))
+    assert "Maya's round names 2 managers; one is usual" in advice
+    assert "colleagues who work alongside Maya" in advice
+    assert "Maya's round names 1 direct report; if Maya has more" in advice
+    warning = rater_guidance({"manager": 1, "peer": 1}, 3, maya)[-1].text
+    assert "show only Maya's self-assessment" in warning
+    assert "besides Maya." in warning
+    pooled = rater_guidance({"manager": 1, "peer": 4, "direct_report": 2, "other": 2}, 3, maya)
+    assert "Maya's direct reports (2) and others (2) will be pooled" in pooled[-1].text
+    assert "Maya's manager is always shown" in pooled[-1].text
+    assert not any("you" in m.text.lower() for m in [*pooled, *rater_guidance({}, 3, maya)])

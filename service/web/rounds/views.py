@@ -23,7 +23,7 @@ from service.api.errors import handle_domain_error
 from service.models import Person
 from service.services.errors import Conflict, Invalid
 from service.services.notifications import remind_raters
-from service.services.rater_guidance import rater_guidance
+from service.services.rater_guidance import SUBJECT, Voice, rater_guidance
 from service.services.reports import get_report_html, get_report_pdf, may_read_report
 from service.services.rounds import (
     add_rater,
@@ -168,6 +168,7 @@ def _new_round_page(form: NewRoundForm, status: int = 200):
         form=form,
         problems=_problems(form),
         guidance=rater_guidance(counts, threshold),
+        voice=SUBJECT,
         threshold=threshold,
     )
     return page, status
@@ -193,11 +194,15 @@ def _round_page(
     if deadline_form is None:
         later = (round_["deadline"] + timedelta(days=7)).date()
         deadline_form = DeadlineForm(formdata=None, data={"deadline": later})
+    is_subject = round_["subject"].id == person.id
+    # HR looking at someone else's round reads the advice about that person, not about "you".
+    voice = SUBJECT if is_subject else Voice(round_["subject"].first_name)
     page = render_template(
         "rounds/round.html",
         round=round_,
-        is_subject=round_["subject"].id == person.id,
-        guidance=rater_guidance(invited, round_["anonymity_threshold"]),
+        is_subject=is_subject,
+        voice=voice,
+        guidance=rater_guidance(invited, round_["anonymity_threshold"], voice),
         report_readable=may_read_report(person),
         add_form=add_form or AddRaterForm(formdata=None),
         deadline_form=deadline_form,

@@ -498,3 +498,16 @@ def test_my_rounds_lists_the_persons_rounds_with_counts(app, api, people, draft,
     assert "Deadline:" in text
     assert text.count("360 started") == 2  # Omar's round is not listed
     assert "Pat Peer" not in text  # counts only, never who
+
+
+def test_the_guidance_speaks_of_the_subject_when_hr_reads_someone_elses_round(
+    draft, maya, person_session
+):
+    hana = words(person_session(HANA).html(f"/rounds/{draft['id']}"))
+    assert "Ask people who see Maya's work often" in hana
+    assert "direct reports if Maya leads people" in hana
+    assert "Name 3–5 peers: colleagues who work alongside Maya (so far 2)" in hana
+    assert "your" not in hana.split("Who to ask", 1)[1].split("Raters", 1)[0].lower()
+    own = words(maya.html(f"/rounds/{draft['id']}"))
+    assert "Ask people who see your work often" in own
+    assert "colleagues who work alongside you (so far 2)" in own

@@ -1,0 +1,27 @@
+"""A pure-Python reference loop, printed beside the figures so runs on different days compare."""
+
+from __future__ import annotations
+
+import time
+
+STEPS = 10_000_000
+
+
+def reference_loop_seconds(repeats: int = 3) -> float:
+    """Best of `repeats` timings of STEPS integer additions in one Python loop.
+
+    This shared virtual machine's speed varies several-fold from day to day; the loop's time
+    says which kind of day a benchmark ran on (about 0.5 s on a fast one, 2.2 s on a slow one).
+    """
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        total = 0
+        for step in range(STEPS):
+            total += step
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def describe() -> str:
+    return f"machine: a {STEPS:,}-step pure-Python loop takes {reference_loop_seconds():.2f} s"
