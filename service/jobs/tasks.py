@@ -39,7 +39,9 @@ def build_export_task(export_id: str) -> None:
 @huey.periodic_task(housekeeping_due)
 @with_app_context
 def periodic_housekeeping() -> None:
-    """Close rounds past their deadline, queue the reminders due, delete expired exports."""
+    """Close rounds past their deadline, queue the reminders due, fail exports whose worker
+    died, delete expired exports."""
     rounds.close_overdue_rounds()
     notifications.queue_due_reminders()
+    exports.fail_stalled_exports()
     exports.expire_exports()

@@ -32,5 +32,8 @@ class Export(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when it is queued, starts and after each report: a queued or running export that
+    # has not moved for a long time lost its worker, and the housekeeping fails it.
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The ZIP is deleted by the housekeeping after this moment (24 hours after it is built).
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

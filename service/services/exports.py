@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service.extensions import db
 from service.models import Export, Person, Round
@@ -28,6 +28,10 @@ LIFETIME = timedelta(hours=24)
 MAX_ROUNDS = 500
 # An export that is still being built (or has just failed) can be built again.
 FINISHED = ("done", "expired")
+# One report takes seconds to render: an export with no progress for this long lost its
+# worker (killed, or the machine restarted), and its task will not come back by itself.
+STALLED_AFTER = timedelta(minutes=30)
+STALLED = "the worker stopped before the ZIP was finished"
 
 
 def _load_hr(actor_id: str) -> Person:
@@ -82,6 +86,7 @@ def start_export(actor_id: str, round_ids: list[str]) -> Export:
         status="queued",
         done=0,
         total=len(rounds),
+        progress_at=now(),
     )
     db.session.add(export)
     audit.record(
@@ -116,7 +121,7 @@ def _write_reports(export: Export, handle) -> None:
             if round_ is None or round_.results is None:
                 raise Conflict("a round of this export has no report any more")
             archive.write(ensure_report_pdf(round_), _unique(report_filename(round_), taken))
-            export.done = number
+            export.done, export.progress_at = number, now()
             db.session.commit()
 
 
@@ -128,6 +133,7 @@ def build_export(export_id: str) -> None:
     if export is None or export.status in FINISHED:
         return
     export.status, export.done, export.error = "running", 0, None
+    export.progress_at = now()
     db.session.commit()
     target = _zip_path(export_id)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -204,6 +210,22 @@ def download_export(actor_id: str, export_id: str) -> tuple[Path, str]:
         audit.record("report_downloaded", actor, round_, detail="ZIP export")
     db.session.commit()
     return path, f"feedback360-reports-{export.created_at:%Y-%m-%d}.zip"
+
+
+def fail_stalled_exports() -> int:
+    """The periodic housekeeping: an export that has not moved for STALLED_AFTER is failed,
+    so its page says so instead of showing a progress bar that never moves again."""
+    stalled = db.session.scalars(
+        select(Export).where(
+            Export.status.in_(("queued", "running")),
+            func.coalesce(Export.progress_at, Export.created_at) <= now() - STALLED_AFTER,
+        )
+    ).all()
+    for export in stalled:
+        log.warning("export %s stalled at %d of %d reports", export.id, export.done, export.total)
+        export.status, export.error = "failed", STALLED
+    db.session.commit()
+    return len(stalled)
 
 
 def expire_exports() -> int:

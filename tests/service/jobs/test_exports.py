@@ -147,3 +147,28 @@ def test_housekeeping_deletes_expired_zips(app, closed_rounds, clock):
     with app.app_context():
         assert db.session.get(Export, export_id).status == "expired"
     periodic_housekeeping()  # nothing left to do, nothing breaks
+
+
+def test_housekeeping_fails_an_export_whose_worker_died(app, closed_rounds, clock):
+    hr_id, _, round_ids = closed_rounds
+    with app.app_context():
+        export_id = exports.start_export(hr_id, round_ids).id
+        # The worker was killed after the first report: nothing will move this export again.
+        export = db.session.get(Export, export_id)
+        export.status, export.done, export.finished_at, export.expires_at = "running", 1, None, None
+        export.progress_at = exports.now()
+        db.session.commit()
+    clock.advance(minutes=29)
+    periodic_housekeeping()
+    with app.app_context():
+        assert db.session.get(Export, export_id).status == "running"  # slow is not dead
+    clock.advance(minutes=1, seconds=1)
+    periodic_housekeeping()
+    with app.app_context():
+        export = db.session.get(Export, export_id)
+        assert (export.status, export.error) == ("failed", exports.STALLED)
+        assert exports.describe_export(hr_id, export_id)["status"] == "failed"
+    # A failed export can be built again: the task, if it ever runs, makes a whole ZIP.
+    build_export_task(export_id)
+    with app.app_context():
+        assert db.session.get(Export, export_id).status == "done"

@@ -225,6 +225,24 @@ def test_an_unfinished_export_answers_409_and_offers_a_refresh_link(app, hr):
     assert status["download_url"] is None
 
 
+def test_an_export_whose_worker_died_says_so_after_the_housekeeping(app, hr):
+    _, browser = hr
+    with app.app_context():
+        export = Export(requested_by_id=browser.person_id, round_ids=[], status="running", total=4)
+        export.done = 1
+        export.progress_at = datetime.now(UTC) - timedelta(minutes=31)
+        db.session.add(export)
+        db.session.commit()
+        export_id = export.id
+    assert "1 of 4 reports" in words(browser.html(f"/hr/exports/{export_id}"))
+    periodic_housekeeping()
+    text = words(browser.html(f"/hr/exports/{export_id}"))
+    assert "The export failed: the worker stopped before the ZIP was finished." in text
+    assert "Start a new one from the dashboard." in text
+    assert browser.get(f"/hr/exports/{export_id}/status").get_json()["status"] == "failed"
+    assert download_status(browser, export_id) == 409
+
+
 def test_unknown_exports_are_not_found(hr):
     _, browser = hr
     assert browser.get(f"/hr/exports/{uuid.uuid4()}").status_code == 404
