@@ -1,6 +1,6 @@
 """Prints the figures of the report goals: warm and first render, 100 reports, where time goes.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_report.py [--quick]
+    .venv/bin/python benchmarks/bench_report.py [--quick] [--reports 600]
 
 Goals (issue 5): a warm render of the demo report (radar, seven bar charts) in <= 0.8 s
 (median); the first report of a fresh process in <= 5 s; 100 reports in one process at
@@ -62,8 +62,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--quick", action="store_true", help="20 reports instead of 100, 3 fresh processes not 5"
     )
+    parser.add_argument(
+        "--reports", type=int, help="how many reports in one process (memory over a long run)"
+    )
     options = parser.parse_args(argv)
     reports, processes, runs = (20, 3, 7) if options.quick else (100, 5, 15)
+    reports = options.reports or reports
     results = Results.from_dict(json.loads(DEMO.read_text()))
     instrument = load_instrument("soft-skills", "1")
     print(describe(), flush=True)

@@ -10,8 +10,9 @@ STEPS = 10_000_000
 def reference_loop_seconds(repeats: int = 3) -> float:
     """Best of `repeats` timings of STEPS integer additions in one Python loop.
 
-    This shared virtual machine's speed varies several-fold from day to day; the loop's time
-    says which kind of day a benchmark ran on (about 0.5 s on a fast one, 2.2 s on a slow one).
+    This shared virtual machine's speed varies several-fold from day to day, and within a
+    day: the loop's time, printed beside a benchmark's figures, says how fast the machine
+    was when they were measured (the README quotes it with them).
     """
     best = float("inf")
     for _ in range(repeats):
