@@ -58,7 +58,7 @@ REASON_NAMES = {
 # The columns of an item's distribution: how many of all others answered 1 … 5, and N/A.
 DISTRIBUTION_KEYS = ("1", "2", "3", "4", "5", "na")
 DISTRIBUTION_LABELS = ("1", "2", "3", "4", "5", "?")
-FIGURE_SPACE = "\N{FIGURE SPACE}"  # as wide as a tabular digit
+FIGURE_SPACE = "\N{FIGURE SPACE}"  # as wide as a digit of the distribution font
 COLUMN_GAP = "\N{EN SPACE}"
 
 
