@@ -94,6 +94,7 @@ class _Server:
     def __init__(self, browser: Path) -> None:
         self.pid = os.getpid()
         self.failed = False
+        self._browser = browser
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="kaleido-server", daemon=True
@@ -129,23 +130,50 @@ class _Server:
         return asyncio.run_coroutine_threadsafe(self._render(figures), self._loop)
 
     async def _render(self, figures: Sequence[tuple[Mapping[str, Any], int, int]]) -> list[str]:
+        # A draw can fail for a reason of the browser's, not the figures': it crashed or was
+        # killed, or on a busy machine kaleido sent the first figure before its page script
+        # had loaded ("kaleido_scopes is not defined"). One retry on a new browser turns
+        # those into a slower export instead of a failed report.
+        opened = self._opened
         try:
-            browser = await asyncio.wrap_future(self._opened)
-            rendered = await asyncio.gather(
-                *(
-                    browser.calc_fig(
-                        figure, opts={"format": "svg", "width": width, "height": height}
-                    )
-                    for figure, width, height in figures
-                )
-            )
+            return await self._draw(opened, figures)
+        except ChartExportError:
+            self.failed = True  # the browser did not start: the next call tries a new one
+            raise
         except Exception as error:
-            # A browser that failed once is not trusted again: the next call starts a new one.
+            logger.warning("chart export failed (%s); retrying on a new browser", error)
+            await self._replace(opened)
+        try:
+            return await self._draw(self._opened, figures)
+        except Exception as error:
+            # A browser that failed twice is not trusted again: the next call starts anew.
             self.failed = True
             if isinstance(error, ChartExportError):
                 raise
             raise ChartExportError(f"chart export failed: {error}") from error
+
+    @staticmethod
+    async def _draw(
+        opened: Future[kaleido.Kaleido], figures: Sequence[tuple[Mapping[str, Any], int, int]]
+    ) -> list[str]:
+        browser = await asyncio.wrap_future(opened)
+        rendered = await asyncio.gather(
+            *(
+                browser.calc_fig(figure, opts={"format": "svg", "width": width, "height": height})
+                for figure, width, height in figures
+            )
+        )
         return [svg.decode("utf-8") for svg in rendered]
+
+    async def _replace(self, failed: Future[kaleido.Kaleido]) -> None:
+        """A new browser in place of the failed one, unless a concurrent draw replaced it."""
+        if self._opened is not failed:
+            return
+        self._opened = asyncio.run_coroutine_threadsafe(self._open(self._browser), self._loop)
+        try:
+            await failed.result().close()
+        except Exception:  # it may be dead already; what matters is the new one
+            logger.warning("closing the failed kaleido browser failed", exc_info=True)
 
     def close(self) -> None:
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -142,6 +144,22 @@ def test_export_draws_every_chart_as_svg_with_its_numbers(results):
     assert root.tag == f"{SVG}svg"
     texts = {"".join(node.itertext()) for node in root.iter(f"{SVG}text")}
     assert {"4.20", "2.91", "Self", "All others (n=8)"} <= texts
+
+
+def test_an_export_is_drawn_again_on_a_new_browser_when_the_browser_dies(results, caplog):
+    radar = charts.report_charts(results)[:1]
+    charts.export_svgs(radar)  # the warm browser of this process is up
+    dead = kaleido_server._server._opened.result()
+    os.kill(dead.subprocess.pid, signal.SIGKILL)
+    dead.subprocess.wait(10)
+
+    svgs = charts.export_svgs(radar)
+
+    assert svgs["radar"].startswith("<svg")
+    assert "retrying on a new browser" in caplog.text
+    alive = kaleido_server._server._opened.result()
+    assert alive.subprocess.pid != dead.subprocess.pid and alive.subprocess.poll() is None
+    assert not kaleido_server._server.failed
 
 
 def test_slimming_keeps_the_drawing_and_drops_the_rest():
