@@ -55,6 +55,7 @@ pdf = render_report_pdf(results, load_instrument("soft-skills", "1"), CONTEXT)
 print(time.perf_counter() - started, len(pdf))
 """
 KB_PER_MB = 1024
+SAMPLES = 20  # memory is read this many times over the long run
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -86,10 +87,10 @@ def main(argv: list[str] | None = None) -> None:
         lambda: html_to_pdf(render_report_html(results, instrument, CONTEXT, interactive=False)),
     )
 
-    # Memory before the run and after each quarter of it: flat means no growth.
+    # Memory before the run and after each twentieth of it: flat means no growth.
     many, python_mb, browser_mb = [], [_memory_mb(os.getpid())], [_browser_uss_mb()]
-    for quarter in range(4):
-        count = reports * (quarter + 1) // 4 - reports * quarter // 4
+    for step in range(SAMPLES):
+        count = reports * (step + 1) // SAMPLES - reports * step // SAMPLES
         many += _times(count, lambda: render_report_pdf(results, instrument, CONTEXT))
         python_mb.append(_memory_mb(os.getpid()))
         browser_mb.append(_browser_uss_mb())
@@ -189,13 +190,17 @@ def _p95(values: list[float]) -> float:
 
 
 def _mb(values: list[float]) -> str:
-    return " ".join(f"{value:.0f}" for value in values) + " MB"
+    quarters = values[:: SAMPLES // 4]
+    return " ".join(f"{value:.0f}" for value in quarters) + " MB"
 
 
 def _growth(values: list[float], reports: int) -> str:
-    """The change over the second half of the run, per report: the first half fills caches."""
-    per_report_kb = (values[-1] - values[2]) * KB_PER_MB / (reports / 2)
-    return f"goal: no growth; second half {per_report_kb:+.0f} KB a report"
+    """The trend over the second half of the run, per report (the first half fills caches):
+    the least-squares slope of all its readings, which one noisy reading barely moves."""
+    half = values[SAMPLES // 2 :]
+    done = [reports * step // SAMPLES for step in range(SAMPLES // 2, SAMPLES + 1)]
+    slope = statistics.linear_regression(done, half).slope if reports >= SAMPLES else 0.0
+    return f"goal: no growth; second half {slope * KB_PER_MB:+.1f} KB a report"
 
 
 def _s(seconds: float) -> str:
