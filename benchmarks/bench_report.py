@@ -200,7 +200,12 @@ def _growth(values: list[float], reports: int) -> str:
     half = values[SAMPLES // 2 :]
     done = [reports * step // SAMPLES for step in range(SAMPLES // 2, SAMPLES + 1)]
     slope = statistics.linear_regression(done, half).slope if reports >= SAMPLES else 0.0
-    return f"goal: no growth; second half {slope * KB_PER_MB:+.1f} KB a report"
+    # Chromium's readings swing by megabytes as V8 collects garbage: over a short run such a
+    # swing alone makes a steep slope, which the spread of the readings puts in proportion.
+    return (
+        f"goal: no growth; second half {slope * KB_PER_MB:+.1f} KB a report, "
+        f"its readings within {max(half) - min(half):.1f} MB"
+    )
 
 
 def _s(seconds: float) -> str:
