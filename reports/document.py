@@ -23,7 +23,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reports import charts
+from reports import charts, weasyprint_fonts
 from reports.aggregate import MIXED_VIEWS_MIN_N, MIXED_VIEWS_RWG
 from reports.plan import BLIND_SPOT, LOWEST_RATED, SELF_RATED_LOW, development_plan
 from reports.results import Group, Results, SkillResult
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from surveys.instrument import Instrument
 
 logger = logging.getLogger(__name__)
+weasyprint_fonts.free_font_names()
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 # What the HTML report links to (report.css, report.js): the service serves this folder.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import logging
 import re
@@ -304,6 +306,44 @@ def test_the_stylesheet_asks_for_no_font_feature():
     assert features == set()
     # WeasyPrint's own stylesheet gives list markers tabular-nums: the report turns it off.
     assert ("font-variant-numeric", "normal") in declarations
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [  # the layout of glibc's struct mallinfo2
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd",
+            "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+def _native_bytes_in_use() -> int:
+    """What the C allocator has handed out and not had back (free heap space excluded,
+    which process RSS counts)."""
+    gc.collect()
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = _MallInfo2
+    info = libc.mallinfo2()
+    return info.uordblks + info.hblkhd
+
+
+def test_writing_pdfs_leaves_no_native_memory_behind():
+    """WeasyPrint 70 never frees the name it reads for each font of each PDF, about 130
+    bytes a font (three here); reports.weasyprint_fonts frees it."""
+    html = '<p>Inter <strong>and bold</strong></p><p class="counts">DejaVu 1 2 3</p>'
+    logging.disable(logging.INFO)  # captured log lines would take memory of their own
+    try:
+        for _ in range(20):  # caches fill
+            html_to_pdf(html)
+        before = _native_bytes_in_use()
+        for _ in range(200):
+            html_to_pdf(html)
+        per_pdf = (_native_bytes_in_use() - before) / 200
+    finally:
+        logging.disable(logging.NOTSET)
+    # About 500 bytes without the fix, about 70 with it (caches that settle more slowly).
+    assert per_pdf < 250, f"{per_pdf:.0f} bytes of native memory kept by every PDF"
 
 
 def test_the_interactive_page_escapes_comments_and_loads_only_its_own_scripts():
