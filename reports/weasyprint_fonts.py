@@ -15,7 +15,7 @@ from weasyprint.pdf import fonts
 # replaced by one whose call hands the string to the garbage collector, with g_free to run.
 # Only for release 70 (pyproject pins it): a release that frees the string itself would
 # otherwise free it twice.
-_FIXED_RELEASE = "70."
+_LEAKING_RELEASE = "70."
 
 _glib_ffi = cffi.FFI()
 _glib_ffi.cdef("void g_free (void *mem);")
@@ -38,7 +38,7 @@ class _PangoFreeingFontNames:
 
 def free_font_names() -> None:
     """Install the fix in weasyprint.pdf.fonts, once; nothing for another release."""
-    if not weasyprint.__version__.startswith(_FIXED_RELEASE):
+    if not weasyprint.__version__.startswith(_LEAKING_RELEASE):
         return
     if isinstance(fonts.pango, _PangoFreeingFontNames):
         return
