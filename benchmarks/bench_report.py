@@ -197,9 +197,11 @@ def _mb(values: list[float]) -> str:
 def _growth(values: list[float], reports: int) -> str:
     """The trend over the second half of the run, per report (the first half fills caches):
     the least-squares slope of all its readings, which one noisy reading barely moves."""
+    if reports < SAMPLES:
+        return f"goal: no growth; too short a run for a trend (--reports {SAMPLES} or more)"
     half = values[SAMPLES // 2 :]
     done = [reports * step // SAMPLES for step in range(SAMPLES // 2, SAMPLES + 1)]
-    slope = statistics.linear_regression(done, half).slope if reports >= SAMPLES else 0.0
+    slope = statistics.linear_regression(done, half).slope
     # Chromium's readings swing by megabytes as V8 collects garbage: over a short run such a
     # swing alone makes a steep slope, which the spread of the readings puts in proportion.
     return (
