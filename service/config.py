@@ -150,6 +150,9 @@ def load_settings(default_instance_path: str, environ=None, *, testing: bool = F
         "HOUSEKEEPING_MINUTES": _int_setting(environ, "HOUSEKEEPING_MINUTES", 5, 1, 1440),
         # Run each job inside the call that queues it (tests, debugging): no worker needed.
         "JOBS_IMMEDIATE": _bool_setting(environ, "JOBS_IMMEDIATE"),
+        # Survey links go to raters by email only; an organisation that hands them out through
+        # its own channels lets HR (never a member) read them in the API's answers.
+        "SURVEY_LINKS_IN_API": _bool_setting(environ, "SURVEY_LINKS_IN_API"),
         # Larger requests are refused with 413 before they are read (the largest form is a
         # CSV import of at most 1 MB).
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

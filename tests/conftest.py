@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -69,6 +73,8 @@ def _fresh_data(request):
         return
     app = request.getfixturevalue("app")
     app.config.pop("CLOCK", None)
+    for email in outbox_folder(app).glob("*.eml"):
+        email.unlink()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -130,6 +136,26 @@ def in_days(days: float) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
+SURVEY_LINK = re.compile(r"/s/([A-Za-z0-9_-]+)")
+
+
+def outbox_folder(app) -> Path:
+    return Path(app.config["INSTANCE_PATH"]) / "outbox"
+
+
+def emailed_survey_tokens(app) -> dict[str, str]:
+    """The survey token of the newest email with a survey link to each address, as a rater
+    finds it in their mailbox (the outbox, with no mail server)."""
+    tokens = {}
+    # File names start with the time in nanoseconds: oldest first, so the newest wins.
+    for path in sorted(outbox_folder(app).glob("*.eml")):
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        link = SURVEY_LINK.search(message.get_body(preferencelist=("plain",)).get_content())
+        if link:
+            tokens[message["To"].addresses[0].addr_spec] = link.group(1)
+    return tokens
+
+
 class Api:
     """Test helper that speaks to the JSON API with bearer tokens."""
 
@@ -159,13 +185,15 @@ class Api:
         return response.get_json()
 
     def launch(self, token: str, round_id: str) -> dict[str, str]:
-        """Launch; return survey tokens by rater email."""
+        """Launch; return the survey tokens the raters were emailed, by rater email."""
         response = self.call("POST", f"/api/v1/rounds/{round_id}/launch", token)
         assert response.status_code == 200, response.get_json()
-        return {
-            rater["email"]: rater["survey_url"].rsplit("/s/", 1)[1]
-            for rater in response.get_json()["raters"]
-        }
+        emailed = emailed_survey_tokens(self.app)
+        return {rater["email"]: emailed[rater["email"]] for rater in response.get_json()["raters"]}
+
+    def emailed_token(self, email: str) -> str:
+        """The survey token in the newest invitation emailed to this address."""
+        return emailed_survey_tokens(self.app)[email]
 
     def survey(self, survey_token: str) -> dict:
         response = self.call("GET", "/api/v1/survey", survey_token)

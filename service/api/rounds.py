@@ -13,6 +13,7 @@ from service.api.schemas.rounds import (
     RaterLinkSchema,
     RemindedSchema,
     ReopenSchema,
+    ResentSchema,
     ResultsSchema,
     RoundCreateSchema,
     RoundListSchema,
@@ -84,7 +85,7 @@ class Raters(MethodView):
     @blp.arguments(RaterCreateSchema)
     @blp.response(201, RaterLinkSchema)
     def post(self, body, round_id):
-        """Name a rater; on an open round the response holds their survey link, once"""
+        """Name a rater (not once results were released); on an open round they are emailed"""
         rater, token = rounds.add_rater(current_person_id(), round_id, **body)
         return _rater_link(rater, token)
 
@@ -94,18 +95,23 @@ class RaterById(MethodView):
     @blp.doc(**AUTH)
     @blp.response(204)
     def delete(self, round_id, rater_id):
-        """Remove a rater who has not submitted"""
+        """Remove a rater: anyone before launch; after launch HR only, a rater who has not
+        submitted"""
         rounds.remove_rater(current_person_id(), round_id, rater_id)
 
 
 @blp.route("/<round_id>/raters/<rater_id>/resend")
 class ResendLink(MethodView):
     @blp.doc(**AUTH)
-    @blp.response(200, RaterLinkSchema)
+    @blp.response(202, ResentSchema)
     def post(self, round_id, rater_id):
-        """Issue a new survey link and email it; older links stop working"""
+        """Email the rater a new survey link if their survey is still open; older links stop
+        working"""
         rater, token = rounds.resend_invitation(current_person_id(), round_id, rater_id)
-        return _rater_link(rater, token)
+        return {
+            **_rater_link(rater, token),
+            "message": "if this rater's survey is still open, a new link was emailed",
+        }
 
 
 @blp.route("/<round_id>/launch")
@@ -113,8 +119,7 @@ class Launch(MethodView):
     @blp.doc(**AUTH)
     @blp.response(200, LaunchSchema)
     def post(self, round_id):
-        """Open the round; every rater's survey link is in this response, once, and each
-        rater is emailed an invitation"""
+        """Open the round: each rater is emailed an invitation with their private link"""
         links = rounds.launch_round(current_person_id(), round_id)
         return {"raters": [_rater_link(rater, token) for rater, token in links]}
 

@@ -182,7 +182,18 @@ def remind_raters(actor_id: str, round_id: str) -> dict:
         audit.record("reminders_sent", actor, round_, detail=f"{len(queued)} raters reminded")
     db.session.commit()
     dispatch(queued)
-    return {"queued": len(queued), "already_reminded_today": len(awaiting) - len(queued)}
+    if not actor.is_hr:
+        # How many were reminded is how many have not answered: the subject is not told.
+        return {
+            "message": "everyone who has not answered yet is reminded (once a day)",
+            "queued": None,
+            "already_reminded_today": None,
+        }
+    return {
+        "message": f"{len(queued)} reminders queued",
+        "queued": len(queued),
+        "already_reminded_today": len(awaiting) - len(queued),
+    }
 
 
 def queue_due_reminders() -> int:

@@ -14,36 +14,16 @@ from flask import current_app
 from reports.document import ReportContext, render_report_html, render_report_pdf
 from reports.results import Results
 from service.extensions import db
-from service.models import Person, Round
+from service.models import Round
 from service.services import audit
-from service.services.access import load_actor, load_round_for
+from service.services.access import load_actor
 from service.services.clock import now
 from service.services.errors import Conflict, NotFound
-from service.services.settings import current_settings
+from service.services.results import load_released_round
 from surveys.instrument import load_instrument
 
 log = logging.getLogger(__name__)
 REPORTS_FOLDER = "reports"
-
-
-def may_read_report(actor: Person) -> bool:
-    """HR always; the subject of a round when the organisation lets people see their own."""
-    return actor.is_hr or current_settings().subject_sees_report
-
-
-def _readable_round(actor: Person, round_id: str) -> Round:
-    """A round whose report the actor may read: HR always; the subject when allowed."""
-    round_ = load_round_for(actor, round_id)
-    if not may_read_report(actor):
-        # The subject's access is switched off: the report is as if absent for them.
-        raise NotFound("report not found")
-    if round_.results is None:
-        raise Conflict(
-            "the round is still open; the report is available once it closes"
-            if round_.status == "open"
-            else "the round has not been launched; the report is available once it closes"
-        )
-    return round_
 
 
 def results_digest(document: dict) -> str:
@@ -110,7 +90,7 @@ def report_filename(round_: Round) -> str:
 def get_report_pdf(actor_id: str, round_id: str) -> tuple[Path, str]:
     """The report PDF's stored path and a download name; the download is audited."""
     actor = load_actor(actor_id)
-    round_ = _readable_round(actor, round_id)
+    round_ = load_released_round(actor_id, round_id)
     path = ensure_report_pdf(round_)
     audit.record("report_downloaded", actor, round_, detail="PDF")
     db.session.commit()
@@ -119,7 +99,7 @@ def get_report_pdf(actor_id: str, round_id: str) -> tuple[Path, str]:
 
 def get_report_html(actor_id: str, round_id: str, *, plotly_js_url: str, static_url: str) -> str:
     actor = load_actor(actor_id)
-    round_ = _readable_round(actor, round_id)
+    round_ = load_released_round(actor_id, round_id)
     html = render_report_html(
         *_inputs(round_), interactive=True, plotly_js_url=plotly_js_url, static_url=static_url
     )

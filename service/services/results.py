@@ -8,11 +8,12 @@ from sqlalchemy import select
 from reports.aggregate import ScoringSettings, aggregate, late_update_allowed
 from reports.results import Results
 from service.extensions import db
-from service.models import Answer, Comment, Rater, Round
+from service.models import Answer, Comment, Person, Rater, Round
 from service.services.access import load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import response_counts
-from service.services.errors import Conflict
+from service.services.errors import Conflict, Forbidden
+from service.services.settings import current_settings
 from surveys.instrument import load_instrument
 
 ANSWER_COLUMNS = ["rater_id", "relationship", "item_id", "score"]
@@ -68,13 +69,31 @@ def freeze_results(round_: Round) -> None:
     round_.results_released_at = now()
 
 
-def get_results(actor_id: str, round_id: str) -> dict:
-    """The released results document: HR and the subject, once the round has closed."""
-    round_ = load_round_for(load_actor(actor_id), round_id)
+def may_read_results(actor: Person) -> bool:
+    """HR always; the person a round is about when the organisation lets people read their
+    own results. The one rule for every view of a round's results: the results document,
+    the report as a page and as a PDF, and anything derived from them."""
+    return actor.is_hr or current_settings().subject_sees_report
+
+
+def load_released_round(actor_id: str, round_id: str) -> Round:
+    """The round, for an actor who may read its results, once results were released."""
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id)
+    if not may_read_results(actor):
+        raise Forbidden(
+            "your organisation shares the results of 360 rounds through HR; ask HR for a "
+            "conversation about your report"
+        )
     if round_.results is None:
         raise Conflict(
             "the round is still open; results are computed when it closes"
             if round_.status == "open"
             else "the round has not been launched; results are computed when it closes"
         )
-    return round_.results
+    return round_
+
+
+def get_results(actor_id: str, round_id: str) -> dict:
+    """The released results document: HR and, where allowed, the subject, once closed."""
+    return load_released_round(actor_id, round_id).results

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -18,7 +19,12 @@ from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
 from service.services.notifications import dispatch, queue_after_close, queue_invitation
-from service.services.people import find_person_by_email, normalise_email
+from service.services.people import (
+    email_problem,
+    find_person_by_email,
+    name_problem,
+    normalise_email,
+)
 from service.services.results import freeze_results
 from service.services.settings import current_settings
 from service.services.survey_links import accepts_answers, issue_survey_link, revoke_survey_links
@@ -43,18 +49,27 @@ def _check_new_rater(
     round_: Round, taken: set[str], name: str, email: str, relationship: str
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not name.strip():
-        errors["name"] = ["must not be empty"]
+    if problem := name_problem(name):
+        errors["name"] = [problem]
     if relationship not in RATER_RELATIONSHIPS:
         errors["relationship"] = [
             f"must be one of {', '.join(RATER_RELATIONSHIPS)} (self is added automatically)"
         ]
     email = normalise_email(email)
-    if email == round_.subject.email:
+    if problem := email_problem(email):
+        errors["email"] = [problem]
+    elif email == round_.subject.email:
         errors["email"] = ["is the subject's own email; the self-assessment is added automatically"]
     elif email in taken:
         errors["email"] = ["is already a rater in this round"]
     return errors
+
+
+def _hands_out_links(actor: Person) -> bool:
+    """Whether answers to this actor may carry survey links: a link goes to its rater by email,
+    and to HR as well only where the organisation hands links out through its own channels.
+    Never to a member: the person a round is about could answer or read in a rater's name."""
+    return actor.is_hr and current_app.config["SURVEY_LINKS_IN_API"]
 
 
 def _new_rater(round_: Round, name: str, email: str, relationship: str) -> Rater:
@@ -91,7 +106,15 @@ def create_round(
     except UnknownInstrument as error:
         raise Invalid(str(error), {"instrument": [str(error)]}) from None
     _check_deadline(deadline)
-    threshold = anonymity_threshold or current_settings().anonymity_threshold
+    floor = current_settings().anonymity_threshold
+    threshold = floor if anonymity_threshold is None else anonymity_threshold
+    if threshold < floor and not actor.is_hr:
+        # A smaller k would let the person the round is about see smaller groups than the
+        # organisation allows; HR may choose any value in the allowed range.
+        raise Invalid(
+            f"the anonymity threshold cannot be below your organisation's {floor}",
+            {"anonymity_threshold": [f"must be at least {floor}, your organisation's threshold"]},
+        )
     round_ = Round(
         subject=subject,
         created_by=actor,
@@ -125,9 +148,20 @@ def create_round(
 def add_rater(
     actor_id: str, round_id: str, name: str, email: str, relationship: str
 ) -> tuple[Rater, str | None]:
-    """Name one more rater; on an open round they get a survey link and an invitation."""
+    """Name one more rater; on an open round they get an invitation (and the link is returned
+    where `_hands_out_links` allows).
+
+    Once results were released no rater can be added, reopened or not: only raters invited
+    before the first close may answer late, or a rater added (and answered) by the subject
+    would turn one real late response into a difference between two versions of the results.
+    """
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id, lock=True)
+    if round_.results is not None:
+        raise Conflict(
+            "the round's results were released; no rater can be added any more "
+            "(only raters invited before the first close may still answer)"
+        )
     if round_.status == "closed":
         raise Conflict("the round is closed; no raters can be added")
     errors = _check_new_rater(round_, {r.email for r in round_.raters}, name, email, relationship)
@@ -138,7 +172,9 @@ def add_rater(
     try:
         db.session.flush()
         if round_.status == "open":
-            token, job_id = issue_survey_link(rater), queue_invitation(rater)
+            job_id = queue_invitation(rater)
+            if _hands_out_links(actor):
+                token = issue_survey_link(rater)
         audit.record("rater_added", actor, round_, detail=f"{rater.name} ({relationship})")
         db.session.commit()
     except IntegrityError:
@@ -150,6 +186,9 @@ def add_rater(
 
 
 def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
+    """Remove a rater: anyone on a draft; after launch only HR, and only a rater who has not
+    submitted. The subject is refused after launch whatever the rater did, so a removal can
+    never tell them who has answered."""
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id, lock=True)
     rater = _load_rater(round_, rater_id)
@@ -157,6 +196,11 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
         raise Conflict("the self-assessment is part of every round and cannot be removed")
     if round_.status == "closed":
         raise Conflict("the round is closed; its raters can no longer change")
+    if round_.status != "draft" and not actor.is_hr:
+        raise Conflict(
+            "raters can be removed only before the round is launched; ask HR if someone "
+            "must be taken out"
+        )
     # The conditional delete wins any race with a submit of the same response.
     deleted = db.session.execute(
         Rater.__table__.delete().where(
@@ -170,9 +214,10 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
     db.session.commit()
 
 
-def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str]]:
-    """Open the round: a survey link per rater (returned once, never stored) and a queued
-    invitation email each (minting its own link when sent)."""
+def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]:
+    """Open the round: a queued invitation email per rater (minting its own link when sent).
+    Each rater comes back with a survey link (returned once, never stored) only where
+    `_hands_out_links` allows, else with None."""
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "draft":
@@ -189,7 +234,8 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str]]:
     if opened != 1:
         db.session.rollback()
         raise Conflict("the round was launched by another request")
-    links = [(rater, issue_survey_link(rater)) for rater in round_.raters]
+    hand_out = _hands_out_links(actor)
+    links = [(rater, issue_survey_link(rater) if hand_out else None) for rater in round_.raters]
     job_ids = [queue_invitation(rater) for rater in round_.raters]
     audit.record("round_launched", actor, round_, detail=f"{len(round_.raters)} raters invited")
     db.session.commit()
@@ -197,9 +243,14 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str]]:
     return links
 
 
-def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rater, str]:
-    """Replace a rater's survey links with a new one and email it; old links stop working."""
-    round_ = load_round_for(load_actor(actor_id), round_id, lock=True)
+def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rater, str | None]:
+    """Replace a rater's survey links with a new one, emailed to them; old links stop working.
+
+    HR is told when the rater has already submitted or declined. The subject gets the same
+    answer whatever the rater did (the caller says "if this rater's survey is still open, a
+    new link was emailed"), so a resend never tells them who has answered."""
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id, lock=True)
     rater = _load_rater(round_, rater_id)
     if round_.status != "open":
         raise Conflict(
@@ -208,9 +259,12 @@ def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rate
             else "the round is closed; no new links are sent"
         )
     if rater.response_status in ("submitted", "declined"):
-        raise Conflict(f"this rater has already {rater.response_status}; no new link is needed")
+        if actor.is_hr:
+            raise Conflict(f"this rater has already {rater.response_status}; no new link is needed")
+        db.session.rollback()  # nothing to send; the subject's answer stays the same
+        return rater, None
     revoke_survey_links(rater)
-    token = issue_survey_link(rater)
+    token = issue_survey_link(rater) if _hands_out_links(actor) else None
     job_id = queue_invitation(rater)
     db.session.commit()
     dispatch([job_id])

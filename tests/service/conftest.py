@@ -16,6 +16,12 @@ RATERS = [
     {"name": "Pol Peer", "email": "pol@example.org", "relationship": "peer"},
     {"name": "Dee Report", "email": "dee@example.org", "relationship": "direct_report"},
 ]
+# Invited at launch, silent until the round is reopened: only raters invited before the first
+# close may answer late.
+LATE_PEERS = [
+    {"name": f"Lee Late {n}", "email": f"late{n}@example.org", "relationship": "peer"}
+    for n in range(3)
+]
 # Every rater gives one score to every item, so each skill score is that score.
 SCORES = {
     "maya@example.org": 5,
@@ -42,7 +48,7 @@ def scored_round(api):
     """A closed round with the answers above; returns (hr token, subject token, round id)."""
     _, hr = api.person("hr")
     _, maya = api.person("member", name="Maya Lind", email="maya@example.org")
-    created = api.create_round(hr, subject_email="maya@example.org", raters=RATERS)
+    created = api.create_round(hr, subject_email="maya@example.org", raters=RATERS + LATE_PEERS)
     tokens = api.launch(hr, created["id"])
     for email, score in SCORES.items():
         comment = {"keep_doing": "<script>alert(1)</script>"} if email == "pia@example.org" else {}
@@ -52,19 +58,14 @@ def scored_round(api):
     return hr, maya, created["id"]
 
 
-def late_peers(api, hr, round_id, scores):
-    """Reopen the round, add one late peer per score, let them answer, close again."""
+def late_peers(api, hr, round_id, scores, *, first=0):
+    """Reopen the round, let one late peer answer per score (each invited at launch, from
+    LATE_PEERS[first] on), close again; return the results HR then reads."""
     reopened = api.call(
         "POST", f"/api/v1/rounds/{round_id}/reopen", hr, json={"deadline": in_days(3)}
     )
     assert reopened.status_code == 200 and reopened.get_json()["status"] == "open"
     for n, score in enumerate(scores):
-        added = api.call(
-            "POST",
-            f"/api/v1/rounds/{round_id}/raters",
-            hr,
-            json={"name": f"Late {n}", "email": f"late{n}@example.org", "relationship": "peer"},
-        )
-        answer_all(api, added.get_json()["survey_url"].rsplit("/s/", 1)[1], score)
+        answer_all(api, api.emailed_token(LATE_PEERS[first + n]["email"]), score)
     assert api.call("POST", f"/api/v1/rounds/{round_id}/close", hr).status_code == 200
     return api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).get_json()

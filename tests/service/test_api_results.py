@@ -79,21 +79,45 @@ def test_no_results_while_open_or_draft(api):
     )
 
 
-def test_one_late_response_does_not_change_released_results(api, scored_round):
+def test_fewer_than_k_late_responses_do_not_change_released_results(api, scored_round):
     hr, _, round_id = scored_round
     released = api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).get_json()
-    after = late_peers(api, hr, round_id, [1])
-    # One new peer would make the change reveal that peer's answers: the release stands.
-    assert after == released
+    # One new peer would make the change reveal that peer's answers; two (k = 3) would reveal
+    # their mean: the release stands.
+    assert late_peers(api, hr, round_id, [1]) == released
+    assert late_peers(api, hr, round_id, [1], first=1) == released  # two late peers now
 
 
-def test_two_late_responses_in_the_changed_blocks_update_results(api, scored_round):
+def test_k_late_responses_in_the_changed_blocks_update_results(api, scored_round):
     hr, _, round_id = scored_round
-    after = late_peers(api, hr, round_id, [1, 1])
+    after = late_peers(api, hr, round_id, [2, 2, 2])
     skill = after["skills"][0]
-    # others = (2 + 4 + 3 + 2 + 5 + 1 + 1) / 7 = 18 / 7 = 2.571...
-    assert skill["scores"]["others"] == 2.57
-    assert after["responses"]["submitted"]["peer"] == 5
+    # others = (2 + 4 + 3 + 2 + 5 + 2 + 2 + 2) / 8 = 22 / 8 = 2.75
+    assert skill["scores"]["others"] == 2.75
+    others = next(g for g in after["groups"] if g["key"] == "others")
+    assert others["n"] == 8
+
+
+def test_no_rater_can_be_added_once_results_were_released(api, scored_round):
+    """A subject who adds a rater they control after the first close would turn one real
+    late response into a difference between two versions of the results."""
+    hr, maya, round_id = scored_round
+    path = f"/api/v1/rounds/{round_id}/raters"
+    reopened = api.call(
+        "POST", f"/api/v1/rounds/{round_id}/reopen", hr, json={"deadline": in_days(3)}
+    )
+    assert reopened.status_code == 200
+    for token in (maya, hr):
+        added = api.call(
+            "POST",
+            path,
+            token,
+            json={"name": "Sock Puppet", "email": "puppet@example.org", "relationship": "peer"},
+        )
+        assert added.status_code == 409
+        assert "results were released" in added.get_json()["message"]
+    invited = api.call("GET", f"/api/v1/rounds/{round_id}", hr).get_json()["raters"]
+    assert "puppet@example.org" not in {rater["email"] for rater in invited}
 
 
 def test_reopen_only_a_closed_round(api):

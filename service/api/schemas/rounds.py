@@ -29,7 +29,10 @@ class RoundCreateSchema(InputSchema):
     deadline = aware_datetime(required=True, metadata={"description": "ISO 8601; UTC if no zone"})
     anonymity_threshold = StrictInteger(
         validate=validate.Range(min=2, max=10),
-        metadata={"description": "k: smallest group whose scores are shown (default 3)"},
+        metadata={
+            "description": "k: the smallest group whose scores are shown (default: the "
+            "organisation's threshold; a member cannot go below it, HR may choose 2-10)"
+        },
     )
     gap_threshold = fields.Float(
         validate=validate.Range(min=0.25, max=4.0),
@@ -94,7 +97,17 @@ class UndeliveredSchema(Schema):
 class RaterLinkSchema(RaterSchema):
     survey_url = fields.String(
         allow_none=True,
-        metadata={"description": "The rater's private link; shown only in this response"},
+        metadata={
+            "description": "The rater's private link, once: only to HR and only where the "
+            "deployment sets SURVEY_LINKS_IN_API=true; otherwise null (the link is emailed "
+            "to the rater)"
+        },
+    )
+
+
+class ResentSchema(RaterLinkSchema):
+    message = fields.String(
+        metadata={"description": "What was done; for the subject the same whatever the rater did"}
     )
 
 
@@ -139,7 +152,15 @@ class LaunchSchema(Schema):
 
 
 class RemindedSchema(Schema):
-    queued = fields.Integer(metadata={"description": "Reminders queued now"})
+    message = fields.String()
+    queued = fields.Integer(
+        allow_none=True,
+        metadata={"description": "HR only (null for the subject): reminders queued now"},
+    )
     already_reminded_today = fields.Integer(
-        metadata={"description": "Raters still awaited who had a manual reminder today"}
+        allow_none=True,
+        metadata={
+            "description": "HR only (null for the subject): raters still awaited who had a "
+            "manual reminder today"
+        },
     )

@@ -24,7 +24,8 @@ from service.models import Person
 from service.services.errors import Conflict, Invalid
 from service.services.notifications import remind_raters
 from service.services.rater_guidance import SUBJECT, Voice, rater_guidance
-from service.services.reports import get_report_html, get_report_pdf, may_read_report
+from service.services.reports import get_report_html, get_report_pdf
+from service.services.results import may_read_results
 from service.services.rounds import (
     add_rater,
     close_round,
@@ -203,7 +204,7 @@ def _round_page(
         is_subject=is_subject,
         voice=voice,
         guidance=rater_guidance(invited, round_["anonymity_threshold"], voice),
-        report_readable=may_read_report(person),
+        report_readable=may_read_results(person),
         add_form=add_form or AddRaterForm(formdata=None),
         deadline_form=deadline_form,
         action_form=ActionForm(formdata=None),
@@ -221,7 +222,7 @@ def add_rater_action(person: Person, round_id: str):
         get_round(person.id, round_id)  # someone else's round stays a 404
         return _round_page(person, round_id, add_form=form, status=422)
     try:
-        rater, token = add_rater(
+        rater, _ = add_rater(
             person.id, round_id, form.name.data, form.email.data, form.relationship.data
         )
     except Invalid as error:
@@ -229,7 +230,8 @@ def add_rater_action(person: Person, round_id: str):
             _add_errors(_field_named(form, name), messages)
         return _round_page(person, round_id, add_form=form, status=422)
     # An open round mints a link, which goes to the rater by email only: never on a page.
-    flash(f"{rater.name} was added{' and invited by email' if token else ''}.", NOTICE)
+    invited = rater.round.status == "open"
+    flash(f"{rater.name} was added{' and invited by email' if invited else ''}.", NOTICE)
     return _back_to(round_id)
 
 
@@ -261,6 +263,9 @@ def remind_action(person: Person, round_id: str):
     _check_button()
     sent = remind_raters(person.id, round_id)
     queued, already = sent["queued"], sent["already_reminded_today"]
+    if queued is None:  # the subject is not told how many have not answered
+        flash("Everyone who has not answered yet gets a reminder (at most one a day).", NOTICE)
+        return _back_to(round_id)
     message = (
         f"Reminders are on their way to {queued} rater{'s' if queued != 1 else ''}."
         if queued
