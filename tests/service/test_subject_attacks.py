@@ -1,0 +1,216 @@
+"""What the person a round is about tries, to learn what one rater said, and why it fails.
+
+Each test plays an attack that worked before: reading raters' links from the API, answering
+in a rater's name, asking for a smaller k, reading results the organisation keeps for HR,
+and asking resend, remove or remind who has answered.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from service.extensions import db
+from service.models import AuditEvent
+from tests.conftest import default_raters, emailed_survey_tokens, in_days
+
+
+@pytest.fixture
+def hr(api):
+    return api.person("hr", name="Hana Reyes")
+
+
+@pytest.fixture
+def maya(api):
+    return api.person("member", name="Maya Lind", email="maya@example.org")[1]
+
+
+def _no_link_in(response) -> None:
+    body = response.get_data(as_text=True)
+    assert "/s/" not in body, body
+    assert all(
+        rater.get("survey_url") is None
+        for rater in _raters_of(json.loads(body))
+        if isinstance(rater, dict)
+    )
+
+
+def _raters_of(document):
+    if isinstance(document, dict) and "raters" in document:
+        return document["raters"]
+    return [document]
+
+
+def test_the_subject_never_receives_a_raters_link(api, maya):
+    created = api.create_round(maya, raters=default_raters())
+    round_id = created["id"]
+    launched = api.call("POST", f"/api/v1/rounds/{round_id}/launch", maya)
+    assert launched.status_code == 200
+    _no_link_in(launched)
+    added = api.call(
+        "POST",
+        f"/api/v1/rounds/{round_id}/raters",
+        maya,
+        json={"name": "Ola Other", "email": "ola@example.org", "relationship": "other"},
+    )
+    assert added.status_code == 201
+    _no_link_in(added)
+    pat = next(r["id"] for r in created["raters"] if r["email"] == "pat@example.org")
+    resent = api.call("POST", f"/api/v1/rounds/{round_id}/raters/{pat}/resend", maya)
+    assert resent.status_code == 202
+    _no_link_in(resent)
+    # The links went to the raters' own mailboxes, one each.
+    assert {"pat@example.org", "ola@example.org", "morgan@example.org"} <= set(
+        emailed_survey_tokens(api.app)
+    )
+
+
+def test_hr_reads_links_only_where_the_organisation_hands_them_out(app, api, hr, maya):
+    _, hr_token = hr
+    quiet = api.create_round(hr_token, subject_email="maya@example.org")
+    launched = api.call("POST", f"/api/v1/rounds/{quiet['id']}/launch", hr_token)
+    _no_link_in(launched)
+
+    app.config["SURVEY_LINKS_IN_API"] = True
+    try:
+        handed_out = api.create_round(hr_token, subject_email="maya@example.org")
+        for_hr = api.call("POST", f"/api/v1/rounds/{handed_out['id']}/launch", hr_token)
+        links = {r["email"]: r["survey_url"] for r in for_hr.get_json()["raters"]}
+        assert all(url.startswith("http://feedback360.test/s/") for url in links.values())
+        assert api.survey(links["pat@example.org"].rsplit("/s/", 1)[1])["relationship"] == "peer"
+
+        # A member never receives one, whatever the deployment says.
+        own = api.create_round(maya)
+        for_member = api.call("POST", f"/api/v1/rounds/{own['id']}/launch", maya)
+        _no_link_in(for_member)
+    finally:
+        app.config["SURVEY_LINKS_IN_API"] = False
+
+
+def test_a_member_cannot_go_below_the_organisations_threshold(app, api, hr, maya):
+    _, hr_token = hr
+    app.config["DEFAULT_ANONYMITY_THRESHOLD"] = 5
+    try:
+        refused = api.call(
+            "POST",
+            "/api/v1/rounds",
+            maya,
+            json={"deadline": in_days(7), "anonymity_threshold": 2, "raters": default_raters()},
+        )
+        assert refused.status_code == 422
+        assert "5" in refused.get_json()["message"]
+        assert api.call("GET", "/api/v1/rounds", maya).get_json()["rounds"] == []
+
+        assert api.create_round(maya)["anonymity_threshold"] == 5
+        assert api.create_round(maya, anonymity_threshold=7)["anonymity_threshold"] == 7
+        chosen_by_hr = api.create_round(
+            hr_token, subject_email="maya@example.org", anonymity_threshold=2
+        )
+        assert chosen_by_hr["anonymity_threshold"] == 2
+    finally:
+        app.config["DEFAULT_ANONYMITY_THRESHOLD"] = 3
+
+
+def test_results_follow_the_same_rule_as_the_report(app, api, scored_round):
+    hr, maya, round_id = scored_round
+    app.config["SUBJECT_SEES_REPORT"] = False
+    try:
+        for path in ("results", "report.pdf", "report.html"):
+            refused = api.call("GET", f"/api/v1/rounds/{round_id}/{path}", maya)
+            assert refused.status_code == 403, path
+            assert "skills" not in refused.get_data(as_text=True)
+        assert api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).status_code == 200
+    finally:
+        app.config["SUBJECT_SEES_REPORT"] = True
+
+
+def _submit(api, token):
+    response = api.call(
+        "POST", "/api/v1/survey/submit", token, json={"answers": api.full_answers(token)}
+    )
+    assert response.status_code == 200
+
+
+def _decline(api, token):
+    response = api.call("POST", "/api/v1/survey/decline", token, json={})
+    assert response.status_code == 200
+
+
+def test_resend_and_remove_answer_the_subject_alike_whatever_the_rater_did(api, hr, maya):
+    created = api.create_round(maya)
+    round_id = created["id"]
+    tokens = api.launch(maya, round_id)
+    _submit(api, tokens["pat@example.org"])
+    _decline(api, tokens["quinn@example.org"])
+    ids = {r["email"]: r["id"] for r in created["raters"]}
+
+    answers = {}
+    for email in ("pat@example.org", "quinn@example.org", "dana@example.org"):
+        resent = api.call("POST", f"/api/v1/rounds/{round_id}/raters/{ids[email]}/resend", maya)
+        removed = api.call("DELETE", f"/api/v1/rounds/{round_id}/raters/{ids[email]}", maya)
+        answers[email] = (
+            resent.status_code,
+            resent.get_json()["message"],
+            resent.get_json()["survey_url"],
+            removed.status_code,
+            removed.get_json()["message"],
+        )
+    assert len(set(answers.values())) == 1, answers
+    assert answers["pat@example.org"][:4] == (202, answers["pat@example.org"][1], None, 409)
+
+    # HR keeps the detailed answers.
+    _, hr_token = hr
+    detailed = api.call(
+        "POST", f"/api/v1/rounds/{round_id}/raters/{ids['pat@example.org']}/resend", hr_token
+    )
+    assert detailed.status_code == 409 and "submitted" in detailed.get_json()["message"]
+
+
+def test_remind_does_not_count_who_has_not_answered_for_the_subject(api, hr, maya):
+    created = api.create_round(maya)
+    tokens = api.launch(maya, created["id"])
+    _submit(api, tokens["pat@example.org"])
+    reminded = api.call("POST", f"/api/v1/rounds/{created['id']}/remind", maya)
+    assert reminded.status_code == 200
+    assert reminded.get_json()["queued"] is None
+    assert reminded.get_json()["already_reminded_today"] is None
+    _, hr_token = hr
+    for_hr = api.call("POST", f"/api/v1/rounds/{created['id']}/remind", hr_token).get_json()
+    # Today's reminders were queued by the subject's request: HR sees them as already sent.
+    assert for_hr["queued"] == 0 and for_hr["already_reminded_today"] == 4
+
+
+def test_the_audit_log_names_who_added_each_rater(app, api, maya):
+    created = api.create_round(maya, raters=[])
+    added = api.call(
+        "POST",
+        f"/api/v1/rounds/{created['id']}/raters",
+        maya,
+        json={"name": "Ola Other", "email": "ola@example.org", "relationship": "other"},
+    )
+    assert added.status_code == 201
+    with app.app_context():
+        event = db.session.query(AuditEvent).filter_by(action="rater_added").one()
+        assert "Maya Lind" in event.actor_label and "Ola Other" in event.detail
+
+
+@pytest.mark.parametrize("name", ["Eve\nBcc: all@example.org", "Eve\rX", "Eve\tLind", "Eve\x7f"])
+def test_names_with_control_characters_are_refused_everywhere(api, hr, maya, runner, name):
+    rater = {"name": name, "email": "eve@example.org", "relationship": "peer"}
+    created = api.call(
+        "POST", "/api/v1/rounds", maya, json={"deadline": in_days(7), "raters": [rater]}
+    )
+    assert created.status_code == 422 and "control characters" in created.get_data(as_text=True)
+    draft = api.create_round(maya, raters=[])
+    added = api.call("POST", f"/api/v1/rounds/{draft['id']}/raters", maya, json=rater)
+    assert added.status_code == 422 and "control characters" in added.get_json()["message"]
+
+    result = runner.invoke(args=["create-user", "--email", "eve@example.org", "--name", name])
+    assert result.exit_code == 1 and "control characters" in result.output
+
+
+def test_create_user_checks_the_email_like_the_pages_do(runner):
+    for email in ("not-an-email", "eve@", "eve@example.org\nBcc: x@example.org"):
+        result = runner.invoke(args=["create-user", "--email", email, "--name", "Eve"])
+        assert result.exit_code == 1 and "email" in result.output, (email, result.output)
