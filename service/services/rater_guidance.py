@@ -9,9 +9,11 @@ from reports.aggregate import plan_groups
 
 ADVICE = "advice"
 WARNING = "warning"
-# The usual size of a group of peers or direct reports: enough to be pooled on its own
-# (at the default threshold), small enough that every rater knows the person's work.
-RECOMMENDED = (3, 5)
+# How many more than k to ask for in a group of peers or direct reports. One more than k keeps
+# the group shown when one rater does not answer, or answers "don't know" to a statement
+# (a skill's group scores are shown only when every statement has k answers in every group);
+# a few more is still small enough that every rater knows the person's work.
+RECOMMENDED_ABOVE_K = (1, 3)
 _NAMES = {"peer": ("peer", "peers"), "direct_report": ("direct report", "direct reports")}
 _PLURALS = {"peer": "peers", "direct_report": "direct reports", "other": "others"}
 
@@ -54,8 +56,14 @@ def _count(number: int, relationship: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def _size_advice(counts: Mapping[str, int], voice: Voice) -> list[Message]:
-    low, high = RECOMMENDED
+def recommended_group_size(k: int) -> tuple[int, int]:
+    """How many peers (or direct reports) to ask under threshold k: k + 1 or more."""
+    low, high = RECOMMENDED_ABOVE_K
+    return k + low, k + high
+
+
+def _size_advice(counts: Mapping[str, int], k: int, voice: Voice) -> list[Message]:
+    low, high = recommended_group_size(k)
     messages = []
     managers = counts.get("manager", 0)
     if managers == 0:
@@ -180,7 +188,8 @@ def _grouping_warnings(counts: Mapping[str, int], k: int, voice: Voice) -> list[
                 ADVICE,
                 f"“{label}” has exactly {k} raters. Groups are formed from the answers "
                 f"actually submitted: if one of them does not answer, the group falls below "
-                f"{k} and is merged too. Naming one or two more helps.",
+                f"{k} and is merged too, and if one answers “don't know” to a statement, the "
+                "groups of that whole skill are hidden. Naming one or two more helps.",
             )
         )
     return messages
@@ -197,4 +206,4 @@ def rater_guidance(counts: Mapping[str, int], k: int, voice: Voice = SUBJECT) ->
     The warnings apply the report's own grouping (reports.aggregate.plan_groups) to the
     invited counts, as if everyone answered.
     """
-    return _size_advice(counts, voice) + _grouping_warnings(counts, k, voice)
+    return _size_advice(counts, k, voice) + _grouping_warnings(counts, k, voice)

@@ -17,6 +17,7 @@ def joined(counts, k=3, level=None) -> str:
 
 def test_a_well_balanced_list_gets_no_message():
     assert rater_guidance({"manager": 1, "peer": 4, "direct_report": 4}, 3) == []
+    assert rater_guidance({"manager": 1, "peer": 6, "direct_report": 6}, 5) == []
 
 
 def test_nobody_yet_gets_the_three_pieces_of_advice_and_no_warning():
@@ -24,18 +25,20 @@ def test_nobody_yet_gets_the_three_pieces_of_advice_and_no_warning():
     assert [m.level for m in messages] == [ADVICE] * 3
     text = " | ".join(m.text for m in messages)
     assert "Name your manager" in text
-    assert "Name 3–5 peers" in text
-    assert "If you lead people, name 3–5 of your direct reports" in text
+    # k + 1 or more: one missing answer still leaves a group of k (k = 3 here).
+    assert "Name 4–6 peers" in text
+    assert "If you lead people, name 4–6 of your direct reports" in text
 
 
 @pytest.mark.parametrize(
     ("counts", "expected"),
     [
         ({"manager": 2, "peer": 4}, "You named 2 managers; one is usual"),
-        ({"manager": 1, "peer": 2}, "Name 3–5 peers: colleagues who work alongside you (so far 2)"),
-        ({"manager": 1, "peer": 7}, "You named 7 peers; 3–5"),
+        ({"manager": 1, "peer": 2}, "Name 4–6 peers: colleagues who work alongside you (so far 2)"),
+        ({"manager": 1, "peer": 3}, "Name 4–6 peers: colleagues who work alongside you (so far 3)"),
+        ({"manager": 1, "peer": 7}, "You named 7 peers; 4–6"),
         ({"manager": 1, "peer": 4, "direct_report": 1}, "You named 1 direct report; if you have"),
-        ({"manager": 1, "peer": 4, "direct_report": 6}, "You named 6 direct reports; 3–5"),
+        ({"manager": 1, "peer": 4, "direct_report": 7}, "You named 7 direct reports; 4–6"),
     ],
 )
 def test_advice_on_the_size_of_each_group(counts, expected):
@@ -43,7 +46,7 @@ def test_advice_on_the_size_of_each_group(counts, expected):
 
 
 def test_direct_reports_are_only_suggested_when_there_are_none():
-    assert "direct report" not in joined({"manager": 1, "peer": 4, "direct_report": 3})
+    assert "direct report" not in joined({"manager": 1, "peer": 4, "direct_report": 4})
 
 
 def test_small_groups_that_reach_k_together_are_pooled_into_a_combined_block():

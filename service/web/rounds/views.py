@@ -23,7 +23,12 @@ from service.api.errors import handle_domain_error
 from service.models import Person
 from service.services.errors import Conflict, Invalid
 from service.services.notifications import remind_raters
-from service.services.rater_guidance import SUBJECT, Voice, rater_guidance
+from service.services.rater_guidance import (
+    SUBJECT,
+    Voice,
+    rater_guidance,
+    recommended_group_size,
+)
 from service.services.reports import get_report_html, get_report_pdf
 from service.services.results import may_read_results
 from service.services.rounds import (
@@ -71,6 +76,7 @@ def _labels():
         "relationship_names": RELATIONSHIPS,
         "status_labels": STATUS_LABELS,
         "deadline_time": DEADLINE_TIME.strftime("%H:%M"),
+        "recommended_group_size": recommended_group_size,
     }
 
 

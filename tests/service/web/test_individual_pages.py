@@ -128,7 +128,7 @@ def test_the_start_page_offers_rows_a_default_deadline_and_guidance(people, maya
     default = (now() + timedelta(days=14)).date().isoformat()
     assert f'name="deadline" required type="date" value="{default}"' in page
     text = words(page)
-    assert "Name your manager" in text and "Name 3–5 peers" in text
+    assert "Name your manager" in text and "Name 4–6 peers" in text
     assert "rounds.js" in page and 'name="csrf_token"' in page
     assert "<script>" not in page  # the policy allows script files only
 
@@ -294,11 +294,15 @@ def test_launch_then_remind_and_the_open_page(app, api, people, draft, maya):
     assert "Send reminders" in text and "Close early" in text
     assert "Launch and send" not in text and "Remove" not in text
 
+    # How many were reminded is how many have not answered: the subject reads the same
+    # sentence every time.
     reminded = maya.post(f"/rounds/{draft['id']}/remind")
     assert reminded.status_code == 303
-    assert "Reminders are on their way to 5 raters." in words(maya.html(f"/rounds/{draft['id']}"))
+    told = "Everyone who has not answered yet gets a reminder (at most one a day)."
+    assert told in words(maya.html(f"/rounds/{draft['id']}"))
     maya.post(f"/rounds/{draft['id']}/remind")
-    assert "5 raters were already reminded today." in words(maya.html(f"/rounds/{draft['id']}"))
+    assert told in words(maya.html(f"/rounds/{draft['id']}"))
+    assert "5 raters" not in words(maya.html(f"/rounds/{draft['id']}"))
 
     again = maya.post(f"/rounds/{draft['id']}/launch")
     assert again.status_code == 409
@@ -405,8 +409,8 @@ def test_the_report_is_hidden_when_the_subject_may_not_read_it(app, api, people,
     page = maya.html(f"/rounds/{created['id']}")
     assert "/report" not in page
     assert "shares the results of 360 rounds through HR" in words(page)
-    assert maya.get(f"/rounds/{created['id']}/report").status_code == 404
-    assert maya.get(f"/rounds/{created['id']}/report.pdf").status_code == 404
+    assert maya.get(f"/rounds/{created['id']}/report").status_code == 403
+    assert maya.get(f"/rounds/{created['id']}/report.pdf").status_code == 403
     assert "report_viewed" not in audit_actions(app, created["id"])
 
     # HR still may: the links are there (not followed, to spare a rendering).
@@ -506,7 +510,7 @@ def test_the_guidance_speaks_of_the_subject_when_hr_reads_someone_elses_round(
     hana = words(person_session(HANA).html(f"/rounds/{draft['id']}"))
     assert "Ask people who see Maya's work often" in hana
     assert "direct reports if Maya leads people" in hana
-    assert "Name 3–5 peers: colleagues who work alongside Maya (so far 2)" in hana
+    assert "Name 4–6 peers: colleagues who work alongside Maya (so far 2)" in hana
     assert "your" not in hana.split("Who to ask", 1)[1].split("Raters", 1)[0].lower()
     own = words(maya.html(f"/rounds/{draft['id']}"))
     assert "Ask people who see your work often" in own
