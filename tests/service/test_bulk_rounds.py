@@ -187,3 +187,9 @@ def test_only_hr_may_launch_in_bulk(app, api, hr_id):
         with pytest.raises(Forbidden):
             launch_bulk_rounds(member_id, FILE, in_days(7))
         assert count(Round) == 0
+
+
+def test_a_rater_name_with_a_control_character_is_a_problem():
+    assert problems(HEADER + "ana@x.org,Jo\tX,jo@x.org,manager\n") == [
+        (2, "rater_name", "must not contain line breaks, tabs or other control characters")
+    ]

@@ -258,3 +258,10 @@ def test_a_long_chain_of_managers_listed_reports_first_is_imported_in_order(app,
         ids = dict(db.session.execute(select(Person.email, Person.id)).all())
         assert manager_ids["p0@example.org"] == ids["p1@example.org"]
         assert manager_ids[f"p{rows - 1}@example.org"] == ids["hana@example.org"]
+
+
+def test_a_name_with_a_line_break_is_a_problem():
+    # A quoted CSV cell may hold a line break; in a name it would break every email header.
+    assert problems('name,email\n"Ana\nBcc: all@x.org",a@x.org\n') == [
+        (2, "name", "must not contain line breaks, tabs or other control characters")
+    ]
