@@ -41,9 +41,18 @@ def signed_in_person() -> Person | None:
     return g.person
 
 
+def _printable_ascii(text: str) -> bool:
+    return all("!" <= character <= "~" for character in text)
+
+
 def safe_next(target: str | None) -> str | None:
     """A path on this site to return to after signing in; anything else is dropped."""
     if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # A path of ours is printable ASCII (the rest is percent-encoded). Control characters
+    # would split the Location header (CR LF) or be dropped by the browser ("/\t/evil"
+    # becomes "//evil", another site); spaces and other characters have no business here.
+    if not _printable_ascii(target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or "\\" in target:
