@@ -145,9 +145,10 @@ def aggregate(
     keys = [group.key for group in groups]
     members = _member_matrix(round_.relationship, groups)
     skill_mean, skill_n = _group_means(round_.skill_scores, members)
-    skill_published = _published(skill_n, keys, k)
     item_mean, item_n = _group_means(round_.answers, members)
-    item_published = _published(item_n, keys, k)
+    skill_published, item_published, detail_hidden = _published(
+        skill_n, item_n, layout.skill_codes, keys, k
+    )
     insights = _insights(round_, members, keys, skill_mean, skill_n, skill_published, settings)
     distributions = _distributions(round_, members, keys, item_published)
 
@@ -170,6 +171,7 @@ def aggregate(
             n=_published_values(skill_n[j], skill_published[j], keys, int),
             **insights[j],
             items=tuple(item_results[item.id] for item in skill.items),
+            group_detail_hidden=bool(detail_hidden[j]),
         )
         for j, skill in enumerate(instrument.skills)
     )
@@ -424,21 +426,40 @@ def _group_means(values: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, n
     return np.divide(sums, n, out=np.full(n.shape, np.nan), where=n > 0), n
 
 
-def _published(n: np.ndarray, keys: Sequence[str], k: int) -> np.ndarray:
-    """Which (skill or item, group) values may be published: step 5 of docs/scoring.md.
+def _published(
+    skill_n: np.ndarray, item_n: np.ndarray, item_skill: np.ndarray, keys: Sequence[str], k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which (skill, group) and (item, group) values may be published: steps 5 and 6 of
+    docs/scoring.md, and per skill whether its group detail is withheld.
 
-    All groups when every shown peer / direct report / other / combined block counts at least
-    k raters there; otherwise "others" alone when it counts at least k; self always. So "others"
-    minus every published block is only ever the manager group.
+    One decision per skill covers the skill and all of its items: every group when every
+    shown peer / direct report / other / combined block counts at least k raters for the
+    skill and for each of its items; otherwise "others" alone, on each row where it counts
+    at least k; self always. Deciding row by row would leak: a group's withheld item value
+    follows from its published skill score and its other item scores, and subtracted from
+    the published "others" it exposes fewer than k raters. So "others" minus every published
+    block is only ever the manager group, at every level of a skill.
+    `item_skill` holds the position of every item's skill.
     """
     blocks = [j for j, key in enumerate(keys) if key not in ("self", "manager", "others")]
-    everything = (n[:, blocks] >= k).all(axis=1) if blocks else np.zeros(len(n), dtype=bool)
-    published = np.repeat(everything[:, np.newaxis], len(keys), axis=1)
-    if "others" in keys:
-        published[:, keys.index("others")] |= n[:, keys.index("others")] >= k
-    if "self" in keys:
-        published[:, keys.index("self")] = True
-    return published & (n > 0)
+    if blocks:
+        item_short = ~(item_n[:, blocks] >= k).all(axis=1)
+        items_short = np.bincount(item_skill, weights=item_short, minlength=len(skill_n))
+        everything = (skill_n[:, blocks] >= k).all(axis=1) & (items_short == 0)
+    else:
+        everything = np.zeros(len(skill_n), dtype=bool)
+
+    def decide(n: np.ndarray, everything: np.ndarray) -> np.ndarray:
+        published = np.repeat(everything[:, np.newaxis], len(keys), axis=1)
+        if "others" in keys:
+            published[:, keys.index("others")] |= n[:, keys.index("others")] >= k
+        if "self" in keys:
+            published[:, keys.index("self")] = True
+        return published & (n > 0)
+
+    # With no block at all there is no group detail to withhold (only "others" is shown).
+    detail_hidden = ~everything if blocks else everything
+    return decide(skill_n, everything), decide(item_n, everything[item_skill]), detail_hidden
 
 
 def _published_values(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +76,13 @@ class ItemResult:
 
 @dataclass(frozen=True)
 class SkillResult:
-    """One skill: published scores and n by group key, the others' interval, gap and agreement."""
+    """One skill: published scores and n by group key, the others' interval, gap and agreement.
+
+    `group_detail_hidden` (in the document too, a boolean per skill) is True when the round
+    shows groups but this skill and its items show only "others" and self: some group counted
+    fewer than k raters on the skill or on one of its items, and showing the groups would let
+    someone work out what one person said (docs/scoring.md, step 5).
+    """
 
     id: str
     name: str
@@ -87,6 +93,7 @@ class SkillResult:
     flag: str | None  # None, "blind_spot" or "hidden_strength"
     agreement: Agreement | None
     items: tuple[ItemResult, ...]
+    group_detail_hidden: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,13 +105,22 @@ class SkillResult:
             "gap": _rounded(self.gap),
             "flag": self.flag,
             "agreement": None if self.agreement is None else self.agreement.to_dict(),
+            "group_detail_hidden": self.group_detail_hidden,
             "items": [item.to_dict() for item in self.items],
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SkillResult:
+    def from_dict(cls, data: Mapping[str, Any], groups: Sequence[Group] = ()) -> SkillResult:
+        """`groups`: the round's, to tell whether a document stored before the skill-wide
+        decision (without "group_detail_hidden") withheld a block for this skill."""
         ci90 = data["ci90"]
         agreement = data["agreement"]
+        hidden = data.get("group_detail_hidden")
+        if hidden is None:
+            hidden = any(
+                group.key not in ("self", "manager", "others") and group.key not in data["scores"]
+                for group in groups
+            )
         return cls(
             id=data["id"],
             name=data["name"],
@@ -115,6 +131,7 @@ class SkillResult:
             flag=data["flag"],
             agreement=None if agreement is None else Agreement.from_dict(agreement),
             items=tuple(ItemResult.from_dict(item) for item in data["items"]),
+            group_detail_hidden=bool(hidden),
         )
 
 
@@ -160,6 +177,7 @@ class Results:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Results:
         """Load a stored document back; numbers keep the two decimals they were stored with."""
+        groups = tuple(Group.from_dict(group) for group in data["groups"])
         return cls(
             round_id=data["round_id"],
             instrument_id=data["instrument"]["id"],
@@ -169,8 +187,8 @@ class Results:
             too_few_raters=bool(data["too_few_raters"]),
             invited=_int_values(data["responses"]["invited"]),
             submitted=_int_values(data["responses"]["submitted"]),
-            groups=tuple(Group.from_dict(group) for group in data["groups"]),
-            skills=tuple(SkillResult.from_dict(skill) for skill in data["skills"]),
+            groups=groups,
+            skills=tuple(SkillResult.from_dict(skill, groups) for skill in data["skills"]),
             strengths=tuple(data["strengths"]),
             development_areas=tuple(data["development_areas"]),
             focus_skills=tuple(data["focus_skills"]),

@@ -112,6 +112,8 @@ def test_na_is_left_out_and_every_counted_rater_weighs_the_same():
     # p2 answers 2 of 4 and counts with (2 + 4) / 2 = 3; p3 = 5; p4 = 2.
     # Peers = (3 + 5 + 2) / 3 = 3.333 (per answer it would be 34 / 10 = 3.4; N/A as 0 would
     # make p2 1.5). Others = the peers. n = 3.
+    # listening_3 is answered by p3 and p4 only: the peer block counts 2 < k there, so for
+    # the whole skill (skill and every item) only all others (and self) is published.
     # clarity: self 5; peers 3, 4, 4, 5 -> 4.0, n = 4. gap = 5 - 4 = 1.0.
     # sd(3, 4, 4, 5) = sqrt(2 / 3) = 0.8165; 90% CI = 4 -+ 2.3534 * 0.8165 / 2 = [3.04, 4.96];
     # self 5 lies above it and gap >= 1.0: blind spot.
@@ -130,9 +132,10 @@ def test_na_is_left_out_and_every_counted_rater_weighs_the_same():
         ("others", "All others", ("peer",), 4),
     ]
     listening = skill(results, "listening")
-    assert listening.scores == pytest.approx({"peer": 10 / 3, "others": 10 / 3})
-    assert listening.n == {"peer": 3, "others": 3}
+    assert listening.scores == pytest.approx({"others": 10 / 3})
+    assert listening.n == {"others": 3}
     assert listening.gap is None and listening.flag is None
+    assert listening.group_detail_hidden is True
 
     clarity = skill(results, "clarity")
     assert clarity.scores == pytest.approx({"self": 5.0, "peer": 4.0, "others": 4.0})
@@ -141,13 +144,13 @@ def test_na_is_left_out_and_every_counted_rater_weighs_the_same():
     assert clarity.ci90 == pytest.approx((4 - half_width, 4 + half_width), abs=1e-3)
     assert clarity.to_dict()["ci90"] == [3.04, 4.96]
     assert clarity.flag == "blind_spot"
+    assert clarity.group_detail_hidden is False
 
-    # listening_1: self 3; peers 4, 2, 5, 2 -> 13 / 4 = 3.25. listening_2: self N/A;
-    # peers N/A, 4, 5, 2 -> 11 / 3 = 3.67 with one N/A. listening_3: only p3 and p4 answer
-    # (n = 2 < k): nothing but self, which is N/A too.
-    assert item(results, "listening_1").scores == pytest.approx(
-        {"self": 3.0, "peer": 3.25, "others": 3.25}
-    )
+    # Only all others and self, for each item of listening. listening_1: self 3; peers
+    # 4, 2, 5, 2 -> 13 / 4 = 3.25. listening_2: self N/A; peers N/A, 4, 5, 2 -> 11 / 3 = 3.67
+    # with one N/A. listening_3: only p3 and p4 answer (n = 2 < k): nothing but self, which
+    # is N/A too.
+    assert item(results, "listening_1").scores == pytest.approx({"self": 3.0, "others": 3.25})
     assert item(results, "listening_1").distribution == {
         "1": 0,
         "2": 2,
@@ -156,8 +159,8 @@ def test_na_is_left_out_and_every_counted_rater_weighs_the_same():
         "5": 1,
         "na": 0,
     }
-    assert item(results, "listening_2").scores == pytest.approx({"peer": 11 / 3, "others": 11 / 3})
-    assert item(results, "listening_2").n == {"peer": 3, "others": 3}
+    assert item(results, "listening_2").scores == pytest.approx({"others": 11 / 3})
+    assert item(results, "listening_2").n == {"others": 3}
     assert item(results, "listening_2").distribution == {
         "1": 0,
         "2": 1,
@@ -279,8 +282,9 @@ def test_a_skill_where_the_50_percent_rule_drops_a_peer_shows_only_all_others():
     # listening: p3 is left out, peers count 2 < k -> only all others, which counts 6:
     #   (4 + 3 + 3 + 2 + 2 + 2) / 6 = 2.67.
     # clarity: everyone counts: peers (3 + 3 + 5) / 3 = 3.67, others 21 / 7 = 3.0.
-    # listening_1: everyone answers, so all blocks: peers 3.67, others 3.0.
-    # listening_2: p3 is N/A, peers count 2 -> only others, 16 / 6 = 2.67, one N/A.
+    # listening_1: everyone answers, but the decision covers the whole skill: only others,
+    #   (4 + 3 + 3 + 5 + 2 + 2 + 2) / 7 = 21 / 7 = 3.0.
+    # listening_2: p3 is N/A -> only others, 16 / 6 = 2.67, one N/A.
     results = score(
         {
             "m": ("manager", 4),
@@ -299,9 +303,8 @@ def test_a_skill_where_the_50_percent_rule_drops_a_peer_shows_only_all_others():
         {"manager": 4.0, "peer": 11 / 3, "direct_report": 2.0, "others": 3.0}
     )
     assert skill(results, "clarity").n == {"manager": 1, "peer": 3, "direct_report": 3, "others": 7}
-    assert item(results, "listening_1").scores == pytest.approx(
-        {"manager": 4.0, "peer": 11 / 3, "direct_report": 2.0, "others": 3.0}
-    )
+    assert item(results, "listening_1").scores == pytest.approx({"others": 3.0})
+    assert item(results, "listening_1").n == {"others": 7}
     assert item(results, "listening_2").scores == pytest.approx({"others": 16 / 6})
     assert item(results, "listening_2").distribution == {
         "1": 0,
@@ -311,6 +314,58 @@ def test_a_skill_where_the_50_percent_rule_drops_a_peer_shows_only_all_others():
         "5": 0,
         "na": 1,
     }
+
+
+def test_one_statement_short_of_k_in_a_group_hides_the_groups_for_the_whole_skill():
+    # k = 3: manager m, peers p1, p2, p3; p3 does not know listening_2 (3 of 4 answered, so
+    # p3 still counts for the skill). Blocks: manager, peers (3), all others (4).
+    #   listening (items 1-4):  m 2 5 3 2 | p1 3 4 3 3 | p2 4 2 4 4 | p3 5 N/A 5 5
+    # Deciding item by item published the manager's listening 12 / 4 = 3.0 and their items
+    # 1, 3, 4 (2, 3, 2) but withheld listening_2 (peers count 2 there), while all others'
+    # listening_2 was published: (5 + 4 + 2) / 3 = 3.67. Then the manager's listening_2 is
+    # 4 * 3.0 - (2 + 3 + 2) = 5, and 3 * 3.67 - 5 = 6 is p1 + p2: two peers' answers, k = 3.
+    # Skill-wide, listening_2's 2 < k withholds every group of listening and of each of its
+    # items: only all others.
+    #   listening, raters' scores: m 12 / 4 = 3.0, p1 13 / 4 = 3.25, p2 14 / 4 = 3.5,
+    #   p3 15 / 3 = 5.0 -> others (3.0 + 3.25 + 3.5 + 5.0) / 4 = 14.75 / 4 = 3.6875, n = 4.
+    #   listening_1: (2 + 3 + 4 + 5) / 4 = 3.5; listening_2: (5 + 4 + 2) / 3 = 3.67, n = 3;
+    #   listening_3: (3 + 3 + 4 + 5) / 4 = 3.75; listening_4: (2 + 3 + 4 + 5) / 4 = 3.5.
+    # clarity: everyone answers everything (m 4, p1 3, p2 3, p3 5): every group of it is
+    #   published: manager 4.0, peers 11 / 3 = 3.67, others 15 / 4 = 3.75.
+    results = score(
+        {
+            "m": ("manager", [2, 5, 3, 2, 4, 4, 4, 4]),
+            "p1": ("peer", [3, 4, 3, 3, 3, 3, 3, 3]),
+            "p2": ("peer", [4, 2, 4, 4, 3, 3, 3, 3]),
+            "p3": ("peer", [5, NA, 5, 5, 5, 5, 5, 5]),
+        }
+    )
+    assert [g.key for g in results.groups] == ["manager", "peer", "others"]
+    listening = skill(results, "listening")
+    assert listening.scores == pytest.approx({"others": 3.6875})
+    assert listening.n == {"others": 4}
+    assert listening.group_detail_hidden is True
+    expected = {"listening_1": 3.5, "listening_2": 11 / 3, "listening_3": 3.75, "listening_4": 3.5}
+    for item_id, value in expected.items():
+        assert item(results, item_id).scores == pytest.approx({"others": value})
+    assert item(results, "listening_2").n == {"others": 3}
+    # The distribution of all others stays: 3 answers (5, 4, 2) and p3's N/A.
+    assert item(results, "listening_2").distribution == {
+        "1": 0,
+        "2": 1,
+        "3": 0,
+        "4": 1,
+        "5": 1,
+        "na": 1,
+    }
+    clarity = skill(results, "clarity")
+    assert clarity.scores == pytest.approx({"manager": 4.0, "peer": 11 / 3, "others": 3.75})
+    assert clarity.group_detail_hidden is False
+    assert item(results, "clarity_1").scores == pytest.approx(
+        {"manager": 4.0, "peer": 11 / 3, "others": 3.75}
+    )
+    document = results.to_dict()
+    assert [s["group_detail_hidden"] for s in document["skills"]] == [True, False]
 
 
 def test_a_rater_with_only_na_counts_as_submitted_but_for_no_skill():
@@ -532,9 +587,11 @@ def test_the_document_leaves_suppressed_values_out_and_loads_back():
         "submitted": {"self": 1, "manager": 0, "peer": 4, "direct_report": 0, "other": 0},
     }
     listening = document["skills"][0]
-    # Self does not count for listening (1 of 4 answered): absent, neither 0 nor null.
-    assert listening["scores"] == {"peer": 3.33, "others": 3.33}
-    assert listening["n"] == {"peer": 3, "others": 3}
+    # Self does not count for listening (1 of 4 answered): absent, neither 0 nor null. The
+    # peers count 2 on listening_3: for listening only all others is published.
+    assert listening["scores"] == {"others": 3.33}
+    assert listening["n"] == {"others": 3}
+    assert listening["group_detail_hidden"] is True
     listening_3 = listening["items"][2]
     assert listening_3 == {
         "id": "listening_3",

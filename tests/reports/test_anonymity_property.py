@@ -3,6 +3,13 @@
 The test does not trust the published n: from the published groups' members and the raw
 answers it works out itself which raters every published value aggregates, and checks those
 sets (and every set derivable by subtracting published sets from one another) against k.
+
+It also plays the attacker who moves between levels: a group's published skill score, its n
+and its other published item scores can give away the group's answers to an item whose
+group value is withheld (the mean of the skill is the mean of the items when every counted
+rater answered the same items; a skill score of exactly 1 or 5 means every answer was 1 or
+5). Such a derived item value counts as published too, so subtracting it from "all others"
+must not leave fewer than k raters either.
 """
 
 from __future__ import annotations
@@ -74,10 +81,11 @@ def frames(raters, comments):
     return answers, pd.DataFrame(comments, columns=["rater_id", "relationship", "key", "text"])
 
 
-def assert_no_small_sets(sets, k, where):
+def assert_no_small_sets(sets, k, where, manager=None):
     """Every published non-self set, and every set left by subtracting any of the other
-    published sets from it, has 0 or >= k raters, or is exactly the published manager group."""
-    manager = sets.get("manager")
+    published sets from it, has 0 or >= k raters, or is exactly the manager group (by default
+    the published one; `manager` names it when it was derived rather than published)."""
+    manager = sets.get("manager") if manager is None else manager
     keys = list(sets)
     for key in keys:
         rest = [other for other in keys if other != key]
@@ -96,6 +104,51 @@ def check_values(published, aggregated_sets, values, where):
         assert published["n"][key] == len(raters), (where, key)
         exact = mean(values[rater] for rater in raters)
         assert abs(published["scores"][key] - exact) <= ROUNDING, (where, key)
+
+
+def derived_item_sets(published_skill, skill_sets, item_ids, item_id, members, raters):
+    """{"derived:<group>": raters}: the groups whose answers to `item_id` follow from the
+    group's published skill score and its published scores of the skill's other items,
+    although the group's value of this item is withheld.
+
+    The attacker's two ways in (the test knows the answers, so it knows when they work):
+    - a skill score of exactly 1 or 5: every counted rater answered every item they answered
+      with that score, so the group's answers to this item are known;
+    - every counted rater of the group answered the same items, this one among them, and the
+      group's score of each of the others is published and rests on exactly those raters:
+      then the skill score is the mean of the item scores, and this item's mean follows.
+    "All others" is left out: its derived value would have nothing to be subtracted from
+    that is not already published.
+    """
+    published_items = {item["id"]: item for item in published_skill["items"]}
+    derived = {}
+    for key, counted in skill_sets.items():
+        if key in ("self", "others") or not counted:
+            continue
+        if key in published_items[item_id]["scores"]:
+            continue
+        answered = {
+            rater: frozenset(i for i in item_ids if not math.isnan(raters[rater][1][i]))
+            for rater in counted
+        }
+        on_item = {rater for rater, items in answered.items() if item_id in items}
+        if not on_item:
+            continue
+        answers = [raters[r][1][i] for r, items in answered.items() for i in items]
+        if set(answers) in ({1.0}, {5.0}):
+            derived[f"derived:{key}"] = on_item
+            continue
+        shared = set(answered.values())
+        if len(shared) != 1 or item_id not in next(iter(shared)):
+            continue
+        rest = next(iter(shared)) - {item_id}
+        if all(
+            key in published_items[i]["scores"]
+            and {r for r in members[key] if not math.isnan(raters[r][1][i])} == counted
+            for i in rest
+        ):
+            derived[f"derived:{key}"] = on_item
+    return derived
 
 
 @settings(max_examples=500, deadline=None)
@@ -139,6 +192,7 @@ def test_published_numbers_never_single_out_fewer_than_k_raters(example):
             if answered and 2 * len(answered) >= len(item_ids):
                 skill_scores[rater_id] = mean(answered)
         sets = {key: members[key] & skill_scores.keys() for key in published_skill["scores"]}
+        skill_sets = sets
         check_values(published_skill, sets, skill_scores, skill.id)
         assert_no_small_sets({key: s for key, s in sets.items() if key != "self"}, k, skill.id)
         # Self is shown whenever the self rater counts.
@@ -163,6 +217,16 @@ def test_published_numbers_never_single_out_fewer_than_k_raters(example):
             sets = {key: members[key] & answers_to_item.keys() for key in published_item["scores"]}
             check_values(published_item, sets, answers_to_item, item.id)
             assert_no_small_sets({key: s for key, s in sets.items() if key != "self"}, k, item.id)
+            derived = derived_item_sets(
+                published_skill, skill_sets, item_ids, item.id, members, raters
+            )
+            if derived:
+                assert_no_small_sets(
+                    {key: s for key, s in {**sets, **derived}.items() if key != "self"},
+                    k,
+                    f"{item.id} with values derived from {skill.id}",
+                    manager=members.get("manager", set()) & answers_to_item.keys(),
+                )
             self_answered = any(relationship_of[r] == "self" for r in answers_to_item)
             assert ("self" in published_item["scores"]) == self_answered
             distribution = published_item["distribution"]

@@ -248,6 +248,28 @@ def test_a_suppressed_value_is_labelled_never_zero_or_blank(rendered):
     assert "1.40" not in text
 
 
+HIDDEN_GROUPS = (
+    "Group scores are hidden for this skill: at least one group had fewer than 3 people answering "
+    "the skill or one of its statements, and showing the groups would let someone work out what "
+    "one person said."
+)
+
+
+def test_the_report_says_why_group_scores_are_hidden_for_a_skill(rendered):
+    results, _, text, _ = rendered["suppressed"]
+    hidden = [skill.id for skill in results.skills if skill.group_detail_hidden]
+    assert hidden == ["leadership"]
+    start = text.index("Guiding and motivating")  # the leadership section
+    section = text[start : text.index("Cross-cultural communication", start)]
+    assert HIDDEN_GROUPS in section
+    assert text.count(HIDDEN_GROUPS) == 1
+    # The demo document was stored before the decision covered whole skills: no skill of it
+    # withholds its groups, so no such sentence.
+    demo, _, demo_text, _ = rendered["demo"]
+    assert not any(skill.group_detail_hidden for skill in demo.skills)
+    assert "Group scores are hidden" not in demo_text
+
+
 def test_comments_with_markup_are_printed_as_text(rendered):
     _, _, text, _ = rendered["suppressed"]
     assert '<script>alert("x")</script> <b>bold</b> & <img src="http://example.org/x.png">' in text
