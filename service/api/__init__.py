@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
 
 API_SETTINGS = {
     "API_TITLE": "feedback360",
@@ -11,6 +11,18 @@ API_SETTINGS = {
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
 }
+
+
+# Everything under it is about people (rounds, raters, answers, results, reports), and
+# answers to bearer-token requests are still kept by browsers and some proxies unless told.
+PERSONAL_PREFIX = "/api/v1/"
+
+
+def _never_store_api_answers(response: Response) -> Response:
+    if request.path.startswith(PERSONAL_PREFIX):
+        # Replaces send_file's "no-cache" on report PDFs, which still lets a cache keep them.
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def init_api(app: Flask) -> None:
@@ -28,6 +40,7 @@ def init_api(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     api.spec.components.security_scheme("api_token", BEARER_SCHEME)
     api.spec.components.security_scheme("survey_token", BEARER_SCHEME)
+    app.after_request(_never_store_api_answers)
     api.register_blueprint(rounds.blp)
     api.register_blueprint(survey.blp)
     api.register_blueprint(outbox.blp)

@@ -43,15 +43,21 @@ def error_page(status: int, message: str | None = None, headers=()):
     return render_template("error.html", status=status, message=message), status, headers
 
 
+def protocol_headers(error) -> list[tuple[str, str]]:
+    """The headers an HTTP error carries that a client acts on (Allow on a 405, Retry-After,
+    WWW-Authenticate), without its own content type: the error page or document sets that."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
 class JsonErrorApi(Api):
     """smorest's Api whose error documents always carry a readable message."""
 
     def handle_http_exception(self, error):
         if not wants_json():
-            # Keep the headers that matter to a browser (Allow, Retry-After), not the type.
-            headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-            return error_page(error.code, headers=headers)
-        payload, code, headers = super().handle_http_exception(error)
+            return error_page(error.code, headers=protocol_headers(error))
+        payload, code, extra_headers = super().handle_http_exception(error)
+        # smorest's document drops the error's own headers, such as a 405's Allow.
+        headers = [*protocol_headers(error), *dict(extra_headers or {}).items()]
         if "message" not in payload:
             payload["message"] = (
                 "invalid input: " + "; ".join(describe_errors(payload["errors"]))
