@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func, select
 
+from reports.response_counts import invited_by_relationship, visible_response_counts
 from service.extensions import db
 from service.models import RELATIONSHIPS, Rater
 
@@ -26,3 +29,15 @@ def response_counts(round_ids: list[str]) -> dict[str, dict[str, dict[str, int]]
         if status in ("submitted", "declined"):
             counts[round_id][status][relationship] += count
     return counts
+
+
+def counts_for_subject(counts: Mapping[str, Mapping[str, int]], k: int) -> dict:
+    """What the person a round is about may know of who responded: how many were invited per
+    relationship, and answered and declined only for sets of at least k invited raters
+    (docs/scoring.md, "Response counts"), so a lone manager who declined is never a count
+    of one. The subject's own self-assessment is in no set."""
+    sets = visible_response_counts(counts["invited"], counts["submitted"], counts["declined"], k)
+    return {
+        "invited": invited_by_relationship(counts["invited"]),
+        "sets": [count_set.to_dict() for count_set in sets],
+    }

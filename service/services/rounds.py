@@ -16,7 +16,7 @@ from service.models import RELATIONSHIPS, Person, Rater, Round
 from service.services import audit
 from service.services.access import load_actor, load_round_for
 from service.services.clock import now
-from service.services.counts import response_counts
+from service.services.counts import counts_for_subject, response_counts
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
 from service.services.notifications import dispatch, queue_after_close, queue_invitation
 from service.services.people import (
@@ -383,7 +383,8 @@ def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]], *, fo
         "created_at": round_.created_at,
         "launched_at": round_.launched_at,
         "closed_at": round_.closed_at,
-        "responses": counts,
+        # HR sees the counts per relationship; the subject only what singles no one out.
+        "responses": counts if for_hr else counts_for_subject(counts, round_.anonymity_threshold),
         "undelivered": {"failed": statuses.count("failed"), "bounced": statuses.count("bounced")},
         "raters": [_describe_rater(rater, for_hr=for_hr) for rater in round_.raters],
     }

@@ -214,3 +214,58 @@ def test_create_user_checks_the_email_like_the_pages_do(runner):
     for email in ("not-an-email", "eve@", "eve@example.org\nBcc: x@example.org"):
         result = runner.invoke(args=["create-user", "--email", email, "--name", "Eve"])
         assert result.exit_code == 1 and "email" in result.output, (email, result.output)
+
+
+def test_a_lone_manager_who_declined_is_not_singled_out(api, hr, maya):
+    """The decline page promises the rater that the person sees only how many declined,
+    never who: a lone manager's decline must not show as "Manager: 1 declined"."""
+    created = api.create_round(maya)  # manager 1, peers 2, direct report 1; k = 3
+    tokens = api.launch(maya, created["id"])
+    _decline(api, tokens["morgan@example.org"])
+    _submit(api, tokens["pat@example.org"])
+
+    responses = api.call("GET", f"/api/v1/rounds/{created['id']}", maya).get_json()["responses"]
+    assert "submitted" not in responses and "declined" not in responses
+    assert responses["invited"] == {
+        "self": 1,
+        "manager": 1,
+        "peer": 2,
+        "direct_report": 1,
+        "other": 0,
+    }
+    # No relationship has k = 3 invited on its own; together they are 4 >= 3: one set.
+    assert responses["sets"] == [
+        {
+            "key": "combined",
+            "label": "Manager + peers + direct reports",
+            "members": ["manager", "peer", "direct_report"],
+            "invited": 4,
+            "submitted": 1,
+            "declined": 1,
+        }
+    ]
+    listed = api.call("GET", "/api/v1/rounds", maya).get_json()["rounds"][0]["responses"]
+    assert listed == responses
+
+    # HR sees the counts per relationship.
+    _, hr_token = hr
+    for_hr = api.call("GET", f"/api/v1/rounds/{created['id']}", hr_token).get_json()
+    assert for_hr["responses"]["declined"]["manager"] == 1
+
+
+def test_fewer_than_k_invited_in_all_shows_only_how_many_were_invited(api, maya):
+    raters = [{"name": "Mo Manager", "email": "mo@example.org", "relationship": "manager"}]
+    created = api.create_round(maya, raters=raters)
+    tokens = api.launch(maya, created["id"])
+    _decline(api, tokens["mo@example.org"])
+    responses = api.call("GET", f"/api/v1/rounds/{created['id']}", maya).get_json()["responses"]
+    assert responses["sets"] == [
+        {
+            "key": "all",
+            "label": "Manager",
+            "members": ["manager"],
+            "invited": 1,
+            "submitted": None,
+            "declined": None,
+        }
+    ]

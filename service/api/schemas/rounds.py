@@ -111,10 +111,43 @@ class ResentSchema(RaterLinkSchema):
     )
 
 
+class CountSetSchema(Schema):
+    key = fields.String(metadata={"description": "A relationship, 'combined' or 'all'"})
+    label = fields.String(metadata={"description": "e.g. 'Peers', 'Manager + direct reports'"})
+    members = fields.List(fields.String())
+    invited = fields.Integer()
+    submitted = fields.Integer(
+        allow_none=True, metadata={"description": "null for a set of fewer than k invited"}
+    )
+    declined = fields.Integer(
+        allow_none=True, metadata={"description": "null for a set of fewer than k invited"}
+    )
+
+
 class CountsSchema(Schema):
-    invited = fields.Dict(keys=fields.String(), values=fields.Integer())
-    submitted = fields.Dict(keys=fields.String(), values=fields.Integer())
-    declined = fields.Dict(keys=fields.String(), values=fields.Integer())
+    invited = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Invited per relationship (everyone)"},
+    )
+    submitted = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "HR only: submitted per relationship"},
+    )
+    declined = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "HR only: declined per relationship"},
+    )
+    sets = fields.List(
+        fields.Nested(CountSetSchema),
+        metadata={
+            "description": "The subject only: answered and declined for sets of at least k "
+            "invited raters besides the subject (small relationships pooled; a lone manager "
+            "too), so no count singles anyone out"
+        },
+    )
 
 
 class InstrumentRefSchema(Schema):
@@ -137,7 +170,7 @@ class RoundSchema(Schema):
     closed_at = aware_datetime(allow_none=True)
     responses = fields.Nested(
         CountsSchema,
-        metadata={"description": "Counts per relationship; never who submitted"},
+        metadata={"description": "Response counts; never who submitted"},
     )
     undelivered = fields.Nested(UndeliveredSchema)
     raters = fields.List(fields.Nested(RaterWithDeliverySchema))

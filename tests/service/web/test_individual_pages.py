@@ -290,7 +290,9 @@ def test_launch_then_remind_and_the_open_page(app, api, people, draft, maya):
     text = words(page)
     assert "The round is open. Invitations are on their way to 5 people" in text
     assert "Responses per group (never who answered)" in text
-    assert "Peers 2 0 0" in text and "Manager 1 0 0" in text
+    assert "Manager + peers + direct reports 4 0 0" in text
+    assert "Peers 2" not in text and "Manager 1" not in text
+    assert "only for groups of at least 3 people asked" in text
     assert "Send reminders" in text and "Close early" in text
     assert "Launch and send" not in text and "Remove" not in text
 
@@ -498,7 +500,9 @@ def test_my_rounds_lists_the_persons_rounds_with_counts(app, api, people, draft,
     text = words(page)
     assert page.index(second["id"]) < page.index(draft["id"])  # newest first
     assert "Open" in text and "Draft" in text
-    assert "Peers: 1 of 2 answered" in text and "Manager: 0 of 1 answered" in text
+    # No relationship has k = 3 invited on its own: the four are counted together.
+    assert "Manager + peers + direct reports: 1 of 4 answered" in text
+    assert "Peers:" not in text and "Manager:" not in text
     assert "Deadline:" in text
     assert text.count("360 started") == 2  # Omar's round is not listed
     assert "Pat Peer" not in text  # counts only, never who
