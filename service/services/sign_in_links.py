@@ -27,14 +27,6 @@ def mint_sign_in_link(person: Person) -> str:
     return token
 
 
-def _live_link(token: str):
-    return select(SignInLink).where(
-        SignInLink.token_hash == hash_token(token),
-        SignInLink.used_at.is_(None),
-        SignInLink.expires_at > now(),
-    )
-
-
 def live_link(token: str) -> Select:
     """The query for the unused, unexpired link with this token."""
     return select(SignInLink).where(
