@@ -25,6 +25,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# The demo's links, the emails' links and the pages all name the address actually served.
+run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed system-packages
 	$(BIN)/feedback360 db upgrade
 	$(BIN)/feedback360 demo
@@ -32,7 +34,7 @@ run: $(VENV)/.installed system-packages
 	@# of a script ignores Ctrl-C, so the trap stops it when the web server stops.
 	@$(BIN)/feedback360 worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
-	$(BIN)/feedback360 run --host $(HOST) --port $(PORT)
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - service.wsgi:app
 
 # Installs only what is missing, so it costs nothing once done.
 system-packages:

@@ -18,6 +18,7 @@ from service.services.links import base_url, survey_url
 from service.services.people import create_person, find_person_by_email, issue_api_token
 from service.services.sign_in import set_password
 from service.services.sign_in_links import SIGN_IN_LINK_MINUTES, mint_sign_in_link
+from service.services.survey_links import issue_survey_link, revoke_survey_links
 from surveys.instrument import DEFAULT_INSTRUMENT, load_instrument
 
 HR = ("Hana Reyes", "hana.reyes@example.com")
@@ -127,6 +128,7 @@ class DemoResult:
     open_round_id: str
     survey_link: str | None
     survey_rater: str | None
+    api_url: str
 
     def summary(self) -> str:
         lines = [
@@ -143,8 +145,7 @@ class DemoResult:
         if self.survey_link:
             lines.append(f"  Survey link for {self.survey_rater}: {self.survey_link}")
         lines.append(
-            f"  Try: curl -H 'Authorization: Bearer {self.hr_token}' "
-            "http://127.0.0.1:5000/api/v1/rounds"
+            f"  Try: curl -H 'Authorization: Bearer {self.hr_token}' {self.api_url}/rounds"
         )
         return "\n".join(lines)
 
@@ -261,8 +262,10 @@ def load_demo() -> DemoResult:
     link, rater_name = None, None
     pending = _pending_rater(open_round)
     if pending is not None:
-        rater, token = rounds.resend_invitation(hr.id, open_round, pending.id)
-        link, rater_name = survey_url(token), f"{rater.name} ({rater.relationship})"
+        # The operator of the demo reads one rater's link here instead of from an email.
+        revoke_survey_links(pending)
+        link = survey_url(issue_survey_link(pending))
+        rater_name = f"{pending.name} ({pending.relationship})"
     # A new password, token and sign-in links on every run: none is ever stored in plain.
     password = secrets.token_urlsafe(12)
     set_password(hr.id, password)
@@ -280,4 +283,5 @@ def load_demo() -> DemoResult:
         open_round,
         link,
         rater_name,
+        f"{base_url()}/api/v1",
     )

@@ -67,6 +67,9 @@ def test_demo_builds_a_closed_and_an_open_round_once(app, runner, client):
         return line.rsplit(" ", 1)[1]
 
     hr_token = printed(second.output, "HR API token:")
+    # Every printed link names the address served (BASE_URL, which `make run` sets).
+    assert "http://127.0.0.1:5000" not in second.output
+    assert "http://feedback360.test/api/v1/rounds" in second.output
     assert (
         client.get("/api/v1/rounds", headers={"Authorization": f"Bearer {hr_token}"}).status_code
         == 200
