@@ -10,13 +10,19 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
+from reports.response_counts import (
+    OBSERVERS,
+    RELATIONSHIPS,
+    invited_by_relationship,
+    label,
+    partition,
+    visible_response_counts,
+)
 from reports.results import Agreement, Group, ItemResult, Results, SkillResult
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
 
-RELATIONSHIPS = ("self", "manager", "peer", "direct_report", "other")
-OBSERVERS = RELATIONSHIPS[1:]  # everyone but self: the members of "all others"
 POOLABLE = ("peer", "direct_report", "other")  # the relationships that k applies to
 SCALE = (1, 2, 3, 4, 5)
 ANSWER_COLUMNS = ("rater_id", "relationship", "item_id", "score")
@@ -29,19 +35,10 @@ STRENGTHS = 2
 DEVELOPMENT_AREAS = 2
 MAX_FOCUS_SKILLS = 3
 TOP_ITEMS = 5
-LATE_UPDATE_MIN_NEW = 2
 # Values closer than this compare equal, so float noise (3.4999999999999996 against 3.5)
 # never decides a flag, a threshold or a tie.
 TOLERANCE = 1e-9
 RANK_DECIMALS = 9
-
-_PLURALS = {
-    "self": "Self",
-    "manager": "Manager",
-    "peer": "Peers",
-    "direct_report": "Direct reports",
-    "other": "Others",
-}
 
 
 @dataclass(frozen=True)
@@ -75,19 +72,11 @@ def plan_groups(submitted: Mapping[str, int], k: int) -> tuple[Group, ...]:
     k; when it does not, only self is.
     """
     count = {relationship: int(submitted.get(relationship, 0)) for relationship in RELATIONSHIPS}
-    own = [relationship for relationship in POOLABLE if count[relationship] >= k]
-    pooled = tuple(relationship for relationship in POOLABLE if 0 < count[relationship] < k)
-    blocks: dict[str, tuple[str, ...]] = {relationship: (relationship,) for relationship in own}
-    if sum(count[relationship] for relationship in pooled) >= k:
-        blocks["combined"] = pooled
-    elif pooled and own:
-        # min() keeps the first of equals, and `own` is in peer, direct report, other order.
-        target = min(own, key=count.__getitem__)
-        blocks[target] = tuple(r for r in POOLABLE if r == target or r in pooled)
+    blocks = partition(count, k, POOLABLE)
     observers = tuple(relationship for relationship in OBSERVERS if count[relationship])
 
-    def group(key: str, members: tuple[str, ...], label: str | None = None) -> Group:
-        return Group(key, label or _label(members), members, sum(count[m] for m in members))
+    def group(key: str, members: tuple[str, ...], name: str | None = None) -> Group:
+        return Group(key, name or label(members), members, sum(count[m] for m in members))
 
     groups = [group("self", ("self",))] if count["self"] else []
     if blocks:
@@ -97,12 +86,6 @@ def plan_groups(submitted: Mapping[str, int], k: int) -> tuple[Group, ...]:
     if observers and (blocks or sum(count[r] for r in observers) >= k):
         groups.append(group("others", observers, "All others"))
     return tuple(groups)
-
-
-def _label(members: Sequence[str]) -> str:
-    """ "Peers", "Direct reports + others": the members' names, the first capitalised."""
-    first, *rest = (_PLURALS[member] for member in members)
-    return " + ".join([first, *(name.lower() for name in rest)])
 
 
 def aggregate(
@@ -115,6 +98,7 @@ def aggregate(
     invited: Mapping[str, int],
     subject_first_name: str,
     seed: int,
+    declined: Mapping[str, int] | None = None,
 ) -> Results:
     """Score one closed round under docs/scoring.md.
 
@@ -122,8 +106,11 @@ def aggregate(
     relationship, item_id and score (1-5, NaN for "don't know"); an item missing for a rater
     counts as N/A. `comments`: rater_id, relationship, key (skill or question id), text; those of
     raters absent from `answers` (not submitted) are ignored. `invited`: invitations per
-    relationship. `seed` fixes the comments' order for the round. Of the instrument only ids,
-    skill names, items' observer wording and question ids are used.
+    relationship (every rater, whatever their response); `declined`: declines per relationship,
+    or None when unknown (the document's declined counts are then null). Both feed the
+    response counts, which follow the "Response counts" rule; ValueError when more raters
+    submitted or declined than were invited. `seed` fixes the comments' order for the round.
+    Of the instrument only ids, skill names, items' observer wording and question ids are used.
 
     Readings of the rules where docs/scoring.md leaves room: a skill is never both a strength
     and a development area, nor an item both a top and a bottom item (the highest are taken
@@ -197,8 +184,8 @@ def aggregate(
         anonymity_threshold=k,
         gap_threshold=settings.gap_threshold,
         too_few_raters=all(key == "self" for key in keys),
-        invited=_per_relationship(invited),
-        submitted=submitted,
+        invited=invited_by_relationship(invited),
+        responses=visible_response_counts(invited, submitted, declined, k),
         groups=groups,
         skills=skill_results,
         strengths=tuple(strengths),
@@ -256,36 +243,130 @@ def skill_scores_by_block(
 def late_update_allowed(released: Results, candidate: Results) -> bool:
     """Whether `candidate` (recomputed with late responses) may replace `released` results.
 
-    The Timing rule of docs/scoring.md, read as: a block (a published group, by key) "changes"
-    when it is published in only one of the two versions, or with other members, or with
-    another n. Its new responses are the growth in submitted responses (`responses.submitted`)
-    of the relationships in it in either version. The candidate may replace the released
-    version only when responses arrived, none vanished, and every block that changes got at
-    least 2 new responses: otherwise comparing the two versions could single out one late
-    rater, or one rater moved from a block to another. Self and manager are blocks too, so a
-    single late self or manager response never changes released results. With no published
-    block changing (e.g. still too few raters) only the response counts move, which is allowed.
-    Both must be results of the same round, instrument and threshold k.
+    The Timing rule of docs/scoring.md: every block that changes (a published group, by key:
+    published in one version only, or with another n), other than self and manager, gained at
+    least k new responses, "others" included; self alone never changes released results.
+    Decided from what the two versions publish, nothing else (released results are a stored
+    document, without exact counts per relationship), and stricter where the rule alone
+    would let a difference single someone out:
+
+    - Nobody moved: a relationship with released raters stays in the block it was in, and no
+      relationship with released raters joins it (else the old block minus the new one is the
+      mover). So a round that showed "others" alone keeps showing it alone: showing the
+      manager next to it would leave the released "others" minus the manager.
+    - A published manager group never changes: its difference would be the late manager.
+    - Value by value (each skill and item, each group), what a group published in both
+      versions gained is none or at least k raters: late raters who answered "don't know" to
+      an item must not leave fewer than k new answers there. A group published for a value
+      only now must hold no released rater when the released version published anything
+      besides self for that value (it would split up a released "others").
+
+    New responses of a block are the growth of its n. When the released version published no
+    one besides self (too few raters), they are counted from below: at most k - 1 raters
+    besides self had answered, and no more than each set of the released response counts
+    showed or invited. Both must be results of the same round, instrument and threshold k.
     """
     same = ("round_id", "instrument_id", "instrument_version", "anonymity_threshold")
     if any(getattr(released, name) != getattr(candidate, name) for name in same):
         raise ValueError("late_update_allowed compares two versions of the same round's results")
-    new = {
-        relationship: candidate.submitted.get(relationship, 0)
-        - released.submitted.get(relationship, 0)
-        for relationship in RELATIONSHIPS
-    }
-    if any(count < 0 for count in new.values()) or not any(new.values()):
+    if [skill.id for skill in released.skills] != [skill.id for skill in candidate.skills]:
+        raise ValueError("late_update_allowed compares results of the same instrument")
+    if released.to_dict() == candidate.to_dict():
+        return False  # nothing new
+    k = released.anonymity_threshold
+    before = {group.key: group for group in released.groups if group.key != "self"}
+    after = {group.key: group for group in candidate.groups if group.key != "self"}
+    # The relationships with released raters, when the released version shows any.
+    settled = set(before["others"].members) if "others" in before else None
+    if settled is not None and not _nobody_moved(before, after, settled):
         return False
-    before = {group.key: group for group in released.groups}
-    after = {group.key: group for group in candidate.groups}
-    for key in before.keys() | after.keys():
-        old, current = before.get(key), after.get(key)
-        if old == current:
-            continue
-        members = {m for group in (old, current) if group is not None for m in group.members}
-        if sum(new[member] for member in members) < LATE_UPDATE_MIN_NEW:
+    changed = [key for key in before.keys() | after.keys() if before.get(key) != after.get(key)]
+    if "manager" in before and "manager" in changed:
+        return False
+    blocks = [key for key in changed if key != "manager"]
+    if not blocks:
+        # Only response counts moved, or self: a late self-assessment alone changes nothing.
+        return _self_group(released) == _self_group(candidate)
+    for key in blocks:
+        if key not in after or (key in before and after[key].n < before[key].n):
+            return False  # a response vanished: not a late update
+        if settled is not None:
+            new = after[key].n - (before[key].n if key in before else 0)
+        else:
+            new = after[key].n - _most_released(released, after[key].members)
+        if new < k:
             return False
+    return _values_gain_k_or_none(released, candidate, after, settled, k)
+
+
+def _nobody_moved(
+    before: Mapping[str, Group], after: Mapping[str, Group], settled: set[str]
+) -> bool:
+    """Whether every relationship with released raters is in the block of the same key in
+    both versions ("others" alone counting as no block), with the same released company."""
+
+    def block_of(groups: Mapping[str, Group], relationship: str) -> str | None:
+        return next(
+            (
+                key
+                for key, group in groups.items()
+                if key != "others" and relationship in group.members
+            ),
+            None,
+        )
+
+    for relationship in settled:
+        key = block_of(before, relationship)
+        if block_of(after, relationship) != key:
+            return False
+        if key is not None and set(after[key].members) & settled != set(before[key].members):
+            return False
+    return True
+
+
+def _most_released(released: Results, members: Sequence[str]) -> int:
+    """The most raters of these relationships who can have answered by the released version
+    that published no one besides self: fewer than k in all, and no more than each set of
+    its response counts showed (or invited, where it showed no count)."""
+    most = 0
+    for count_set in released.responses:
+        inside = [member for member in count_set.members if member in members]
+        if inside:
+            invited = sum(released.invited.get(member, 0) for member in inside)
+            most += invited if count_set.answered is None else min(count_set.answered, invited)
+    counted = {member for count_set in released.responses for member in count_set.members}
+    most += sum(released.invited.get(m, 0) for m in members if m not in counted)
+    return min(most, released.anonymity_threshold - 1)
+
+
+def _self_group(results: Results) -> Group | None:
+    return next((group for group in results.groups if group.key == "self"), None)
+
+
+def _values_gain_k_or_none(
+    released: Results,
+    candidate: Results,
+    after: Mapping[str, Group],
+    settled: set[str] | None,
+    k: int,
+) -> bool:
+    """Whether, for every skill and item, each group published in both versions gained no
+    rater or at least k (a manager group: none), and each group published there only in the
+    candidate holds no released rater, unless the released version showed no one there."""
+    for old_skill, new_skill in zip(released.skills, candidate.skills, strict=True):
+        pairs = [(old_skill.n, new_skill.n)]
+        pairs += [(old.n, new.n) for old, new in zip(old_skill.items, new_skill.items, strict=True)]
+        for old_n, new_n in pairs:
+            shown_before = any(key != "self" for key in old_n)
+            for key, n in new_n.items():
+                if key == "self":
+                    continue
+                if key in old_n:
+                    gained = n - old_n[key]
+                    if gained < 0 or (gained and key == "manager") or 0 < gained < k:
+                        return False
+                elif shown_before and settled is not None and settled & set(after[key].members):
+                    return False
     return True
 
 
@@ -561,13 +642,6 @@ def _ranked(ids: Sequence[str], values: np.ndarray, *, highest_first: bool = Fal
     rounded = values[present].round(RANK_DECIMALS)
     order = np.lexsort((np.arange(len(rounded)), -rounded if highest_first else rounded))
     return [ids[j] for j in np.flatnonzero(present)[order]]
-
-
-def _per_relationship(counts: Mapping[str, int]) -> dict[str, int]:
-    unknown = set(counts) - set(RELATIONSHIPS)
-    if unknown:
-        raise ValueError(f"invited: unknown relationship(s) {sorted(unknown)}")
-    return {relationship: int(counts.get(relationship, 0)) for relationship in RELATIONSHIPS}
 
 
 def _published_comments(

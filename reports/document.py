@@ -303,6 +303,28 @@ def _self_only_summary(results: Results) -> list[str]:
     return sentences
 
 
+def response_rows(results: Results) -> list[dict[str, Any]]:
+    """The cover's "Who responded": [{"rows": [(relationship name, invited)], "responded":
+    count or None}], one entry per set of the response counts (self first, on its own).
+
+    Invitations are shown per relationship; how many responded only per set of at least k
+    invited, once for the set's rows, never per relationship: a set holding a lone manager
+    or a single direct report tells nothing of that person alone.
+    """
+    entries = []
+    if results.invited.get("self", 0):
+        # The subject knows whether they answered themselves.
+        answered = next((group.n for group in results.groups if group.key == "self"), 0)
+        entries.append({"rows": [(RELATIONSHIP_NAMES["self"], 1)], "responded": answered})
+    for count_set in results.responses:
+        rows = [
+            (RELATIONSHIP_NAMES[member], results.invited.get(member, 0))
+            for member in count_set.members
+        ]
+        entries.append({"rows": rows, "responded": count_set.answered})
+    return entries
+
+
 def score_cells(scores: Mapping[str, float], groups: Sequence[Group]) -> list[dict[str, Any]]:
     """Table cells of published scores by group; neighbouring suppressed cells share one note."""
     cells: list[dict[str, Any]] = []
@@ -380,11 +402,9 @@ def _view(results: Results, instrument: Instrument, context: ReportContext) -> d
         "instrument": instrument,
         "context": context,
         "groups": results.groups,
-        "responses": [
-            (RELATIONSHIP_NAMES[key], results.invited.get(key, 0), results.submitted.get(key, 0))
-            for key in RELATIONSHIP_NAMES
-            if results.invited.get(key, 0) or results.submitted.get(key, 0)
-        ],
+        "responses": response_rows(results),
+        "responses_grouped": any(len(count_set.members) > 1 for count_set in results.responses),
+        "responses_hidden": any(not count_set.shown for count_set in results.responses),
         "summary": summary_sentences(results),
         "sections": [
             {"skill": instrument.skill(result.id), "result": result} for result in results.skills

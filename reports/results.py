@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reports.response_counts import CountSet, invited_by_relationship, visible_response_counts
+
 # Published numbers carry two decimals; the dataclasses keep full precision.
 DECIMALS = 2
 
@@ -137,7 +139,15 @@ class SkillResult:
 
 @dataclass(frozen=True)
 class Results:
-    """Everything the subject may see about one closed round; `to_dict()` is the API's JSON."""
+    """Everything the subject may see about one closed round; `to_dict()` is the API's JSON.
+
+    Its "responses" are {"invited": {relationship: count, ... self included}, "sets": [{"key",
+    "label", "members", "invited", "submitted", "declined"}, ...]}: the sets of
+    reports.response_counts, whose submitted and declined are null for a set of fewer than k
+    invited (docs/scoring.md, "Response counts"). Exact submitted counts per relationship are
+    not kept, not even here: what a version publishes is all the next one is compared with
+    (reports.aggregate.late_update_allowed).
+    """
 
     round_id: str
     instrument_id: str
@@ -145,8 +155,8 @@ class Results:
     anonymity_threshold: int
     gap_threshold: float
     too_few_raters: bool  # True when nothing but self is published
-    invited: Mapping[str, int]
-    submitted: Mapping[str, int]
+    invited: Mapping[str, int]  # per relationship, self included: always shown
+    responses: tuple[CountSet, ...]  # submitted and declined only for sets of >= k invited
     groups: tuple[Group, ...]
     skills: tuple[SkillResult, ...]
     strengths: tuple[str, ...]
@@ -163,7 +173,10 @@ class Results:
             "anonymity_threshold": self.anonymity_threshold,
             "gap_threshold": self.gap_threshold,
             "too_few_raters": self.too_few_raters,
-            "responses": {"invited": dict(self.invited), "submitted": dict(self.submitted)},
+            "responses": {
+                "invited": dict(self.invited),
+                "sets": [count_set.to_dict() for count_set in self.responses],
+            },
             "groups": [group.to_dict() for group in self.groups],
             "skills": [skill.to_dict() for skill in self.skills],
             "strengths": list(self.strengths),
@@ -185,8 +198,8 @@ class Results:
             anonymity_threshold=int(data["anonymity_threshold"]),
             gap_threshold=float(data["gap_threshold"]),
             too_few_raters=bool(data["too_few_raters"]),
-            invited=_int_values(data["responses"]["invited"]),
-            submitted=_int_values(data["responses"]["submitted"]),
+            invited=invited_by_relationship(data["responses"]["invited"]),
+            responses=_responses(data),
             groups=groups,
             skills=tuple(SkillResult.from_dict(skill, groups) for skill in data["skills"]),
             strengths=tuple(data["strengths"]),
@@ -196,6 +209,18 @@ class Results:
             bottom_items=tuple(data["bottom_items"]),
             comments={key: tuple(texts) for key, texts in data["comments"].items()},
         )
+
+
+def _responses(data: Mapping[str, Any]) -> tuple[CountSet, ...]:
+    """The response counts of a stored document. One stored before the "Response counts"
+    rule carries exact submitted counts per relationship: they are read into the sets that
+    rule allows (without declined counts, which it did not hold), never kept as they were."""
+    responses = data["responses"]
+    if "sets" in responses:
+        return tuple(CountSet.from_dict(count_set) for count_set in responses["sets"])
+    return visible_response_counts(
+        responses["invited"], responses["submitted"], None, int(data["anonymity_threshold"])
+    )
 
 
 def _rounded(value: float | None) -> float | None:

@@ -15,6 +15,7 @@ from reports.aggregate import (
     plan_groups,
     skill_scores_by_block,
 )
+from reports.response_counts import CountSet
 from reports.results import Results
 from surveys.instrument import Instrument, Item, Question, Skill
 
@@ -72,6 +73,7 @@ def comments_frame(rows=()) -> pd.DataFrame:
 
 
 def score(raters, *, k=3, instrument=MINI, comments=(), seed=7, invited=None) -> Results:
+    """aggregate() of these raters' answers; by default everyone invited submitted."""
     return run(
         answers_frame(instrument, raters),
         comments_frame(comments),
@@ -89,10 +91,15 @@ def run(answers, comments=None, instrument=MINI, *, k=3, seed=7, invited=None) -
         instrument,
         ScoringSettings(anonymity_threshold=k),
         round_id="round-1",
-        invited=invited or {},
+        invited=invited or everyone_invited(answers),
         subject_first_name="Ada",
         seed=seed,
     )
+
+
+def everyone_invited(answers: pd.DataFrame) -> dict[str, int]:
+    """Invitations per relationship when every invited rater submitted."""
+    return answers.drop_duplicates("rater_id")["relationship"].value_counts().to_dict()
 
 
 def skill(results: Results, skill_id: str):
@@ -375,7 +382,11 @@ def test_a_rater_with_only_na_counts_as_submitted_but_for_no_skill():
         {"m": ("manager", 4), "p1": ("peer", [NA] * 8), "p2": ("peer", 3), "p3": ("peer", 3)}
     )
     assert groups(results)[1] == ("peer", "Peers", ("peer",), 3)
-    assert results.submitted["peer"] == 3
+    # Response counts: peers 3 invited stand alone; the lone manager is merged into them:
+    # 1 + 3 = 4 invited, all 4 submitted (p1 too). No declines were given: null.
+    assert results.responses == (
+        CountSet("peer", "Manager + peers", ("manager", "peer"), 4, 4, None),
+    )
     assert skill(results, "listening").scores == pytest.approx({"others": 10 / 3})
     assert skill(results, "listening").n == {"others": 3}
     assert item(results, "clarity_4").distribution == {
@@ -582,9 +593,19 @@ def test_the_document_leaves_suppressed_values_out_and_loads_back():
         "comments",
     ]
     assert document["instrument"] == {"id": "mini", "version": "1"}
+    # 5 peers invited >= k: their set shows that 4 submitted (declines were not given).
     assert document["responses"] == {
         "invited": {"self": 1, "manager": 0, "peer": 5, "direct_report": 0, "other": 0},
-        "submitted": {"self": 1, "manager": 0, "peer": 4, "direct_report": 0, "other": 0},
+        "sets": [
+            {
+                "key": "peer",
+                "label": "Peers",
+                "members": ["peer"],
+                "invited": 5,
+                "submitted": 4,
+                "declined": None,
+            }
+        ],
     }
     listening = document["skills"][0]
     # Self does not count for listening (1 of 4 answered): absent, neither 0 nor null. The
@@ -601,6 +622,31 @@ def test_the_document_leaves_suppressed_values_out_and_loads_back():
         "distribution": None,
     }
     assert Results.from_dict(document).to_dict() == document
+
+
+def test_a_document_stored_with_exact_counts_loads_with_the_counts_the_rule_allows():
+    # Stored before the "Response counts" rule: exact submitted counts per relationship,
+    # and skills without "group_detail_hidden". k = 3: the lone manager (who did not
+    # answer) and the lone direct report pool into 1 + 1 = 2 < k invited, merged into the
+    # peers, the only set of its own: 1 + 4 + 1 = 6 invited, 0 + 3 + 1 = 4 submitted. Never
+    # "manager: 0 of 1".
+    results = score({f"p{i}": ("peer", 3) for i in range(3)} | {"d1": ("direct_report", 2)})
+    document = results.to_dict()
+    document["responses"] = {
+        "invited": {"self": 0, "manager": 1, "peer": 4, "direct_report": 1, "other": 0},
+        "submitted": {"self": 0, "manager": 0, "peer": 3, "direct_report": 1, "other": 0},
+    }
+    for skill_document in document["skills"]:
+        del skill_document["group_detail_hidden"]
+    loaded = Results.from_dict(document)
+    members = ("manager", "peer", "direct_report")
+    assert loaded.responses == (
+        CountSet("peer", "Manager + peers + direct reports", members, 6, 4, None),
+    )
+    assert loaded.to_dict()["responses"]["sets"][0]["submitted"] == 4
+    assert "submitted" not in loaded.to_dict()["responses"]
+    # Each skill of this round shows every group: nothing was hidden.
+    assert [skill.group_detail_hidden for skill in loaded.skills] == [False, False]
 
 
 @pytest.mark.parametrize(
@@ -636,52 +682,147 @@ def test_the_threshold_must_be_an_integer_from_2_to_10(k):
         ScoringSettings(anonymity_threshold=k)
 
 
+def stored(results: Results) -> Results:
+    """Released results as the service keeps them: the JSON document, loaded back."""
+    return Results.from_dict(json.loads(json.dumps(results.to_dict())))
+
+
 PEERS_3 = {"m": ("manager", 4), "p1": ("peer", 3), "p2": ("peer", 3), "p3": ("peer", 3)}
+# Invitations do not change after the first close: the same for both versions.
+INVITED = {"self": 1, "manager": 2, "peer": 8, "direct_report": 2}
 
 
 @pytest.mark.parametrize(
     ("late", "allowed"),
     [
-        # One late peer: the peer block (and all others) would move by 1.
+        # k = 3. One late peer: the peer block and all others would gain 1.
         ({"p4": ("peer", 5)}, False),
-        # Two late peers: every changed block (peers, all others) grew by 2.
-        ({"p4": ("peer", 5), "p5": ("peer", 1)}, True),
-        # A late peer and a late direct report, merged into the peers: that block gets 2 new,
-        # and so does all others.
-        ({"p4": ("peer", 5), "d1": ("direct_report", 1)}, True),
-        # A late self-assessment: the self block changes by 1.
+        # Two late peers: 2 < k, the difference would give their mean.
+        ({"p4": ("peer", 5), "p5": ("peer", 1)}, False),
+        # Three late peers: the peer block and all others both gain 3 = k.
+        ({"p4": ("peer", 5), "p5": ("peer", 1), "p6": ("peer", 2)}, True),
+        # Two late peers and a late direct report, merged into the peers (who had no direct
+        # report before): that block gains 3, and so does all others.
+        ({"p4": ("peer", 5), "p5": ("peer", 1), "d1": ("direct_report", 2)}, True),
+        # One late peer and one late direct report: the merged block gains 2 < k.
+        ({"p4": ("peer", 5), "d1": ("direct_report", 1)}, False),
+        # A late self-assessment alone.
         ({"s": ("self", 5)}, False),
-        # A late manager: the manager block changes by 1.
+        # A late self-assessment with three late peers.
+        ({"s": ("self", 5), "p4": ("peer", 5), "p5": ("peer", 1), "p6": ("peer", 2)}, True),
+        # A late second manager: all others gains 1.
         ({"m2": ("manager", 5)}, False),
+        # A late second manager with three late peers: the published manager group would
+        # change from 4.0 to (4 + 5) / 2 = 4.5, and 2 * 4.5 - 4 = 5 is the late manager's.
+        ({"m2": ("manager", 5), "p4": ("peer", 5), "p5": ("peer", 1), "p6": ("peer", 2)}, False),
         # No late response at all.
         ({}, False),
     ],
 )
-def test_late_responses_change_released_results_only_with_2_new_in_every_changed_block(
+def test_late_responses_change_released_results_only_with_k_new_in_every_changed_block(
     late, allowed
 ):
-    released = score(PEERS_3)
-    assert late_update_allowed(released, score(PEERS_3 | late)) is allowed
+    released = stored(score(PEERS_3, invited=INVITED))
+    assert late_update_allowed(released, score(PEERS_3 | late, invited=INVITED)) is allowed
+
+
+def test_two_late_peers_do_not_change_results_released_with_k_5():
+    # k = 5: manager 4, peers p1-p5 all 3 on every item. Released peers' listening: 3.0 (5).
+    # Two late peers, 5 and 4: peers (5 * 3 + 5 + 4) / 7 = 24 / 7 = 3.43. Anyone holding
+    # both versions works out 7 * 3.43 - 5 * 3.0 = 9.01, so the two late peers' answers sum
+    # to 9: their mean 4.5 rests on 2 < 5 raters. The released version stands.
+    team = {"m": ("manager", 4)} | {f"p{i}": ("peer", 3) for i in range(1, 6)}
+    invited = {"manager": 1, "peer": 10}
+    released = stored(score(team, k=5, invited=invited))
+    two_late = score(team | {"p6": ("peer", 5), "p7": ("peer", 4)}, k=5, invited=invited)
+    assert skill(released, "listening").scores["peer"] == 3.0
+    assert skill(two_late, "listening").to_dict()["scores"]["peer"] == 3.43
+    assert round(7 * 3.43 - 5 * 3.0) == 9
+    assert late_update_allowed(released, two_late) is False
+    # Five late peers (5 = k new in the peer block and in all others) may change them.
+    five_late = team | {f"p{i}": ("peer", 5) for i in range(6, 11)}
+    assert late_update_allowed(released, score(five_late, k=5, invited=invited)) is True
+
+
+def test_late_raters_who_do_not_know_an_item_leave_fewer_than_k_new_answers_there():
+    # k = 3: PEERS_3 (manager 4, peers 3). Three late peers answer 5 everywhere, but p6 does
+    # not know listening_1 (3 of 4 listening items answered: p6 counts for the skill).
+    # Peers' listening_1: released 3.0 (n = 3), then (3 * 3 + 5 + 5) / 5 = 3.8 (n = 5):
+    # 5 * 3.8 - 3 * 3.0 = 10 = p4 + p5, two raters. Every block gained 3, yet the release stands.
+    late = {
+        "p4": ("peer", 5),
+        "p5": ("peer", 5),
+        "p6": ("peer", [NA, 5, 5, 5, 5, 5, 5, 5]),
+    }
+    released = stored(score(PEERS_3, invited=INVITED))
+    candidate = score(PEERS_3 | late, invited=INVITED)
+    assert item(candidate, "listening_1").n["peer"] == 5
+    assert item(candidate, "listening_1").scores["peer"] == pytest.approx(3.8)
+    assert late_update_allowed(released, candidate) is False
+
+
+def test_a_first_late_manager_with_k_late_peers_may_change_released_results():
+    # k = 3: peers p1-p3 only. A manager who had not answered, and three late peers: the
+    # manager group is new (shown as their own group either way), peers and all others gain
+    # 3 and 4.
+    team = {f"p{i}": ("peer", 3) for i in range(1, 4)}
+    invited = {"manager": 1, "peer": 6}
+    released = stored(score(team, invited=invited))
+    late = {"m": ("manager", 4)} | {f"p{i}": ("peer", 5) for i in range(4, 7)}
+    assert late_update_allowed(released, score(team | late, invited=invited)) is True
+
+
+def test_results_that_showed_only_all_others_keep_showing_only_all_others():
+    # k = 3: manager 4, peers 2 and 3: no block reaches k, "All others" (4 + 2 + 3) / 3 = 3.0
+    # alone. Three late peers make a peer block of 5, and the manager would be shown on
+    # their own, 4.0: then 3 * 3.0 - 4.0 = 5 = p1 + p2, two released peers.
+    team = {"m": ("manager", 4), "p1": ("peer", 2), "p2": ("peer", 3)}
+    invited = {"manager": 1, "peer": 5}
+    released = stored(score(team, invited=invited))
+    assert [g.key for g in released.groups] == ["others"]
+    candidate = score(team | {f"p{i}": ("peer", 3) for i in range(3, 6)}, invited=invited)
+    assert [g.key for g in candidate.groups] == ["manager", "peer", "others"]
+    assert late_update_allowed(released, candidate) is False
 
 
 def test_late_responses_that_move_a_rater_between_blocks_do_not_change_released_results():
     # k = 3: peers 4, direct reports 3, one other, merged into the smaller direct reports.
-    # Two late direct reports (5 > 4) move the other into the peers: the peer block gains a
+    # Three late direct reports (6 > 4) move the other into the peers: the peer block gains a
     # rater without any new peer, so comparing the two versions would expose the other.
     team = {f"p{i}": ("peer", 3) for i in range(4)} | {"o1": ("other", 5)}
     team |= {f"d{i}": ("direct_report", 2) for i in range(3)}
-    released = score(team)
-    candidate = score(team | {"d3": ("direct_report", 4), "d4": ("direct_report", 4)})
+    invited = {"peer": 4, "direct_report": 6, "other": 1}
+    released = stored(score(team, invited=invited))
+    late = {f"d{i}": ("direct_report", 4) for i in range(3, 6)}
+    candidate = score(team | late, invited=invited)
     assert [g.members for g in released.groups][:2] == [("peer",), ("direct_report", "other")]
     assert [g.members for g in candidate.groups][:2] == [("peer", "other"), ("direct_report",)]
     assert late_update_allowed(released, candidate) is False
 
 
+def test_results_released_with_too_few_raters_change_with_k_new_responses():
+    # k = 3, 5 peers invited, 2 answered: nothing but self was released, and its response
+    # counts showed 2 of the 5 peers. Three late peers: the peer block of 5 holds at most 2
+    # released raters, so it gained at least 5 - 2 = 3 = k. One late peer: 3 - 2 = 1 < k.
+    team = {"s": ("self", 3), "p1": ("peer", 3), "p2": ("peer", 4)}
+    invited = {"self": 1, "peer": 5}
+    released = stored(score(team, invited=invited))
+    assert released.too_few_raters
+    assert released.responses == (CountSet("peer", "Peers", ("peer",), 5, 2, None),)
+    three = team | {f"p{i}": ("peer", 2) for i in range(3, 6)}
+    assert late_update_allowed(released, score(three, invited=invited)) is True
+    one = team | {"p3": ("peer", 2)}
+    assert late_update_allowed(released, score(one, invited=invited)) is False
+
+
 def test_late_responses_that_change_no_published_block_may_update_the_counts():
-    # k = 3, a single peer: nothing but self published before and after a second peer.
-    released = score({"s": ("self", 3), "p1": ("peer", 3)})
-    candidate = score({"s": ("self", 3), "p1": ("peer", 3), "p2": ("peer", 4)})
+    # k = 3, 4 peers invited, a single peer answered: nothing but self published before and
+    # after a second peer, but the response counts go from 1 to 2 of 4.
+    invited = {"self": 1, "peer": 4}
+    released = stored(score({"s": ("self", 3), "p1": ("peer", 3)}, invited=invited))
+    candidate = score({"s": ("self", 3), "p1": ("peer", 3), "p2": ("peer", 4)}, invited=invited)
     assert candidate.groups == released.groups
+    assert [s.answered for s in (*released.responses, *candidate.responses)] == [1, 2]
     assert late_update_allowed(released, candidate) is True
 
 

@@ -170,7 +170,13 @@ def test_published_numbers_never_single_out_fewer_than_k_raters(example):
 
     relationship_of = {rater_id: relationship for rater_id, (relationship, _) in raters.items()}
     submitted = Counter(relationship_of.values())
-    assert document["responses"]["submitted"] == {r: submitted[r] for r in RELATIONSHIPS}
+    # Response counts: invitations per relationship; submitted only for sets of >= k invited.
+    assert document["responses"]["invited"] == {r: counts[r] for r in RELATIONSHIPS}
+    for count_set in document["responses"]["sets"]:
+        assert "self" not in count_set["members"]
+        if count_set["submitted"] is not None:
+            assert count_set["invited"] >= k
+            assert count_set["submitted"] == sum(submitted[r] for r in count_set["members"])
     groups = {group["key"]: group for group in document["groups"]}
     members = {
         key: {rater for rater, rel in relationship_of.items() if rel in group["members"]}

@@ -248,6 +248,37 @@ def test_a_suppressed_value_is_labelled_never_zero_or_blank(rendered):
     assert "1.40" not in text
 
 
+def responses_table(results: Results) -> str:
+    """The cover's "Who responded" table as its cells' text, in document order."""
+    page = render_report_html(
+        results, INSTRUMENT, CONTEXT, interactive=True, plotly_js_url="/static/plotly.min.js"
+    )
+    table = re.search(r'<table class="responses">(.*?)</table>', page, re.DOTALL)[1]
+    return " ".join(re.sub(r"<caption>.*?</caption>|<[^>]+>", " ", table).split())
+
+
+def test_the_cover_counts_responses_only_for_groups_of_k_invited():
+    # k = 3. Manager 1, peers 3, direct reports 3 (all answered): the lone manager is
+    # counted with the peers, 1 + 3 = 4 together; never "Manager 1 1".
+    assert responses_table(leadership_suppressed()) == (
+        "Relationship Invited Responded Self-assessment 1 1 Manager 1 4 together Peers 3 "
+        "Direct reports 3 3"
+    )
+    # Manager 1 and a peer, 2 < k invited in all: invited only.
+    assert responses_table(too_few_raters()) == (
+        "Relationship Invited Responded Self-assessment 1 1 Manager 1 not shown Peers 1"
+    )
+
+
+def test_the_pdf_says_why_response_counts_are_grouped_or_withheld(rendered):
+    _, _, grouped, _ = rendered["suppressed"]
+    cover = grouped[grouped.index("Who responded") : grouped.index("Confidential")]
+    assert "smaller ones are counted together" in cover
+    _, _, too_few, _ = rendered["too_few"]
+    cover = too_few[too_few.index("Who responded") : too_few.index("Confidential")]
+    assert "With fewer than 3 people invited besides you, how many of them responded" in cover
+
+
 HIDDEN_GROUPS = (
     "Group scores are hidden for this skill: at least one group had fewer than 3 people answering "
     "the skill or one of its statements, and showing the groups would let someone work out what "
