@@ -69,10 +69,17 @@ def _draft_of(rater: Rater) -> dict:
 
 
 def survey_for_rater(rater: Rater) -> dict:
-    """The questionnaire worded for this rater, with their saved answers."""
+    """The questionnaire worded for this rater, with their saved draft, while they can
+    still answer; afterwards only the response's state.
+
+    Whoever holds a rater's link reads what this returns, so a submitted response is
+    sealed: its answers and comments are not even loaded. A declined one has none left,
+    and a draft is shown only while it can still be finished (a reopened round shows it
+    again).
+    """
     round_ = rater.round
     subject = round_.subject
-    return {
+    state = {
         "subject": {"name": subject.name},
         "relationship": rater.relationship,
         "deadline": round_.deadline,
@@ -80,9 +87,43 @@ def survey_for_rater(rater: Rater) -> dict:
         "instrument": {"id": round_.instrument_id, "version": round_.instrument_version},
         "response_status": rater.response_status,
         "accepting_answers": accepts_answers(round_) and rater.response_status in OPEN_STATUSES,
+    }
+    if rater.response_status == "submitted":
+        state["submitted_at"] = rater.submitted_at
+    elif rater.response_status == "declined":
+        state["declined_at"] = rater.declined_at
+    if not state["accepting_answers"]:
+        return state
+    return {
+        **state,
         **questionnaire_for(_instrument_of(round_), rater.relationship, subject.first_name),
         "draft": _draft_of(rater),
     }
+
+
+def _round_refusal(round_) -> str | None:
+    if accepts_answers(round_):
+        return None
+    if round_.status == "closed":
+        return "the round is closed; answers are no longer accepted"
+    return "the deadline has passed; answers are no longer accepted"
+
+
+def _status_refusal(response_status: str) -> str | None:
+    if response_status in OPEN_STATUSES:
+        return None
+    return f"this response was already {response_status}; it can no longer change"
+
+
+def _refuse_if_final(rater: Rater) -> None:
+    """Refuse at once a response that can no longer change, before checking the answers.
+
+    A sealed response is refused as such even when the body would not be valid: the
+    rater learns the real reason. This look takes no lock; _claim_response decides.
+    """
+    refusal = _round_refusal(rater.round) or _status_refusal(rater.response_status)
+    if refusal:
+        raise Conflict(refusal)
 
 
 def _claim_response(rater_id: str, new_status: str, **values) -> Rater:
@@ -94,20 +135,18 @@ def _claim_response(rater_id: str, new_status: str, **values) -> Rater:
     """
     rater = db.session.get(Rater, rater_id)
     round_ = db.session.execute(_ROUND_STATE_FOR_SHARE, {"round_id": rater.round_id}).one()
-    if not accepts_answers(round_):
+    refusal = _round_refusal(round_)
+    if refusal:
         db.session.rollback()
-        raise Conflict(
-            "the round is closed; answers are no longer accepted"
-            if round_.status == "closed"
-            else "the deadline has passed; answers are no longer accepted"
-        )
+        raise Conflict(refusal)
     claimed = db.session.execute(
         _CLAIM.values(response_status=new_status, **values), {"claimed_rater": rater_id}
     ).rowcount
     if claimed != 1:
         db.session.rollback()
         status = db.session.scalar(_RESPONSE_STATUS, {"rater_id": rater_id})
-        raise Conflict(f"this response was already {status}; it can no longer change")
+        # No status: the rater was removed from the round meanwhile.
+        raise Conflict(_status_refusal(status) if status else "this survey is no longer open")
     return rater
 
 
@@ -148,6 +187,7 @@ def _validated(rater: Rater, answers: Mapping, comments: Mapping, *, complete: b
 def save_draft(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
     """Replace the rater's draft with these (possibly partial) answers."""
     rater = db.session.get(Rater, rater_id)
+    _refuse_if_final(rater)
     _validated(rater, answers, comments, complete=False)
     saved_at = now()
     _claim_response(rater_id, "draft", draft_saved_at=saved_at)
@@ -159,6 +199,7 @@ def save_draft(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
 def submit_response(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
     """Store the final response: every item answered; it can never change afterwards."""
     rater = db.session.get(Rater, rater_id)
+    _refuse_if_final(rater)
     _validated(rater, answers, comments, complete=True)
     submitted_at = now()
     _claim_response(rater_id, "submitted", submitted_at=submitted_at)
@@ -168,7 +209,12 @@ def submit_response(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
 
 
 def decline_response(rater_id: str, reason: str | None) -> dict:
-    """Decline to give feedback; any draft is discarded."""
+    """Decline to give feedback; any draft is deleted, not kept hidden.
+
+    A declined response is never used, and the rater is told nothing they answered is
+    kept: a draft left behind could only ever be read by someone it was not meant for.
+    """
+    _refuse_if_final(db.session.get(Rater, rater_id))
     if reason is not None and "\x00" in reason:
         raise Invalid(
             "the reason is not valid text", {"reason": ["must not contain NUL characters"]}

@@ -65,7 +65,25 @@ def test_open_answer_half_save_reload_finish_and_submit(page, link):
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+    expect(page.get_by_text("You submitted your feedback on")).to_be_visible()
     expect(page.locator("form")).to_have_count(0)
+
+
+def test_whoever_opens_the_link_of_a_submitted_survey_sees_only_that_it_was_sent(new_page, link):
+    rater = new_page()
+    rater.goto(link)
+    answer(rater, ITEMS)
+    rater.get_by_label("What could Maya do differently").fill("Let others finish speaking.")
+    rater.get_by_role("button", name="Submit feedback").click()
+    expect(rater.get_by_role("heading", name="Thank you!")).to_be_visible()
+
+    # Someone else, in another browser, with the same link (forwarded, or read over a
+    # shoulder) learns when the feedback was sent, and nothing of what it says.
+    other = new_page()
+    other.goto(link)
+    expect(other.get_by_text("You submitted your feedback on")).to_be_visible()
+    assert "Let others finish speaking." not in other.content()
+    expect(other.locator("input, textarea")).to_have_count(0)
 
 
 def test_answers_autosave_with_a_visible_saved_state(page, link):

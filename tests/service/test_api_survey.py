@@ -11,6 +11,7 @@ from service.services.errors import Conflict
 from service.services.survey import submit_response
 from service.services.survey_links import rater_for_survey_token
 from surveys.instrument import load_instrument
+from tests.service.stored_responses import stored_response
 
 INSTRUMENT = load_instrument("soft-skills", "1")
 ALL_ITEMS = INSTRUMENT.item_ids
@@ -142,8 +143,10 @@ def test_submit_accepts_dont_know_and_is_final(api, launched):
     survey = api.survey(token)
     assert survey["response_status"] == "submitted"
     assert survey["accepting_answers"] is False
-    assert survey["draft"]["answers"] == answers
-    assert survey["draft"]["comments"] == {"keep_doing": "<b>listening</b>"}  # blank dropped
+    assert "draft" not in survey  # sealed: see test_sealed_responses
+    stored = stored_response(api.app, token)
+    assert stored["answers"] == answers
+    assert stored["comments"] == {"keep_doing": "<b>listening</b>"}  # blank dropped
 
     again = submit(api, token)
     assert again.status_code == 409
@@ -151,7 +154,7 @@ def test_submit_accepts_dont_know_and_is_final(api, launched):
     draft = api.call("PUT", "/api/v1/survey/answers", token, json={"answers": {"ei_1": 2}})
     assert draft.status_code == 409
     assert api.call("POST", "/api/v1/survey/decline", token, json={}).status_code == 409
-    assert api.survey(token)["draft"]["answers"]["ei_1"] == 1
+    assert stored_response(api.app, token)["answers"]["ei_1"] == 1
 
 
 def test_decline_discards_the_draft(api, launched):
@@ -160,9 +163,8 @@ def test_decline_discards_the_draft(api, launched):
     api.call("PUT", "/api/v1/survey/answers", token, json={"answers": {"ei_1": 2}})
     response = api.call("POST", "/api/v1/survey/decline", token, json={"reason": "On leave"})
     assert response.status_code == 200
-    survey = api.survey(token)
-    assert survey["response_status"] == "declined"
-    assert survey["draft"] == {"answers": {}, "comments": {}}
+    assert api.survey(token)["response_status"] == "declined"
+    assert stored_response(api.app, token) == {"status": "declined", "answers": {}, "comments": {}}
     assert submit(api, token).status_code == 409
     too_long = api.call(
         "POST", "/api/v1/survey/decline", tokens["quinn@example.org"], json={"reason": "z" * 1001}
@@ -185,7 +187,7 @@ def test_no_answer_after_close(api, launched):
     assert draft.status_code == 409
     survey = api.survey(tokens["quinn@example.org"])
     assert survey["accepting_answers"] is False
-    assert survey["draft"]["answers"] == {"ei_1": 2}
+    assert stored_response(api.app, tokens["quinn@example.org"])["answers"] == {"ei_1": 2}
 
 
 def test_no_answer_after_the_deadline(api, launched, clock):
@@ -254,14 +256,19 @@ def test_submit_replaces_a_draft_of_answers_and_comments(api, launched):
     answers = {**dict.fromkeys(ALL_ITEMS, 2), "ei_2": 3}
     response = submit(api, token, answers, comments={"empathy": "Listens.", "keep_doing": " "})
     assert response.status_code == 200
-    assert api.survey(token)["draft"] == {"answers": answers, "comments": {"empathy": "Listens."}}
+    assert stored_response(api.app, token) == {
+        "status": "submitted",
+        "answers": answers,
+        "comments": {"empathy": "Listens."},
+    }
 
 
 def test_every_answer_may_be_dont_know(api, launched):
     _, _, tokens = launched
     token = tokens["pat@example.org"]
     assert submit(api, token, dict.fromkeys(ALL_ITEMS)).status_code == 200
-    assert api.survey(token)["draft"] == {"answers": dict.fromkeys(ALL_ITEMS), "comments": {}}
+    stored = stored_response(api.app, token)
+    assert stored["answers"] == dict.fromkeys(ALL_ITEMS) and stored["comments"] == {}
 
 
 def test_decline_discards_a_drafts_comments(api, launched):
@@ -270,7 +277,7 @@ def test_decline_discards_a_drafts_comments(api, launched):
     draft = {"answers": {}, "comments": {"empathy": "Kind."}}
     assert api.call("PUT", "/api/v1/survey/answers", token, json=draft).status_code == 200
     assert api.call("POST", "/api/v1/survey/decline", token, json={}).status_code == 200
-    assert api.survey(token)["draft"] == {"answers": {}, "comments": {}}
+    assert stored_response(api.app, token) == {"status": "declined", "answers": {}, "comments": {}}
 
 
 def test_a_close_committed_after_the_round_was_read_refuses_the_submit(app, launched):

@@ -8,6 +8,7 @@ import pytest
 
 from surveys.instrument import load_instrument
 from surveys.questionnaire import MAX_COMMENT_LENGTH
+from tests.service.stored_responses import stored_response
 from tests.service.web.pages import words
 
 INSTRUMENT = load_instrument("soft-skills", "1")
@@ -38,7 +39,10 @@ def test_the_page_shows_subject_purpose_deadline_and_who_sees_what(pat):
     assert re.search(r"Please finish by \w+day \d+ \w+ \d{4}, \d\d:\d\d UTC", text)
     assert "Maya sees them only averaged with other raters' scores" in text
     assert "in a group of at least 3 people" in text
-    assert "manager, whose scores are shown as their own group" in text
+    assert (
+        "manager, whose scores are shown as their own group, wherever the scores of at least "
+        "3 other colleagues are shown beside them"
+    ) in text
     assert "comments are shown word for word, but without your name" in text
     assert "Maya and HR see the report once the round closes" in text
     for number, skill in enumerate(INSTRUMENT.skills, start=1):
@@ -55,8 +59,60 @@ def test_the_page_shows_subject_purpose_deadline_and_who_sees_what(pat):
 def test_the_notice_tells_the_manager_their_scores_are_their_own_group(launched, rater_session):
     _, _, tokens = launched
     html = words(rater_session(tokens["morgan@example.org"]).html())
-    assert "your scores are shown as their own group" in html
+    # Only beside a shown group of others (scoring.md: with no other group of k, the
+    # manager is folded into "others").
+    assert (
+        "your scores are shown as their own group, “Manager”, so Maya can tell they come "
+        "from their manager, wherever the scores of at least 3 other colleagues are shown "
+        "beside them. Elsewhere, your scores only count in the average of everyone's."
+    ) in html
     assert "in a group of at least" not in html
+
+
+COUNTS_PROMISE = (
+    "how many people were asked for feedback, but how many answered or declined only "
+    "for groups of at least 4 people asked, and never who."
+)
+
+
+@pytest.fixture
+def round_with_k_4(api, rater_session):
+    """Survey sessions by rater email, in a round about Maya Lind with k = 4."""
+    _, token = api.person("member", name="Maya Lind", email="maya@example.org")
+    created = api.create_round(token, anonymity_threshold=4)
+    return {email: rater_session(t) for email, t in api.launch(token, created["id"]).items()}
+
+
+@pytest.mark.parametrize(
+    ("email", "who"),
+    [
+        ("pat@example.org", "Maya sees"),
+        ("morgan@example.org", "Maya sees"),
+        ("maya@example.org", "You see"),
+    ],
+)
+def test_who_sees_what_promises_counts_only_for_groups_of_k_asked(round_with_k_4, email, who):
+    # A lone manager who declined once showed as "Manager: 0 of 1 answered, 1 declined":
+    # answered and declined are shown only for groups of at least k people asked.
+    privacy = words(round_with_k_4[email].html()).split("Who sees what", 1)[1]
+    assert f"{who} {COUNTS_PROMISE}" in privacy
+    assert "at least 3" not in privacy
+
+
+def test_the_decline_section_and_page_keep_the_same_promise(round_with_k_4):
+    pat = round_with_k_4["pat@example.org"]
+    decline_section = words(pat.html()).split("Can't give feedback?", 1)[1]
+    assert f"Maya sees {COUNTS_PROMISE}" in decline_section
+    assert "sees only how many people declined" not in decline_section
+    assert pat.post("/survey/decline", data={}).status_code == 303
+    assert f"Maya sees {COUNTS_PROMISE}" in words(pat.html())
+
+
+def test_the_self_assessment_has_no_count_promise_on_declining(round_with_k_4):
+    maya = round_with_k_4["maya@example.org"]
+    assert COUNTS_PROMISE not in words(maya.html()).split("Can't give feedback?", 1)[1]
+    assert maya.post("/survey/decline", data={}).status_code == 303
+    assert COUNTS_PROMISE not in words(maya.html())
 
 
 def test_the_self_survey_uses_the_i_wording(launched, rater_session):
@@ -137,11 +193,14 @@ def test_submit_stores_the_response_and_thanks_the_rater(api, launched, pat):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Thank you!" in html and "can no longer be changed" in words(html)
-    assert "<form" not in html
-    survey = api.survey(tokens[PAT])
-    assert survey["response_status"] == "submitted"
-    assert survey["draft"]["answers"]["ei_3"] is None
-    assert survey["draft"]["comments"] == {"empathy": "Kind."}
+    assert "your answers are never shown again, here or to anyone who opens your link" in (
+        words(html)
+    )
+    assert "<form" not in html and "Kind." not in html
+    stored = stored_response(api.app, tokens[PAT])
+    assert stored["status"] == "submitted"
+    assert stored["answers"]["ei_3"] is None
+    assert stored["comments"] == {"empathy": "Kind."}
 
 
 def test_a_submitted_response_cannot_change(pat):
@@ -201,9 +260,11 @@ def test_decline_with_a_reason(api, launched, pat):
     html = pat.html()
     assert "You declined to give feedback for Maya Lind" in words(html)
     assert "<form" not in html
-    survey = api.survey(tokens[PAT])
-    assert survey["response_status"] == "declined"
-    assert survey["draft"] == {"answers": {}, "comments": {}}
+    assert stored_response(api.app, tokens[PAT]) == {
+        "status": "declined",
+        "answers": {},
+        "comments": {},
+    }
 
 
 def test_a_too_long_decline_reason_is_explained(pat):

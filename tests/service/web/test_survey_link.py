@@ -44,16 +44,17 @@ def invalid_link_body(client, token: str) -> bytes:
 
 
 def test_unknown_replaced_and_removed_links_get_one_and_the_same_page(api, launched, client):
-    owner, created, tokens = launched
+    _, created, tokens = launched
+    _, hr = api.person("hr")  # after launch, only HR removes a rater
     round_id = created["id"]
     pat, quinn = created["raters"][2], created["raters"][3]
     assert (pat["email"], quinn["email"]) == (PAT, "quinn@example.org")
 
     unknown = invalid_link_body(client, "not-a-real-token")
-    resent = api.call("POST", f"/api/v1/rounds/{round_id}/raters/{pat['id']}/resend", owner)
-    assert resent.status_code == 200
+    resent = api.call("POST", f"/api/v1/rounds/{round_id}/raters/{pat['id']}/resend", hr)
+    assert resent.status_code == 202
     replaced = invalid_link_body(client, tokens[PAT])
-    removed = api.call("DELETE", f"/api/v1/rounds/{round_id}/raters/{quinn['id']}", owner)
+    removed = api.call("DELETE", f"/api/v1/rounds/{round_id}/raters/{quinn['id']}", hr)
     assert removed.status_code == 204
     gone = invalid_link_body(client, tokens["quinn@example.org"])
 
@@ -63,15 +64,16 @@ def test_unknown_replaced_and_removed_links_get_one_and_the_same_page(api, launc
 
 @pytest.mark.parametrize("change", ["resend", "remove"])
 def test_a_new_link_or_a_removal_ends_the_old_session(api, launched, rater_session, change):
-    owner, created, tokens = launched
+    _, created, tokens = launched
+    _, hr = api.person("hr")  # after launch, only HR removes a rater
     session = rater_session(tokens[PAT])
     csrf = session.csrf_token()
     pat = next(r for r in created["raters"] if r["email"] == PAT)
     path = f"/api/v1/rounds/{created['id']}/raters/{pat['id']}"
     if change == "resend":
-        assert api.call("POST", f"{path}/resend", owner).status_code == 200
+        assert api.call("POST", f"{path}/resend", hr).status_code == 202
     else:
-        assert api.call("DELETE", path, owner).status_code == 204
+        assert api.call("DELETE", path, hr).status_code == 204
     form = {"csrf_token": csrf, "action": "save", "answer-ei_1": "4"}
     assert session.client.post("/survey", data=form).status_code == 403
     page = session.page()
