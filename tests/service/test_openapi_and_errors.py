@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from collections import Counter
+
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+
+from surveys.instrument import load_instrument
+from tests.service.web.pages import new_rater_token
+
+INSTRUMENT = load_instrument("soft-skills", "1")
 
 CONTRACT_PATHS = {
     "/api/v1/rounds": {"get", "post"},
@@ -78,29 +85,92 @@ bodies = json_values | st.fixed_dictionaries(
 )
 
 
+def valid_bodies(path: str):
+    """Bodies the survey route accepts, so every run also takes the success path: a draft,
+    a complete submission (any score or N/A per item), a decline."""
+    scores = st.sampled_from([1, 2, 3, 4, 5, None])
+    # Printable text: NUL and other control characters are refused, as they should be.
+    text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40)
+    comments = st.dictionaries(st.sampled_from(INSTRUMENT.comment_keys), text)
+    if path.endswith("/answers"):
+        answers = st.dictionaries(st.sampled_from(INSTRUMENT.item_ids), scores, max_size=5)
+        return st.fixed_dictionaries({"answers": answers, "comments": comments})
+    if path.endswith("/submit"):
+        answers = st.fixed_dictionaries(dict.fromkeys(INSTRUMENT.item_ids, scores))
+        return st.fixed_dictionaries({"answers": answers, "comments": comments})
+    return st.fixed_dictionaries({}, optional={"reason": st.none() | text})
+
+
+SURVEY_ROUTES = [
+    ("PUT", "/api/v1/survey/answers"),
+    ("POST", "/api/v1/survey/submit"),
+    ("POST", "/api/v1/survey/decline"),
+]
+
+
+def check_answer(method: str, path: str, body, response) -> None:
+    assert response.status_code < 500, (method, path, body, response.get_data(as_text=True))
+    assert response.is_json
+    if response.status_code >= 400:
+        assert response.get_json()["message"]
+    event(f"{method} {path.rsplit('/', 1)[-1]}: {response.status_code}")
+
+
 def test_random_bodies_never_cause_a_server_error(api):
     _, token = api.person("member", name="Fuzz Target")
     created = api.create_round(token)
-    survey_token = api.launch(token, created["id"])["pat@example.org"]
+    api.launch(token, created["id"])
     rater_id = created["raters"][1]["id"]
     targets = [
-        ("POST", "/api/v1/rounds", token),
-        ("PATCH", f"/api/v1/rounds/{created['id']}", token),
-        ("POST", f"/api/v1/rounds/{created['id']}/raters", token),
-        ("PUT", "/api/v1/survey/answers", survey_token),
-        ("POST", "/api/v1/survey/submit", survey_token),
-        ("POST", "/api/v1/survey/decline", survey_token),
-        ("POST", f"/api/v1/rounds/{created['id']}/raters/{rater_id}/resend", token),
+        ("POST", "/api/v1/rounds"),
+        ("PATCH", f"/api/v1/rounds/{created['id']}"),
+        ("POST", f"/api/v1/rounds/{created['id']}/raters"),
+        ("POST", f"/api/v1/rounds/{created['id']}/raters/{rater_id}/resend"),
     ]
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(target=st.sampled_from(targets), body=bodies)
     def check(target, body):
-        method, path, bearer = target
-        response = api.call(method, path, bearer, json=body)
-        assert response.status_code < 500, (method, path, body, response.get_data(as_text=True))
-        assert response.is_json
-        if response.status_code >= 400:
-            assert response.get_json()["message"]
+        method, path = target
+        check_answer(method, path, body, api.call(method, path, token, json=body))
 
     check()
+
+
+@st.composite
+def survey_calls(draw):
+    """(method, path, valid, body): a body the route accepts, or anything at all."""
+    method, path = draw(st.sampled_from(SURVEY_ROUTES))
+    valid = draw(st.booleans())
+    return method, path, valid, draw(valid_bodies(path) if valid else bodies)
+
+
+# One accepted body per route, always tried, so every route's success path is taken in every
+# run; the generated examples take it too, and must.
+COMPLETE = {"answers": dict.fromkeys(INSTRUMENT.item_ids, 4)}
+
+
+@settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(call=survey_calls())
+@example(call=("POST", "/api/v1/survey/submit", True, COMPLETE))
+@example(call=("PUT", "/api/v1/survey/answers", True, {"answers": {"ei_1": None}}))
+@example(call=("POST", "/api/v1/survey/decline", True, {}))
+def check_survey_call(app, api, round_id: str, accepted: Counter, call) -> None:
+    method, path, valid, body = call
+    # Each example starts from a rater of its own who has not answered yet: one decline
+    # cannot turn every later example into a 409.
+    response = api.call(method, path, new_rater_token(app, round_id), json=body)
+    check_answer(method, path, body, response)
+    if valid:
+        assert response.status_code == 200, (method, path, body, response.get_json())
+    if response.status_code == 200:
+        accepted[(method, path)] += 1
+
+
+def test_random_survey_bodies_never_cause_a_server_error_and_valid_ones_are_accepted(app, api):
+    _, token = api.person("member", name="Fuzz Target")
+    created = api.create_round(token)
+    api.launch(token, created["id"])
+    accepted: Counter = Counter()
+    check_survey_call(app, api, created["id"], accepted)
+    assert set(accepted) == set(SURVEY_ROUTES), accepted

@@ -1,5 +1,5 @@
 """Helpers of the web page tests: browser-like sessions of a rater and of a signed-in
-person, and page text."""
+person, page text, a new rater's link, and everything stored (to compare around a refusal)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,41 @@ import html
 import re
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def stored_rows(app) -> dict[str, list[str]]:
+    """Every row of every table, to show that a refused request changed nothing stored."""
+    from sqlalchemy import select
+
+    from service.extensions import db
+
+    with app.app_context():
+        rows = {
+            table.name: sorted(repr(tuple(row)) for row in db.session.execute(select(table)))
+            for table in db.metadata.sorted_tables
+        }
+        db.session.remove()
+    return rows
+
+
+def new_rater_token(app, round_id: str) -> str:
+    """A rater the round's subject adds now, and a live survey link of theirs (minted here
+    instead of read from the invitation email): a rater who has not answered yet."""
+    from uuid import uuid4
+
+    from service.extensions import db
+    from service.models import Round
+    from service.services.rounds import add_rater
+    from service.services.survey_links import issue_survey_link
+
+    with app.app_context():
+        subject_id = db.session.get(Round, round_id).subject_id
+        email = f"rater-{uuid4().hex[:12]}@example.org"
+        rater, _ = add_rater(subject_id, round_id, "New Rater", email, "peer")
+        token = issue_survey_link(rater)
+        db.session.commit()
+        db.session.remove()
+    return token
 
 
 def words(page: str) -> str:
