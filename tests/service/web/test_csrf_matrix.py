@@ -1,0 +1,301 @@
+"""Every form of the pages refuses a POST without a valid CSRF token, and stores nothing.
+
+Driven by the app's route table: every route outside /api/ that accepts POST must have a
+line in FORMS, so a form added later is checked too. Each form is posted by the person it
+is for (signed in, or a rater, or a visitor for the sign-in forms) with data that would be
+accepted: without a token, with a forged one, a tampered one and another session's genuine
+one (each 400, nothing stored), then with the session's own token, which must succeed, so
+the refusals are the token's doing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from flask import url_for
+
+from service.extensions import db
+from service.services.clock import now
+from service.services.people import find_person_by_email
+from service.services.sign_in import set_password
+from service.services.sign_in_links import mint_sign_in_link
+from tests.service.web.pages import (
+    CSRF_FIELD,
+    PersonSession,
+    RaterSession,
+    stored_rows,
+    words,
+)
+
+HR_EMAIL = "hana@example.org"
+SUBJECT_EMAIL = "sam@example.org"
+HR_PASSWORD = "correct horse battery staple"
+PEOPLE_CSV = "name,email,role,manager_email\nZed New,zed@example.org,member,\n"
+ROUNDS_CSV = (
+    "subject_email,rater_name,rater_email,relationship\n"
+    f"{SUBJECT_EMAIL},Kim Peer,kim@example.org,peer\n"
+)
+BULK_DEADLINE = (now() + timedelta(days=20)).strftime("%Y-%m-%dT17:00")
+
+
+class Visitor:
+    """A browser nobody has signed in on: its CSRF token comes with the sign-in page."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def csrf_token(self) -> str:
+        return CSRF_FIELD.search(self.client.get("/sign-in").get_data(as_text=True)).group(1)
+
+
+@dataclass
+class Post:
+    """A form as its page posts it: who sends it, where, and with what."""
+
+    browser: Visitor | PersonSession | RaterSession
+    values: dict = field(default_factory=dict)
+    data: Callable[[], dict] = dict  # made anew for each post: a file can be read only once
+    ok: int = 303  # what the same post answers with the session's token
+
+
+class Org:
+    """HR (Hana), Sam (a member) and Sam's rounds, made when asked for."""
+
+    def __init__(self, app, api):
+        self.app, self.api = app, api
+        self.hr_id, self.hr = api.person("hr", name="Hana Reyes", email=HR_EMAIL)
+        _, self.subject = api.person("member", name="Sam Subject", email=SUBJECT_EMAIL)
+
+    def give_hr_a_password(self) -> None:
+        with self.app.app_context():
+            set_password(self.hr_id, HR_PASSWORD)
+
+    def hana(self) -> PersonSession:
+        return PersonSession(self.app, HR_EMAIL)
+
+    def sam(self) -> PersonSession:
+        return PersonSession(self.app, SUBJECT_EMAIL)
+
+    def draft(self) -> dict:
+        return self.api.create_round(self.subject)
+
+    def open(self) -> tuple[dict, dict[str, str]]:
+        created = self.draft()
+        return created, self.api.launch(self.subject, created["id"])
+
+    def closed(self) -> dict:
+        created, _ = self.open()
+        closed = self.api.call("POST", f"/api/v1/rounds/{created['id']}/close", self.subject)
+        assert closed.status_code == 200
+        return created
+
+    def rater(self) -> RaterSession:
+        _, tokens = self.open()
+        session = RaterSession(self.app, tokens["pat@example.org"])
+        assert session.open_link().status_code == 303
+        return session
+
+    def sign_in_link(self) -> str:
+        with self.app.app_context():
+            token = mint_sign_in_link(find_person_by_email(SUBJECT_EMAIL))
+            db.session.commit()
+        return token
+
+
+def csv_upload(text: str, **fields) -> Callable[[], dict]:
+    return lambda: {**fields, "file": (io.BytesIO(text.encode()), "upload.csv")}
+
+
+def day_in(days: int) -> str:
+    return (now() + timedelta(days=days)).date().isoformat()
+
+
+def peer_of(round_: dict) -> str:
+    return next(r["id"] for r in round_["raters"] if r["relationship"] == "peer")
+
+
+# How each form is posted so that, with its token, it would be accepted.
+
+
+def sign_in_link_form(org: Org) -> Post:
+    return Post(Visitor(org.app), data=lambda: {"email": SUBJECT_EMAIL})
+
+
+def password_form(org: Org) -> Post:
+    org.give_hr_a_password()
+    return Post(Visitor(org.app), data=lambda: {"pw-email": HR_EMAIL, "pw-password": HR_PASSWORD})
+
+
+def use_link_button(org: Org) -> Post:
+    return Post(Visitor(org.app), {"token": org.sign_in_link()})
+
+
+def sign_up_form(org: Org) -> Post:
+    return Post(Visitor(org.app), data=lambda: {"name": "Nora New", "email": "nora@example.org"})
+
+
+def sign_out_button(org: Org) -> Post:
+    return Post(org.sam())
+
+
+def password_change_form(org: Org) -> Post:
+    new = HR_PASSWORD + "!"
+    return Post(org.hana(), data=lambda: {"password": new, "confirm": new})
+
+
+def new_round_form(org: Org) -> Post:
+    def data():
+        return {
+            "deadline": day_in(10),
+            "action": "create",
+            "raters-0-name": "Kim Peer",
+            "raters-0-email": "kim@example.org",
+            "raters-0-relationship": "peer",
+        }
+
+    return Post(org.sam(), data=data)
+
+
+def add_rater_form(org: Org) -> Post:
+    rater = {"name": "Nia New", "email": "nia@example.org", "relationship": "peer"}
+    return Post(org.sam(), {"round_id": org.open()[0]["id"]}, lambda: dict(rater))
+
+
+def remove_rater_button(org: Org) -> Post:
+    draft = org.draft()
+    return Post(org.sam(), {"round_id": draft["id"], "rater_id": peer_of(draft)})
+
+
+def button_on_draft(org: Org) -> Post:
+    return Post(org.sam(), {"round_id": org.draft()["id"]})
+
+
+def button_on_open_round(org: Org) -> Post:
+    return Post(org.sam(), {"round_id": org.open()[0]["id"]})
+
+
+def deadline_form(org: Org) -> Post:
+    return Post(org.sam(), {"round_id": org.open()[0]["id"]}, lambda: {"deadline": day_in(20)})
+
+
+def add_person_form(org: Org) -> Post:
+    person = {"name": "Zed New", "email": "zed@example.org", "role": "member"}
+    return Post(org.hana(), data=lambda: dict(person))
+
+
+def people_upload(org: Org) -> Post:
+    return Post(org.hana(), data=csv_upload(PEOPLE_CSV), ok=200)
+
+
+def people_confirm(org: Org) -> Post:
+    return Post(org.hana(), data=lambda: {"csv_text": PEOPLE_CSV})
+
+
+def rounds_upload(org: Org) -> Post:
+    return Post(org.hana(), data=csv_upload(ROUNDS_CSV, deadline=BULK_DEADLINE), ok=200)
+
+
+def rounds_confirm(org: Org) -> Post:
+    return Post(
+        org.hana(), data=lambda: {"csv_text": ROUNDS_CSV, "deadline": BULK_DEADLINE}, ok=200
+    )
+
+
+def export_form(org: Org) -> Post:
+    round_id = org.closed()["id"]
+    return Post(org.hana(), data=lambda: {"round_id": round_id})
+
+
+def settings_form(org: Org) -> Post:
+    settings = {"anonymity_threshold": "4", "subject_sees_report": "y", "reminder_days": "3, 1"}
+    return Post(org.hana(), data=lambda: dict(settings))
+
+
+def survey_save(org: Org) -> Post:
+    return Post(org.rater(), data=lambda: {"action": "save", "answer-ei_1": "4"})
+
+
+def survey_autosave(org: Org) -> Post:
+    return Post(org.rater(), data=lambda: {"answer-ei_1": "4"}, ok=200)
+
+
+def survey_decline(org: Org) -> Post:
+    return Post(org.rater(), data=lambda: {"reason": "busy"})
+
+
+# Every form, by endpoint.
+FORMS: dict[str, Callable[[Org], Post]] = {
+    "account.send_link": sign_in_link_form,
+    "account.password_sign_in": password_form,
+    "account.use_link": use_link_button,
+    "account.sign_up_page": sign_up_form,
+    "account.sign_out": sign_out_button,
+    "account.account": password_change_form,
+    "individual.new_round": new_round_form,
+    "individual.add_rater_action": add_rater_form,
+    "individual.remove_rater_action": remove_rater_button,
+    "individual.launch_action": button_on_draft,
+    "individual.remind_action": button_on_open_round,
+    "individual.close_action": button_on_open_round,
+    "individual.deadline_action": deadline_form,
+    "hr.add_person": add_person_form,
+    "hr.preview_people": people_upload,
+    "hr.confirm_people": people_confirm,
+    "hr.preview_rounds": rounds_upload,
+    "hr.confirm_rounds": rounds_confirm,
+    "admin.start_export": export_form,
+    "admin.save_settings": settings_form,
+    "rater.save_or_submit": survey_save,
+    "rater.autosave": survey_autosave,
+    "rater.decline": survey_decline,
+}
+
+
+def page_forms(app) -> set[str]:
+    """The endpoint of every route outside the JSON API that accepts POST."""
+    return {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.rule.startswith("/api/")
+    }
+
+
+def test_the_table_lists_every_form(app):
+    forms = page_forms(app)
+    assert forms - set(FORMS) == set(), "add these new forms to FORMS"
+    assert set(FORMS) - forms == set(), "these forms are gone: remove them from FORMS"
+
+
+@pytest.fixture
+def org(app, api, clock, monkeypatch):
+    # Sign-up is open to this domain, so its form is there to be posted.
+    monkeypatch.setitem(app.config, "ALLOWED_SIGNUP_DOMAINS", frozenset({"example.org"}))
+    return Org(app, api)
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORMS))
+def test_a_form_without_a_valid_csrf_token_is_refused_and_stores_nothing(app, org, endpoint):
+    post = FORMS[endpoint](org)
+    with app.test_request_context():
+        path = url_for(endpoint, **post.values)
+    real_token = post.browser.csrf_token()
+    refused = {
+        "no token": None,
+        "a forged token": "forged-token",
+        "a tampered token": real_token[:-4] + "AAAA",
+        # Genuine, but another browser's: a token is good for its own session only.
+        "another session's token": Visitor(app).csrf_token(),
+    }
+    before = stored_rows(app)
+    for name, token in refused.items():
+        data = post.data() | ({"csrf_token": token} if token else {})
+        response = post.browser.client.post(path, data=data)
+        assert response.status_code == 400, (endpoint, name, response.status_code)
+        assert "This page could not be sent" in words(response.get_data(as_text=True))
+        assert stored_rows(app) == before, (endpoint, name)
+    accepted = post.browser.client.post(path, data=post.data() | {"csrf_token": real_token})
+    assert accepted.status_code == post.ok, words(accepted.get_data(as_text=True))[:500]
