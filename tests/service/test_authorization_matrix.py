@@ -28,7 +28,9 @@ from tests.service.web.pages import PersonSession, stored_rows
 
 HR_EMAIL = "hana@example.org"
 SUBJECT_EMAIL = "sam@example.org"
-OTHER_MEMBER_EMAIL = "olga@example.org"
+# Another member, who is also one of the peers Sam asked: the curious colleague who holds
+# both a survey link and an API token.
+OTHER_MEMBER_EMAIL = "pat@example.org"
 # Who calls, in this order: the refused callers of a round route come before the ones
 # allowed to act, so a refusal is checked on a round nobody has changed yet.
 CALLERS = ("anonymous", "forged", "rater", "other_member", "subject", "hr")
@@ -52,14 +54,14 @@ class Call:
 
 
 class World:
-    """Three people (HR, Sam the member every round is about, Olga another member) and
-    Sam's rounds in the states the routes need, made when first asked for."""
+    """Three people (HR, Sam the member every round is about, Pat another member and one of
+    Sam's peers) and Sam's rounds in the states the routes need, made when first asked for."""
 
     def __init__(self, api):
         self.api = api
         _, self.hr = api.person("hr", name="Hana Reyes", email=HR_EMAIL)
         _, self.subject = api.person("member", name="Sam Subject", email=SUBJECT_EMAIL)
-        _, self.other_member = api.person("member", name="Olga Other", email=OTHER_MEMBER_EMAIL)
+        _, self.other_member = api.person("member", name="Pat Peer", email=OTHER_MEMBER_EMAIL)
         self.shared: dict[str, dict] = {}
         self.survey_tokens: dict[str, dict[str, str]] = {}
 
@@ -698,16 +700,16 @@ PAGE_FORMS = {
 def test_another_member_is_refused_every_page_of_someone_elses_round(app, api, world):
     opened = world.open()
     values = {"round_id": opened["id"], "rater_id": world.peer(opened)}
-    olga = PersonSession(app, OTHER_MEMBER_EMAIL)
+    pat = PersonSession(app, OTHER_MEMBER_EMAIL)
     answers = {}
     for rule, method in page_rules(app, argument="round_id"):
         with app.test_request_context():
             path = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
         before = stored_rows(app)
         if method == "GET":
-            response = olga.get(path)
+            response = pat.get(path)
         else:
-            response = olga.post(path, PAGE_FORMS.get(rule.endpoint, {}))
+            response = pat.post(path, PAGE_FORMS.get(rule.endpoint, {}))
         response.close()
         answers[(method, path)] = response.status_code
         assert stored_rows(app) == before, (method, path)
