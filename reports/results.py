@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reports.response_counts import CountSet, invited_by_relationship, visible_response_counts
@@ -118,21 +118,31 @@ class SkillResult:
         ci90 = data["ci90"]
         agreement = data["agreement"]
         hidden = data.get("group_detail_hidden")
+        items = tuple(ItemResult.from_dict(item) for item in data["items"])
+        scores, n = _float_values(data["scores"]), _int_values(data["n"])
         if hidden is None:
-            hidden = any(
-                group.key not in ("self", "manager", "others") and group.key not in data["scores"]
-                for group in groups
-            )
+            # Stored before the skill-wide decision: a block withheld from the skill or from
+            # any one of its items now withholds every block of the skill and its items, so an
+            # old document shows no more than the rule allows today.
+            blocks = [g.key for g in groups if g.key not in ("self", "manager", "others")]
+            published = [scores, *(item.scores for item in items)]
+            hidden = any(key not in values for key in blocks for values in published)
+            if hidden:
+                scores, n = _self_and_others(scores), _self_and_others(n)
+                items = tuple(
+                    replace(item, scores=_self_and_others(item.scores), n=_self_and_others(item.n))
+                    for item in items
+                )
         return cls(
             id=data["id"],
             name=data["name"],
-            scores=_float_values(data["scores"]),
-            n=_int_values(data["n"]),
+            scores=scores,
+            n=n,
             ci90=None if ci90 is None else (float(ci90[0]), float(ci90[1])),
             gap=_number(data["gap"]),
             flag=data["flag"],
             agreement=None if agreement is None else Agreement.from_dict(agreement),
-            items=tuple(ItemResult.from_dict(item) for item in data["items"]),
+            items=items,
             group_detail_hidden=bool(hidden),
         )
 
@@ -235,6 +245,10 @@ def _rounded_values(values: Mapping[str, float]) -> dict[str, float]:
 
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def _self_and_others(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key in ("self", "others")}
 
 
 def _float_values(values: Mapping[str, Any]) -> dict[str, float]:

@@ -43,6 +43,7 @@ def comments_frame(round_id: str) -> pd.DataFrame:
 
 def compute_results(round_: Round) -> Results:
     """Score the round's submitted responses as they stand now."""
+    counts = response_counts([round_.id])[round_.id]
     return aggregate(
         answers_frame(round_.id),
         comments_frame(round_.id),
@@ -51,7 +52,8 @@ def compute_results(round_: Round) -> Results:
             anonymity_threshold=round_.anonymity_threshold, gap_threshold=round_.gap_threshold
         ),
         round_id=round_.id,
-        invited=response_counts([round_.id])[round_.id]["invited"],
+        invited=counts["invited"],
+        declined=counts["declined"],
         subject_first_name=round_.subject.first_name,
         seed=round_.comment_seed,
     )
@@ -95,5 +97,8 @@ def load_released_round(actor_id: str, round_id: str) -> Round:
 
 
 def get_results(actor_id: str, round_id: str) -> dict:
-    """The released results document: HR and, where allowed, the subject, once closed."""
-    return load_released_round(actor_id, round_id).results
+    """The released results document: HR and, where allowed, the subject, once closed.
+
+    Read through Results, so a document stored under older rules (exact response counts,
+    item-by-item publication) is served as today's rules allow."""
+    return Results.from_dict(load_released_round(actor_id, round_id).results).to_dict()

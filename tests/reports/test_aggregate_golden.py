@@ -649,6 +649,29 @@ def test_a_document_stored_with_exact_counts_loads_with_the_counts_the_rule_allo
     assert [skill.group_detail_hidden for skill in loaded.skills] == [False, False]
 
 
+def test_a_document_stored_with_item_by_item_decisions_loads_under_the_skill_wide_rule():
+    # Stored under the old rule 5: the peers' block (3 peers + the merged direct report) was
+    # withheld on one item only, while the skill and its other items showed it. From the
+    # skill score and the other items, that item's block value could be worked out; loaded
+    # today, the whole skill shows only all others (and self).
+    results = score({f"p{i}": ("peer", 3) for i in range(3)} | {"d1": ("direct_report", 2)})
+    document = results.to_dict()
+    for skill_document in document["skills"]:
+        del skill_document["group_detail_hidden"]
+    first, second = document["skills"]
+    assert "peer" in first["scores"] and "peer" in first["items"][1]["scores"]
+    del first["items"][0]["scores"]["peer"], first["items"][0]["n"]["peer"]
+
+    loaded = Results.from_dict(document)
+    hidden, shown = loaded.skills
+    assert hidden.group_detail_hidden and not shown.group_detail_hidden
+    assert set(hidden.scores) <= {"self", "others"} and "others" in hidden.scores
+    assert all(set(item.scores) <= {"self", "others"} for item in hidden.items)
+    assert all(set(item.n) <= {"self", "others"} for item in hidden.items)
+    assert shown.scores == Results.from_dict(results.to_dict()).skills[1].scores
+    assert "peer" in shown.scores
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from service.extensions import db
+from service.models import Round
 from surveys.instrument import load_instrument
 from tests.conftest import in_days
 from tests.service.conftest import late_peers
@@ -20,13 +22,20 @@ def test_worked_example(api, scored_round):
     assert groups[("manager",)]["n"] == 1
     others = next(g for g in results["groups"] if g["key"] == "others")
     assert others["n"] == 5
-    assert results["responses"]["submitted"] == {
-        "self": 1,
-        "manager": 1,
-        "peer": 3,
-        "direct_report": 1,
-        "other": 0,
-    }
+    # Response counts: peers (3 + 3 late peers invited = 6 >= k) stand alone; the lone
+    # manager and the lone direct report (1 + 1 = 2 < k) are merged into them:
+    # 1 + 6 + 1 = 8 invited, 1 + 3 + 1 = 5 submitted, nobody declined.
+    assert "submitted" not in results["responses"]
+    assert results["responses"]["sets"] == [
+        {
+            "key": "peer",
+            "label": "Manager + peers + direct reports",
+            "members": ["manager", "peer", "direct_report"],
+            "invited": 8,
+            "submitted": 5,
+            "declined": 0,
+        }
+    ]
 
     skill = results["skills"][0]
     assert skill["id"] == "emotional_intelligence"
@@ -138,3 +147,25 @@ def test_gap_threshold_is_a_round_setting(api):
         "POST", "/api/v1/rounds", maya, json={"deadline": in_days(3), "gap_threshold": 0}
     )
     assert bad.status_code == 422 and "gap_threshold" in bad.get_json()["message"]
+
+
+def test_a_document_stored_under_older_rules_is_served_as_todays_rules_allow(
+    app, api, scored_round
+):
+    """Results frozen before the response-count rule carried exact counts per relationship
+    (a lone manager's "0 of 1"): they are never served that way again."""
+    _, maya, round_id = scored_round
+    with app.app_context():
+        round_ = db.session.get(Round, round_id)
+        document = dict(round_.results)
+        document["responses"] = {
+            "invited": {"self": 1, "manager": 1, "peer": 6, "direct_report": 1, "other": 0},
+            "submitted": {"self": 1, "manager": 0, "peer": 3, "direct_report": 1, "other": 0},
+        }
+        round_.results = document
+        db.session.commit()
+    served = api.call("GET", f"/api/v1/rounds/{round_id}/results", maya).get_json()
+    assert "submitted" not in served["responses"]
+    assert [s["members"] for s in served["responses"]["sets"]] == [
+        ["manager", "peer", "direct_report"]
+    ]
