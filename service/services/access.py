@@ -26,3 +26,9 @@ def load_round_for(actor: Person, round_id: str, *, lock: bool = False) -> Round
     if round_ is None or not (actor.is_hr or round_.subject_id == actor.id):
         raise NotFound("round not found")
     return round_
+
+
+def acts_as_hr(actor: Person, round_: Round) -> bool:
+    """Whether the actor gets HR's detail on this round (who answered, delivery, links): HR,
+    except on a round about themselves, where they are its subject like anyone else."""
+    return actor.is_hr and round_.subject_id != actor.id

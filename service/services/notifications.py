@@ -3,10 +3,15 @@
 Every email is a Job row first (its state visible in the database, its key making it
 idempotent), then a queue task that delivers it. A survey link is minted when its email is
 sent, so no plain token ever waits in the queue or the database.
+
+The jobs table, not the queue, decides what is left to send: a worker claims a job before
+sending it, so a second copy of its task does nothing, and the housekeeping queues again the
+jobs whose task a dead worker had taken off the queue.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from email import policy
@@ -15,7 +20,8 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.extensions import db
 from service.mail.messages import compose
@@ -29,7 +35,7 @@ from service.mail.transport import (
 from service.models import Job, Person, Rater, Round
 from service.models.types import new_id
 from service.services import audit
-from service.services.access import load_actor, load_round_for
+from service.services.access import acts_as_hr, load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden, NotFound
@@ -51,6 +57,19 @@ RELATIONSHIP_LABELS = {
     "other": "colleague",
 }
 AWAITING = ("pending", "draft")
+UNFINISHED = ("queued", "retrying")
+# Mail server down: ten attempts, the queue waiting 5 s, 10 s, 20 s … between them (about
+# 40 minutes in all); a job revived after its worker died counts the attempts it had.
+MAX_ATTEMPTS = 10
+# A job is presumed lost when it is unfinished and, for this long, either claimed without
+# finishing (its worker died mid-send: a live attempt takes seconds, at worst a few SMTP
+# timeouts) or not even begun after it was due (its task was taken off the queue and lost).
+# Longer would delay the invitations of a dead worker; shorter could send one twice when a
+# mail server is very slow.
+STALE_AFTER = timedelta(minutes=2)
+COMPOSE_FAILED = "the email could not be composed"
+
+log = logging.getLogger(__name__)
 
 
 class RetryLater(Exception):
@@ -91,6 +110,13 @@ def read_outbox_message(actor_id: str, message_id: str) -> dict:
     return {**read_eml(path), "headers": headers}
 
 
+def _add_job(kind: str, key: str, **about) -> Job:
+    """A job due now, in the session; the caller commits, then dispatches."""
+    job = Job(id=new_id(), kind=kind, key=key, due_at=now(), **about)
+    db.session.add(job)
+    return job
+
+
 def _new_job(
     kind: str,
     key: str,
@@ -102,11 +128,7 @@ def _new_job(
     """Add a job unless one with this key exists already (then None): keys make it once-only."""
     if db.session.scalar(select(Job.id).where(Job.key == key)):
         return None
-    job = Job(
-        id=new_id(), kind=kind, key=key, round_id=round_id, rater_id=rater_id, person_id=person_id
-    )
-    db.session.add(job)
-    return job
+    return _add_job(kind, key, round_id=round_id, rater_id=rater_id, person_id=person_id)
 
 
 def dispatch(job_ids: list[str], *, render_report_of: str | None = None) -> None:
@@ -125,22 +147,13 @@ def dispatch(job_ids: list[str], *, render_report_of: str | None = None) -> None
 def queue_invitation(rater: Rater) -> str:
     """A job for the rater's invitation email; the caller commits, then dispatches."""
     # Each launch, resend or late addition is its own email: a fresh key, so no look-up.
-    job = Job(
-        id=new_id(),
-        kind="invitation",
-        key=f"invitation:{rater.id}:{new_id()}",
-        round_id=rater.round_id,
-        rater_id=rater.id,
-    )
-    db.session.add(job)
-    return job.id
+    key = f"invitation:{rater.id}:{new_id()}"
+    return _add_job("invitation", key, round_id=rater.round_id, rater_id=rater.id).id
 
 
 def queue_person_email(kind: str, person: Person) -> str:
     """A job for an email about a person, not a round: a sign-in link or a welcome."""
-    job = Job(id=new_id(), kind=kind, key=f"{kind}:{person.id}:{new_id()}", person_id=person.id)
-    db.session.add(job)
-    return job.id
+    return _add_job(kind, f"{kind}:{person.id}:{new_id()}", person_id=person.id).id
 
 
 def queue_after_close(round_: Round) -> list[str]:
@@ -182,7 +195,7 @@ def remind_raters(actor_id: str, round_id: str) -> dict:
         audit.record("reminders_sent", actor, round_, detail=f"{len(queued)} raters reminded")
     db.session.commit()
     dispatch(queued)
-    if not actor.is_hr:
+    if not acts_as_hr(actor, round_):
         # How many were reminded is how many have not answered: the subject is not told.
         return {
             "message": "everyone who has not answered yet is reminded (once a day)",
@@ -326,13 +339,58 @@ def _record_delivery(job: Job, status: str, error: str | None = None) -> None:
             rater.delivery_status, rater.delivery_error = status, error
 
 
-def run_job(job_id: str, *, last_attempt: bool) -> None:
-    """Send one job's email once; a temporary failure raises RetryLater (unless last)."""
+def _claim(job_id: str) -> bool:
+    """Take the job for one attempt, in its own commit; False when it is finished or another
+    worker is sending it. One UPDATE decides, so two copies of a task never both send."""
+    current = now()
+    claimed = db.session.execute(
+        update(Job)
+        .where(
+            Job.id == job_id,
+            Job.status.in_(UNFINISHED),
+            or_(Job.claimed_at.is_(None), Job.claimed_at < current - STALE_AFTER),
+        )
+        .values(claimed_at=current, attempts=Job.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _compose(job: Job) -> EmailMessage | None:
+    """The job's message (None when it is no longer wanted). Nothing is written while the
+    mail server takes its time: the links minted for it wait in the session (and go with a
+    rollback), so no row stays locked, and on SQLite no other writer waits, during a send."""
+    with db.session.no_autoflush:
+        return MESSAGES[job.kind](job)
+
+
+def run_job(job_id: str, *, last_attempt: bool, retry_in: timedelta = timedelta(0)) -> None:
+    """Send one job's email once; a temporary failure raises RetryLater (unless last), the
+    job due again in `retry_in` (when the queue will retry it).
+
+    Running a job twice never sends twice: a copy finds it finished, or claimed by the worker
+    sending it, and does nothing."""
+    if not _claim(job_id):
+        return
     job = db.session.get(Job, job_id)
-    if job is None or job.status in ("sent", "skipped", "failed", "bounced"):
-        return  # already done: running a job twice never sends twice
-    job.attempts += 1
-    message = MESSAGES[job.kind](job)
+    if job is None:
+        return  # its round was deleted since the claim
+    try:
+        message = _compose(job)
+    except SQLAlchemyError:
+        # The database, not the message: the job stays claimed, and the housekeeping queues
+        # it again once the claim is stale.
+        raise
+    except Exception as error:
+        # A name that breaks a header, a template that fails, a person gone: trying again
+        # builds the same broken message, so the job fails now, where HR sees it.
+        log.exception("job %s (%s): %s", job_id, job.kind, COMPOSE_FAILED)
+        db.session.rollback()  # drops the links minted for the message never built
+        job = db.session.get(Job, job_id)
+        _record_delivery(job, "failed", f"{COMPOSE_FAILED} ({type(error).__name__}: {error})")
+        db.session.commit()
+        return
     if message is None:
         _record_delivery(job, "skipped")
         db.session.commit()
@@ -342,13 +400,40 @@ def run_job(job_id: str, *, last_attempt: bool) -> None:
     except DeliveryError as error:
         db.session.rollback()  # the minted link was never delivered: drop it
         job = db.session.get(Job, job_id)
-        job.attempts += 1
-        if error.permanent or last_attempt:
+        if error.permanent or last_attempt or job.attempts >= MAX_ATTEMPTS:
             _record_delivery(job, "bounced" if error.permanent else "failed", str(error))
             db.session.commit()
             return
         job.status, job.last_error = "retrying", str(error)
+        job.claimed_at, job.due_at = None, now() + retry_in
         db.session.commit()
         raise RetryLater(str(error)) from None
     _record_delivery(job, "sent")
     db.session.commit()
+
+
+def requeue_lost_jobs() -> int:
+    """Queue again every job whose task a dead worker took off the queue (see STALE_AFTER);
+    one tried MAX_ATTEMPTS times is given up instead, as failed, so an email whose sending
+    kills its worker is not tried forever. Safe to run from many workers at once: each job
+    is taken by one UPDATE, and a task run twice sends once."""
+    current = now()
+    lost = (
+        Job.status.in_(UNFINISHED),
+        func.coalesce(Job.claimed_at, Job.due_at) < current - STALE_AFTER,
+    )
+    for job in db.session.scalars(select(Job).where(*lost, Job.attempts >= MAX_ATTEMPTS)):
+        _record_delivery(job, "failed", f"given up after {job.attempts} attempts")
+    db.session.flush()
+    requeued = db.session.scalars(
+        update(Job)
+        .where(*lost)
+        .values(claimed_at=None, due_at=current)
+        .returning(Job.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    if requeued:
+        log.warning("%d email jobs lost by a worker are queued again", len(requeued))
+    dispatch(list(requeued))
+    return len(requeued)

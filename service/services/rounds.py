@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from service.extensions import db
 from service.models import RELATIONSHIPS, Person, Rater, Round
 from service.services import audit
-from service.services.access import load_actor, load_round_for
+from service.services.access import acts_as_hr, load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import counts_for_subject, response_counts
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -65,11 +65,11 @@ def _check_new_rater(
     return errors
 
 
-def _hands_out_links(actor: Person) -> bool:
+def _hands_out_links(actor: Person, round_: Round) -> bool:
     """Whether answers to this actor may carry survey links: a link goes to its rater by email,
     and to HR as well only where the organisation hands links out through its own channels.
     Never to a member: the person a round is about could answer or read in a rater's name."""
-    return actor.is_hr and current_app.config["SURVEY_LINKS_IN_API"]
+    return acts_as_hr(actor, round_) and current_app.config["SURVEY_LINKS_IN_API"]
 
 
 def _new_rater(round_: Round, name: str, email: str, relationship: str) -> Rater:
@@ -108,7 +108,7 @@ def create_round(
     _check_deadline(deadline)
     floor = current_settings().anonymity_threshold
     threshold = floor if anonymity_threshold is None else anonymity_threshold
-    if threshold < floor and not actor.is_hr:
+    if threshold < floor and not (actor.is_hr and subject.id != actor.id):
         # A smaller k would let the person the round is about see smaller groups than the
         # organisation allows; HR may choose any value in the allowed range.
         raise Invalid(
@@ -173,7 +173,7 @@ def add_rater(
         db.session.flush()
         if round_.status == "open":
             job_id = queue_invitation(rater)
-            if _hands_out_links(actor):
+            if _hands_out_links(actor, round_):
                 token = issue_survey_link(rater)
         audit.record("rater_added", actor, round_, detail=f"{rater.name} ({relationship})")
         db.session.commit()
@@ -196,7 +196,7 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
         raise Conflict("the self-assessment is part of every round and cannot be removed")
     if round_.status == "closed":
         raise Conflict("the round is closed; its raters can no longer change")
-    if round_.status != "draft" and not actor.is_hr:
+    if round_.status != "draft" and not acts_as_hr(actor, round_):
         raise Conflict(
             "raters can be removed only before the round is launched; ask HR if someone "
             "must be taken out"
@@ -234,7 +234,7 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]
     if opened != 1:
         db.session.rollback()
         raise Conflict("the round was launched by another request")
-    hand_out = _hands_out_links(actor)
+    hand_out = _hands_out_links(actor, round_)
     links = [(rater, issue_survey_link(rater) if hand_out else None) for rater in round_.raters]
     job_ids = [queue_invitation(rater) for rater in round_.raters]
     audit.record("round_launched", actor, round_, detail=f"{len(round_.raters)} raters invited")
@@ -259,12 +259,12 @@ def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rate
             else "the round is closed; no new links are sent"
         )
     if rater.response_status in ("submitted", "declined"):
-        if actor.is_hr:
+        if acts_as_hr(actor, round_):
             raise Conflict(f"this rater has already {rater.response_status}; no new link is needed")
         db.session.rollback()  # nothing to send; the subject's answer stays the same
         return rater, None
     revoke_survey_links(rater)
-    token = issue_survey_link(rater) if _hands_out_links(actor) else None
+    token = issue_survey_link(rater) if _hands_out_links(actor, round_) else None
     job_id = queue_invitation(rater)
     db.session.commit()
     dispatch([job_id])
@@ -393,7 +393,8 @@ def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]], *, fo
 def get_round(actor_id: str, round_id: str) -> dict:
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id)
-    return describe_round(round_, response_counts([round_.id])[round_.id], for_hr=actor.is_hr)
+    counts = response_counts([round_.id])[round_.id]
+    return describe_round(round_, counts, for_hr=acts_as_hr(actor, round_))
 
 
 def list_rounds(
@@ -415,4 +416,4 @@ def list_rounds(
         query = query.where(Round.status == status)
     rounds = list(db.session.scalars(query))
     counts = response_counts([r.id for r in rounds])
-    return [describe_round(r, counts[r.id], for_hr=actor.is_hr) for r in rounds]
+    return [describe_round(r, counts[r.id], for_hr=acts_as_hr(actor, r)) for r in rounds]

@@ -269,3 +269,25 @@ def test_fewer_than_k_invited_in_all_shows_only_how_many_were_invited(api, maya)
             "declined": None,
         }
     ]
+
+
+def test_hr_is_the_subject_like_anyone_else_on_a_round_about_themselves(app, api, hr):
+    """An HR person's own 360 must not tell them more about their raters than anyone's."""
+    _, hr_token = hr
+    created = api.create_round(hr_token)  # about Hana herself
+    tokens = api.launch(hr_token, created["id"])
+    _decline(api, tokens["morgan@example.org"])
+    about_herself = api.call("GET", f"/api/v1/rounds/{created['id']}", hr_token).get_json()
+    assert "declined" not in about_herself["responses"] and "sets" in about_herself["responses"]
+    assert all("delivery_status" not in rater for rater in about_herself["raters"])
+    morgan = next(r["id"] for r in created["raters"] if r["email"] == "morgan@example.org")
+    resent = api.call("POST", f"/api/v1/rounds/{created['id']}/raters/{morgan}/resend", hr_token)
+    assert resent.status_code == 202
+    reminded = api.call("POST", f"/api/v1/rounds/{created['id']}/remind", hr_token).get_json()
+    assert reminded["queued"] is None
+    app.config["SURVEY_LINKS_IN_API"] = True
+    try:
+        own = api.create_round(hr_token)
+        _no_link_in(api.call("POST", f"/api/v1/rounds/{own['id']}/launch", hr_token))
+    finally:
+        app.config["SURVEY_LINKS_IN_API"] = False
