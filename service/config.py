@@ -8,8 +8,11 @@ from pathlib import Path
 
 import limits
 
+from reports.anonymity import DEFAULT_THRESHOLD, THRESHOLD_RANGE
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 DATABASE_FILE = "feedback360.sqlite3"
+MAX_REMINDER_DAY = 60
 
 
 class ConfigurationError(RuntimeError):
@@ -65,18 +68,25 @@ def _secret_key(environ, instance_path: Path, embedded: bool, relaxed: bool) -> 
     return key
 
 
+def parse_reminder_days(text: str) -> tuple[int, ...]:
+    """'3, 1' → (3, 1), largest first; empty → no scheduled reminders. ValueError says what
+    is wrong, for the environment's REMINDER_DAYS and HR's Settings page alike."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise ValueError("must be whole numbers of days separated by commas, e.g. 3, 1")
+    days = tuple(sorted({int(part) for part in parts}, reverse=True))
+    if any(not 1 <= day <= MAX_REMINDER_DAY for day in days):
+        raise ValueError(f"must each be between 1 and {MAX_REMINDER_DAY} days")
+    return days
+
+
 def _reminder_days_setting(environ) -> tuple[int, ...]:
     raw = environ.get("REMINDER_DAYS")
     raw = "3,1" if raw is None else raw
     try:
-        days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
-    except ValueError:
-        raise ConfigurationError(
-            f"REMINDER_DAYS must be whole numbers of days such as '3,1' (or empty), got {raw!r}"
-        ) from None
-    if any(not 1 <= day <= 60 for day in days):
-        raise ConfigurationError(f"REMINDER_DAYS must be between 1 and 60 days, got {raw!r}")
-    return days
+        return parse_reminder_days(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"REMINDER_DAYS {error} (or empty), got {raw!r}") from None
 
 
 def _smtp_url_setting(environ) -> str:
@@ -127,7 +137,11 @@ def load_settings(default_instance_path: str, environ=None, *, testing: bool = F
         "SECRET_KEY": _secret_key(environ, instance_path, embedded, relaxed),
         "BASE_URL": base_url,
         "DEFAULT_ANONYMITY_THRESHOLD": _int_setting(
-            environ, "DEFAULT_ANONYMITY_THRESHOLD", 3, 2, 10
+            environ,
+            "DEFAULT_ANONYMITY_THRESHOLD",
+            DEFAULT_THRESHOLD,
+            THRESHOLD_RANGE.start,
+            THRESHOLD_RANGE.stop - 1,
         ),
         # Whether the person a round is about may read their own report (HR always may).
         "SUBJECT_SEES_REPORT": (environ.get("SUBJECT_SEES_REPORT") or "true").strip().lower()

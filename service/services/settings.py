@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from service.config import parse_reminder_days as reminder_days_from_text
 from service.extensions import db
 from service.models import OrgSettings
 from service.models.settings import SETTINGS_ROW
@@ -14,8 +15,6 @@ from service.services import audit
 from service.services.access import load_actor
 from service.services.clock import now
 from service.services.errors import Forbidden, Invalid
-
-MAX_REMINDER_DAY = 60
 
 
 @dataclass(frozen=True)
@@ -48,19 +47,10 @@ def settings_saved_at() -> datetime | None:
 
 def parse_reminder_days(text: str) -> tuple[int, ...]:
     """'3, 1' → (3, 1); empty → no scheduled reminders. Raises Invalid naming the problem."""
-    parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not all(part.isdigit() for part in parts):
-        raise Invalid(
-            "reminder days must be whole numbers separated by commas, e.g. 3, 1",
-            {"reminder_days": ["whole numbers separated by commas, e.g. 3, 1"]},
-        )
-    days = sorted({int(part) for part in parts}, reverse=True)
-    if any(not 1 <= day <= MAX_REMINDER_DAY for day in days):
-        raise Invalid(
-            f"reminder days must be between 1 and {MAX_REMINDER_DAY}",
-            {"reminder_days": [f"each between 1 and {MAX_REMINDER_DAY}"]},
-        )
-    return tuple(days)
+    try:
+        return reminder_days_from_text(text)
+    except ValueError as error:
+        raise Invalid(f"reminder days {error}", {"reminder_days": [str(error)]}) from None
 
 
 def update_settings(

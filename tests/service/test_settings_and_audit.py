@@ -64,7 +64,7 @@ def test_subjects_lose_their_report_and_its_email_when_switched_off(app, api, sc
     hr_id = api.call("GET", "/api/v1/rounds", hr).get_json()["rounds"][0]["created_by"]["id"]
     save(app, hr_id, subject_sees_report=False)
     url = f"/api/v1/rounds/{round_id}/report.html"
-    assert api.call("GET", url, maya).status_code == 404
+    assert api.call("GET", url, maya).status_code == 403
     assert api.call("GET", url, hr).status_code == 200
     # A round that closes now tells HR, not the subject.
     reopened = api.call(

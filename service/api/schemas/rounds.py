@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from reports.anonymity import THRESHOLD_RANGE
 from service.api.schemas.common import InputSchema, PersonSchema, StrictInteger, aware_datetime
 from service.models import RELATIONSHIPS
 from service.services.rounds import RATER_RELATIONSHIPS
@@ -28,10 +29,11 @@ class RoundCreateSchema(InputSchema):
     instrument = fields.String(load_default="soft-skills", validate=validate.Length(min=1, max=64))
     deadline = aware_datetime(required=True, metadata={"description": "ISO 8601; UTC if no zone"})
     anonymity_threshold = StrictInteger(
-        validate=validate.Range(min=2, max=10),
+        validate=validate.Range(min=THRESHOLD_RANGE.start, max=THRESHOLD_RANGE.stop - 1),
         metadata={
             "description": "k: the smallest group whose scores are shown (default: the "
-            "organisation's threshold; a member cannot go below it, HR may choose 2-10)"
+            "organisation's threshold; a member cannot go below it, HR may choose any allowed "
+            "value)"
         },
     )
     gap_threshold = fields.Float(

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from reports.anonymity import THRESHOLD_RANGE
 from service.services.audit import ACTIONS
 from service.services.errors import Invalid
 from service.services.settings import parse_reminder_days
@@ -25,12 +26,17 @@ class ExportForm(FlaskForm):
     round_id = SelectMultipleField("Rounds", validate_choice=False)
 
 
+THRESHOLD_MESSAGE = (
+    f"Enter a whole number from {THRESHOLD_RANGE.start} to {THRESHOLD_RANGE.stop - 1}."
+)
+
+
 class SettingsForm(FlaskForm):
     anonymity_threshold = IntegerField(
         "Default anonymity threshold",
         validators=[
-            InputRequired("Enter a whole number from 2 to 10."),
-            NumberRange(2, 10, "Enter a whole number from 2 to 10."),
+            InputRequired(THRESHOLD_MESSAGE),
+            NumberRange(THRESHOLD_RANGE.start, THRESHOLD_RANGE.stop - 1, THRESHOLD_MESSAGE),
         ],
     )
     subject_sees_report = BooleanField("People can read the report of their own rounds")
