@@ -15,14 +15,15 @@ FEEDBACK360 = Path(sys.executable).parent / "feedback360"
 
 
 @contextmanager
-def running_worker(app, database_url: str, redis_url: str, **settings: str) -> Iterator:
-    """Run `feedback360 worker` on Redis with the app's settings (and these), then stop it."""
+def running_worker(app, database_url: str, redis_url: str | None, **settings: str) -> Iterator:
+    """Run `feedback360 worker` with the app's settings (and these), then stop it: on Redis,
+    or without redis_url on the SQLite queue file in INSTANCE_PATH."""
     environ = {
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "worker-test-secret",
         "INSTANCE_PATH": app.config["INSTANCE_PATH"],
-        "REDIS_URL": redis_url,
+        "REDIS_URL": redis_url or "",
         "BASE_URL": app.config["BASE_URL"],
         **settings,
     }

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import timedelta
+
 from service.jobs import housekeeping_due, huey, with_app_context
 from service.services import exports, notifications, reports, rounds
 
 # Mail server down: try again after 5 s, 10 s, 20 s … about 40 minutes in all.
-RETRIES = 9
+RETRIES = notifications.MAX_ATTEMPTS - 1
+# The startup sweep runs again once the claims of a worker that died just before are stale.
+SWEEP_AGAIN_AFTER = notifications.STALE_AFTER + timedelta(seconds=10)
 
 
 @huey.task(retries=RETRIES, retry_delay=5, retry_backoff=2, context=True)
 @with_app_context
 def run_job_task(job_id: str, task=None) -> None:
     """Send one email job; RetryLater from it makes Huey try again with backoff."""
-    notifications.run_job(job_id, last_attempt=task is None or task.retries == 0)
+    if task is None:  # run directly, not by the queue: no retry follows
+        notifications.run_job(job_id, last_attempt=True)
+        return
+    # Huey waits task.retry_delay seconds before the retry (then doubles it for the next).
+    retry_in = timedelta(seconds=task.retry_delay)
+    notifications.run_job(job_id, last_attempt=task.retries == 0, retry_in=retry_in)
 
 
 @huey.task()
@@ -36,12 +46,33 @@ def build_export_task(export_id: str) -> None:
     exports.build_export(export_id)
 
 
+@huey.task()
+@with_app_context
+def requeue_lost_jobs_task() -> None:
+    notifications.requeue_lost_jobs()
+
+
+# Taken by the first worker thread to start and never given back: one sweep per process.
+_started = threading.Lock()
+
+
+@huey.on_startup()
+def requeue_lost_jobs_on_start() -> None:
+    """A worker (re)starting picks up the emails a dead worker had taken off the queue: those
+    already presumed lost at once, those it was sending once their claim is stale."""
+    if not _started.acquire(blocking=False):
+        return  # another thread of this worker queued the sweeps
+    requeue_lost_jobs_task()
+    requeue_lost_jobs_task.schedule(delay=SWEEP_AGAIN_AFTER.total_seconds())
+
+
 @huey.periodic_task(housekeeping_due)
 @with_app_context
 def periodic_housekeeping() -> None:
-    """Close rounds past their deadline, queue the reminders due, fail exports whose worker
-    died, delete expired exports."""
+    """Close rounds past their deadline, queue the reminders due and the emails lost by a
+    dead worker, fail exports whose worker died, delete expired exports."""
     rounds.close_overdue_rounds()
     notifications.queue_due_reminders()
+    notifications.requeue_lost_jobs()
     exports.fail_stalled_exports()
     exports.expire_exports()

@@ -104,10 +104,14 @@ class OutboxTransport:
         self.folder = folder
 
     def send(self, message: EmailMessage) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         # Nanosecond prefix: files sort in the order they were written.
         name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
-        (self.folder / name).write_bytes(bytes(message))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / name).write_bytes(bytes(message))
+        except OSError as error:
+            # A full disk or a folder it may not write to: a later attempt may succeed.
+            raise DeliveryError(f"outbox not writable: {error}", permanent=False) from None
 
 
 def read_eml(path: Path) -> dict:

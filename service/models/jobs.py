@@ -32,8 +32,15 @@ class Job(db.Model):
         ForeignKey("raters.id", ondelete="CASCADE"), index=True
     )
     person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    # Indexed: the housekeeping looks for the unfinished jobs among every email ever sent.
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the queue should run the job next: when it was queued (or queued again), or when
+    # its retry is due. Unfinished, unclaimed and long past this, its task was lost.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    # When a worker began the attempt under way; empty between attempts. An attempt still
+    # claimed long after this belongs to a worker that died.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -9,6 +9,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from service.jobs import huey
 from tests.conftest import in_days
 
 LINK = re.compile(r"http://feedback360\.test/s/(\S+)")
@@ -42,6 +43,14 @@ class Mailbox:
 
     def recipients(self) -> list[str]:
         return sorted(m["To"].addresses[0].addr_spec for m in self.messages)
+
+    def survey_tokens(self) -> dict[str, str]:
+        """The survey token of the newest email with a survey link to each address."""
+        tokens = {}
+        for message in self.messages:
+            if link := LINK.search(text_of(message)):
+                tokens[message["To"].addresses[0].addr_spec] = link.group(1)
+        return tokens
 
 
 def text_of(message) -> str:
@@ -93,8 +102,40 @@ def people(api):
     return hr, maya
 
 
-def launch_round(api, hr, days: float = 14, raters=SEVEN_RATERS) -> tuple[str, dict[str, str]]:
+def launch_round(
+    api, hr, smtp=None, days: float = 14, raters=SEVEN_RATERS
+) -> tuple[str, dict[str, str]]:
+    """Launch a round about Maya; return its id and the survey tokens emailed so far by
+    rater email: read from the test SMTP server, or without one from the outbox."""
     created = api.create_round(
         hr, subject_email="maya@example.org", raters=raters, deadline=in_days(days)
     )
-    return created["id"], api.launch(hr, created["id"])
+    if smtp is None:
+        return created["id"], api.launch(hr, created["id"])
+    launched = api.call("POST", f"/api/v1/rounds/{created['id']}/launch", hr)
+    assert launched.status_code == 200, launched.get_json()
+    return created["id"], smtp.mailbox.survey_tokens()
+
+
+@pytest.fixture
+def queued_by_hand(app):
+    """Huey with a real (in-memory) queue: tasks wait until the test runs them."""
+    app.config["JOBS_IMMEDIATE"] = False
+    huey.immediate = False
+    yield
+    app.config["JOBS_IMMEDIATE"] = True
+    huey.immediate = True
+
+
+def run_next(app):
+    """What a worker does with the next task: execute it, requeue it on failure."""
+    with app.app_context():
+        task = huey.dequeue()
+        huey.execute(task)
+    return task
+
+
+def run_queue(app) -> None:
+    """Run every task waiting (and those they queue) as a worker would."""
+    while huey.pending_count():
+        run_next(app)

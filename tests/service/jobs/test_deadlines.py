@@ -33,7 +33,7 @@ def test_a_passed_deadline_closes_the_round_and_renders_its_report_once(
     app, api, people, smtp, clock, renders
 ):
     hr, maya = people
-    round_id, tokens = launch_round(api, hr, days=10)
+    round_id, tokens = launch_round(api, hr, smtp, days=10)
     for email in ("maya@example.org", "rater0@example.org", "rater1@example.org"):
         answer_all(api, tokens[email], 4)
     smtp.mailbox.messages.clear()
@@ -60,7 +60,7 @@ def test_a_passed_deadline_closes_the_round_and_renders_its_report_once(
 
 def test_closing_by_hand_also_renders_and_tells_the_subject_and_hr(api, people, smtp, renders):
     hr, _ = people
-    round_id, _ = launch_round(api, hr)
+    round_id, _ = launch_round(api, hr, smtp)
     smtp.mailbox.messages.clear()
     assert api.call("POST", f"/api/v1/rounds/{round_id}/close", hr).status_code == 200
     assert len(renders) == 1
@@ -72,7 +72,7 @@ def test_the_subject_is_not_told_when_the_report_is_hidden_from_them(
 ):
     monkeypatch.setitem(app.config, "SUBJECT_SEES_REPORT", False)
     hr, _ = people
-    round_id, _ = launch_round(api, hr)
+    round_id, _ = launch_round(api, hr, smtp)
     smtp.mailbox.messages.clear()
     api.call("POST", f"/api/v1/rounds/{round_id}/close", hr)
     assert smtp.mailbox.recipients() == ["hana@example.org"]
@@ -82,7 +82,7 @@ def test_scheduled_reminders_go_3_days_and_1_day_before_to_raters_still_awaited(
     app, api, people, smtp, clock
 ):
     hr, _ = people
-    _, tokens = launch_round(api, hr, days=10)
+    _, tokens = launch_round(api, hr, smtp, days=10)
     answer_all(api, tokens["rater0@example.org"], 4)
     assert (
         api.call("POST", "/api/v1/survey/decline", tokens["rater1@example.org"]).status_code == 200
@@ -107,7 +107,7 @@ def test_scheduled_reminders_go_3_days_and_1_day_before_to_raters_still_awaited(
 
 def test_a_round_launched_inside_a_window_gets_no_reminder_for_it(app, api, people, smtp, clock):
     hr, _ = people
-    launch_round(api, hr, days=2)
+    launch_round(api, hr, smtp, days=2)
     smtp.mailbox.messages.clear()
     housekeeping(app)
     assert smtp.mailbox.messages == []

@@ -10,7 +10,13 @@ from service.jobs import huey
 from service.jobs.tasks import RETRIES, run_job_task
 from service.models import Job, Rater
 from service.services import notifications
-from tests.service.jobs.conftest import SEVEN_RATERS, launch_round, link_token
+from tests.service.jobs.conftest import (
+    SEVEN_RATERS,
+    launch_round,
+    link_token,
+    run_next,
+    run_queue,
+)
 
 ONE_RATER = SEVEN_RATERS[:1]
 
@@ -26,7 +32,7 @@ def _jobs(app):
 def test_with_the_server_down_a_job_waits_then_is_sent_exactly_once(app, api, people, smtp):
     hr, _ = people
     smtp.stop()
-    launch_round(api, hr, raters=ONE_RATER)  # immediate mode: the first attempt fails
+    launch_round(api, hr, smtp, raters=ONE_RATER)  # immediate mode: the first attempt fails
     jobs = _jobs(app)
     job = jobs["invitation:rater0@example.org"]
     assert (job.status, job.attempts) == ("retrying", 1)
@@ -44,24 +50,6 @@ def test_with_the_server_down_a_job_waits_then_is_sent_exactly_once(app, api, pe
     assert api.survey(link_token(message))["response_status"] == "pending"
 
 
-@pytest.fixture
-def queued_by_hand(app):
-    """Huey with a real (in-memory) queue: tasks wait until the test runs them."""
-    app.config["JOBS_IMMEDIATE"] = False
-    huey.immediate = False
-    yield
-    app.config["JOBS_IMMEDIATE"] = True
-    huey.immediate = True
-
-
-def _run_next(app):
-    """What a worker does with the next task: execute it, requeue it on failure."""
-    with app.app_context():
-        task = huey.dequeue()
-        huey.execute(task)
-    return task
-
-
 def _due_retry():
     """The one task waiting in the schedule, taken off it as the worker would when due."""
     [task] = huey.scheduled()
@@ -72,11 +60,11 @@ def _due_retry():
 def test_huey_retries_with_backoff_until_the_server_is_back(app, api, people, smtp, queued_by_hand):
     hr, _ = people
     smtp.stop()
-    launch_round(api, hr, raters=ONE_RATER)
+    launch_round(api, hr, smtp, raters=ONE_RATER)
     assert huey.pending_count() == 1  # the API only queued the invitations, in one message
-    _run_next(app)  # which becomes one task per email
+    run_next(app)  # which becomes one task per email
     assert huey.pending_count() == 2
-    first = _run_next(app)
+    first = run_next(app)
     retry = _due_retry()  # not lost: scheduled again, 5 s later, then 10 s, 20 s …
     assert retry.retries == RETRIES - 1 and retry.retry_delay == 10
     huey.execute(retry, timestamp=retry.eta)  # still down: backs off further
@@ -85,7 +73,7 @@ def test_huey_retries_with_backoff_until_the_server_is_back(app, api, people, sm
     assert first.id == retry.id and smtp.mailbox.messages == []
     smtp.start()
     huey.execute(retry, timestamp=retry.eta)
-    _run_next(app)
+    run_next(app)
     assert huey.scheduled_count() == huey.pending_count() == 0
     assert smtp.mailbox.recipients() == ["maya@example.org", "rater0@example.org"]
     assert {job.status for job in _jobs(app).values()} == {"sent"}
@@ -94,7 +82,7 @@ def test_huey_retries_with_backoff_until_the_server_is_back(app, api, people, sm
 def test_the_last_retry_marks_the_job_failed_and_the_rater(app, api, people, smtp):
     hr, maya = people
     smtp.stop()
-    round_id, _ = launch_round(api, hr, raters=ONE_RATER)
+    round_id, _ = launch_round(api, hr, smtp, raters=ONE_RATER)
     job = _jobs(app)["invitation:rater0@example.org"]
     with app.app_context():
         run_job_task.call_local(job.id)  # no task context: treated as the last attempt
@@ -112,7 +100,7 @@ def test_the_last_retry_marks_the_job_failed_and_the_rater(app, api, people, smt
 def test_a_refused_recipient_bounces_at_once_and_is_not_retried(app, api, people, smtp):
     hr, _ = people
     smtp.mailbox.refused.add("rater0@example.org")
-    round_id, _ = launch_round(api, hr, raters=ONE_RATER)
+    round_id, _ = launch_round(api, hr, smtp, raters=ONE_RATER)
     job = _jobs(app)["invitation:rater0@example.org"]
     assert (job.status, job.attempts) == ("bounced", 1)
     assert "refused" in job.last_error
@@ -125,11 +113,12 @@ def test_a_job_for_a_rater_who_answered_meanwhile_is_skipped(
     app, api, people, smtp, queued_by_hand
 ):
     hr, _ = people
-    _, tokens = launch_round(api, hr, raters=ONE_RATER)
-    assert (
-        api.call("POST", "/api/v1/survey/decline", tokens["rater0@example.org"]).status_code == 200
-    )
-    while huey.pending_count():
-        _run_next(app)
+    round_id, _ = launch_round(api, hr, smtp, raters=ONE_RATER)
+    run_queue(app)
+    token = smtp.mailbox.survey_tokens()["rater0@example.org"]
+    assert api.call("POST", f"/api/v1/rounds/{round_id}/remind", hr).status_code == 200
+    assert api.call("POST", "/api/v1/survey/decline", token).status_code == 200
+    smtp.mailbox.messages.clear()
+    run_queue(app)  # the reminders queued before rater0 declined
     assert smtp.mailbox.recipients() == ["maya@example.org"]
-    assert _jobs(app)["invitation:rater0@example.org"].status == "skipped"
+    assert _jobs(app)["reminder:rater0@example.org"].status == "skipped"

@@ -48,7 +48,7 @@ def worker(app, database_url, redis_queue, smtp, tmp_path):
 
 def test_the_worker_delivers_what_the_api_queued(app, api, people, smtp, worker):
     hr, _ = people
-    launch_round(api, hr)  # answers at once: 8 invitations wait in Redis
+    launch_round(api, hr, smtp)  # answers at once: 8 invitations wait in Redis
 
     def statuses() -> list[str]:
         with app.app_context():
