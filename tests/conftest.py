@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -143,12 +144,18 @@ def outbox_folder(app) -> Path:
     return Path(app.config["INSTANCE_PATH"]) / "outbox"
 
 
-def emailed_survey_tokens(app) -> dict[str, str]:
+def outbox_files(app) -> set[str]:
+    return {path.name for path in outbox_folder(app).glob("*.eml")}
+
+
+def emailed_survey_tokens(app, ignore: set[str] = frozenset()) -> dict[str, str]:
     """The survey token of the newest email with a survey link to each address, as a rater
-    finds it in their mailbox (the outbox, with no mail server)."""
+    finds it in their mailbox (the outbox, with no mail server); `ignore`: files already read."""
     tokens = {}
     # File names start with the time in nanoseconds: oldest first, so the newest wins.
     for path in sorted(outbox_folder(app).glob("*.eml")):
+        if path.name in ignore:
+            continue
         message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
         link = SURVEY_LINK.search(message.get_body(preferencelist=("plain",)).get_content())
         if link:
@@ -186,14 +193,25 @@ class Api:
 
     def launch(self, token: str, round_id: str) -> dict[str, str]:
         """Launch; return the survey tokens the raters were emailed, by rater email."""
+        earlier = outbox_files(self.app)
         response = self.call("POST", f"/api/v1/rounds/{round_id}/launch", token)
         assert response.status_code == 200, response.get_json()
-        emailed = emailed_survey_tokens(self.app)
-        return {rater["email"]: emailed[rater["email"]] for rater in response.get_json()["raters"]}
+        emails = [rater["email"] for rater in response.get_json()["raters"]]
+        return self.emailed_tokens(emails, ignore=earlier)
 
     def emailed_token(self, email: str) -> str:
         """The survey token in the newest invitation emailed to this address."""
-        return emailed_survey_tokens(self.app)[email]
+        return self.emailed_tokens([email])[email]
+
+    def emailed_tokens(self, emails: list[str], ignore: set[str] = frozenset()) -> dict[str, str]:
+        """The newest survey token emailed to each address (in an email not in `ignore`); with
+        a worker process sending the emails, waits for them (up to a minute)."""
+        deadline = time.monotonic() + 60
+        while True:
+            emailed = emailed_survey_tokens(self.app, ignore)
+            if all(email in emailed for email in emails) or time.monotonic() > deadline:
+                return {email: emailed[email] for email in emails}
+            time.sleep(0.1)
 
     def survey(self, survey_token: str) -> dict:
         response = self.call("GET", "/api/v1/survey", survey_token)
