@@ -1,4 +1,5 @@
-"""feedback360's web service: create_app wires settings, database, API and commands."""
+"""feedback360's web service: create_app wires settings, database, error handling, API,
+pages, jobs and commands."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ def _configure_sqlite(dbapi_connection, _record):
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the settings read from the environment."""
-    from service import cli
+    from service import commands
     from service.api import init_api
+    from service.http_errors import init_errors
     from service.jobs import init_jobs
     from service.web import init_web
 
@@ -44,8 +46,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
+    init_errors(app)
     init_api(app)
     init_web(app)
     init_jobs(app)
-    cli.register(app)
+    commands.register(app)
     return app

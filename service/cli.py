@@ -1,105 +1,12 @@
-"""The `feedback360` command: Flask's run and db commands plus the product's own."""
+"""The `feedback360` command: Flask's run and db commands plus the product's own, which
+create_app registers (service.commands)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from flask.cli import FlaskGroup
 
-import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
-
-from service.models import ROLES
-from service.services.errors import DomainError
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(create_user)
-    app.cli.add_command(demo)
-    app.cli.add_command(report)
-    app.cli.add_command(set_password_command)
-    app.cli.add_command(worker)
-
-
-@click.command("create-user")
-@click.option("--email", required=True, help="Their email address (also their sign-in).")
-@click.option("--name", required=True, help="Their full name.")
-@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
-@with_appcontext
-def create_user(email: str, name: str, role: str) -> None:
-    """Add a person and print a new personal API token on the last line."""
-    from service.services.people import create_person, issue_api_token
-
-    try:
-        person = create_person(email, name, role)
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
-    click.echo(f"Created {person.role} {person.name} <{person.email}> (id {person.id}).")
-    click.echo("Their API token follows; it is shown only this once:")
-    click.echo(issue_api_token(person.id))
-
-
-@click.command("set-password")
-@click.argument("email")
-@click.password_option(help="The new password (asked for twice when not given).")
-@with_appcontext
-def set_password_command(email: str, password: str) -> None:
-    """Set the sign-in password of an HR person."""
-    from service.services.people import find_person_by_email
-    from service.services.sign_in import set_password
-
-    person = find_person_by_email(email)
-    if person is None:
-        raise click.ClickException(f"no person has the email {email}")
-    try:
-        set_password(person.id, password)
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
-    click.echo(f"The password of {person.name} <{person.email}> is set.")
-
-
-@click.command("demo")
-@with_appcontext
-def demo() -> None:
-    """Add demo people and rounds (once), then print a fresh HR token and survey link."""
-    from service.services.demo import load_demo
-
-    result = load_demo()
-    click.echo(result.summary())
-
-
-@click.command("report")
-@click.argument("round_id")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Where to write the PDF."
-)
-@with_appcontext
-def report(round_id: str, output: str | None) -> None:
-    """Write the development report of a closed round as a PDF."""
-    from service.services.reports import export_report_pdf
-
-    try:
-        pdf, filename = export_report_pdf(round_id)
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
-    target = Path(output or filename)
-    target.write_bytes(pdf)
-    click.echo(f"Wrote {target} ({len(pdf) // 1024} KB).")
-
-
-@click.command("worker")
-@click.option("-w", "--workers", default=2, show_default=True, help="Threads sending jobs.")
-@with_appcontext
-def worker(workers: int) -> None:
-    """Run queued jobs (emails, reports) and the periodic housekeeping until stopped."""
-    from service.jobs import huey
-
-    if huey.immediate:
-        raise click.ClickException("JOBS_IMMEDIATE is set: jobs run as they are queued")
-    # Threads, not processes: the app (and its database engine) is created once, here.
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+from service import create_app
 
 
 def main() -> None:
-    from service import create_app
-
     FlaskGroup(create_app=create_app, help="feedback360: 360-degree feedback for soft skills.")()

@@ -8,7 +8,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from service.api.errors import JsonErrorApi
+from service.http_errors import EdgeErrorsApi
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -26,6 +26,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-api = JsonErrorApi()
+api = EdgeErrorsApi()
 csrf = CSRFProtect()
 limiter = Limiter(get_remote_address)

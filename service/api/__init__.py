@@ -26,23 +26,20 @@ def _never_store_api_answers(response: Response) -> Response:
 
 
 def init_api(app: Flask) -> None:
-    # Imported here: service.extensions imports this package's error module, so the
-    # package itself must not import service.extensions at load time.
     from service.api import docs, outbox, report_assets, rounds, survey
     from service.api.auth import BEARER_SCHEME
-    from service.api.errors import handle_domain_error
     from service.extensions import api
-    from service.services.errors import DomainError
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
     api.init_app(app)
-    app.register_error_handler(DomainError, handle_domain_error)
     api.spec.components.security_scheme("api_token", BEARER_SCHEME)
     api.spec.components.security_scheme("survey_token", BEARER_SCHEME)
     app.after_request(_never_store_api_answers)
-    api.register_blueprint(rounds.blp)
-    api.register_blueprint(survey.blp)
-    api.register_blueprint(outbox.blp)
+    # Registered as api_<resource>: the pages' blueprints are named for their folders
+    # (rounds, survey), and a Flask app holds one blueprint per name.
+    api.register_blueprint(rounds.blp, name="api_rounds")
+    api.register_blueprint(survey.blp, name="api_survey")
+    api.register_blueprint(outbox.blp, name="api_outbox")
     app.register_blueprint(docs.bp)
     app.register_blueprint(report_assets.bp)

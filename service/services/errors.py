@@ -1,11 +1,10 @@
-"""Domain errors raised by service functions; the HTTP layers map them to status codes."""
+"""Domain errors raised by service functions. They say what was refused and why; how that
+reaches a client (an HTTP status, a page) is decided at the edge, in service.http_errors."""
 
 from __future__ import annotations
 
 
 class DomainError(Exception):
-    status_code = 400
-
     def __init__(self, message: str, errors: dict | None = None):
         super().__init__(message)
         self.message = message
@@ -13,22 +12,20 @@ class DomainError(Exception):
 
 
 class Unauthorized(DomainError):
-    status_code = 401
+    """No valid identity: a missing, unknown or expired token or link."""
 
 
 class Forbidden(DomainError):
-    status_code = 403
+    """A known person who may not do this."""
 
 
 class NotFound(DomainError):
-    status_code = 404
+    """Nothing there, or nothing this person may know exists."""
 
 
 class Conflict(DomainError):
-    status_code = 409
+    """The step is not allowed in the current state (a closed round, a sealed response)."""
 
 
 class Invalid(DomainError):
     """Input that breaks a rule; errors name each offending field."""
-
-    status_code = 422

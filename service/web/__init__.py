@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Flask, abort, redirect, request, url_for
 
-from service.api.errors import API_PREFIX
 from service.extensions import csrf, limiter
+from service.http_errors import API_PREFIX
 from service.web import security
 from service.web.auth import signed_in_person
 from service.web.formatting import long_datetime
@@ -20,7 +20,7 @@ def _protect_forms() -> None:
 
 
 # Blueprints whose pages show people's names, answers or reports: no cache may keep them.
-PRIVATE_PAGES = {"rater", "account", "individual", "hr", "admin"}
+PRIVATE_PAGES = {"survey", "account", "rounds", "hr", "admin"}
 
 
 def _never_store_private_pages(response):
@@ -42,7 +42,7 @@ def home():
     person = signed_in_person()
     if person is None:
         return redirect(url_for("account.sign_in"), code=303)
-    return redirect(url_for("hr.dashboard" if person.is_hr else "individual.my_rounds"), code=303)
+    return redirect(url_for("hr.dashboard" if person.is_hr else "rounds.my_rounds"), code=303)
 
 
 def init_web(app: Flask) -> None:

@@ -196,25 +196,25 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api-docs.openapi_json", "GET"): Route(PUBLIC, nothing),
     ("api_docs.docs_page", "GET"): Route(PUBLIC, nothing),
     ("api_docs.docs_asset", "GET"): Route(PUBLIC, docs_asset),
-    ("rounds.Rounds", "GET"): Route(SIGNED_IN, nothing),
-    ("rounds.Rounds", "POST"): Route(SIGNED_IN, new_round, ok=201),
-    ("rounds.RoundById", "GET"): Route(ROUND, open_round),
-    ("rounds.RoundById", "PATCH"): Route(ROUND, move_deadline),
-    ("rounds.Raters", "POST"): Route(ROUND, add_rater, ok=201),
-    ("rounds.RaterById", "DELETE"): Route(ROUND, remove_rater_from_draft, ok=204),
-    ("rounds.ResendLink", "POST"): Route(ROUND, resend_to_pending_rater, ok=202),
-    ("rounds.Launch", "POST"): Route(ROUND, launch_draft),
-    ("rounds.Remind", "POST"): Route(ROUND, open_round),
-    ("rounds.Close", "POST"): Route(ROUND, close_open_round),
-    ("rounds.Reopen", "POST"): Route(ROUND, reopen_closed_round),
-    ("rounds.RoundResults", "GET"): Route(RESULTS, closed_round),
-    ("rounds.ReportPdf", "GET"): Route(RESULTS, closed_round),
-    ("rounds.ReportHtml", "GET"): Route(RESULTS, closed_round),
-    ("survey.Survey", "GET"): Route(SURVEY, nothing),
-    ("survey.Answers", "PUT"): Route(SURVEY, survey_draft),
-    ("survey.Submit", "POST"): Route(SURVEY, survey_submission),
-    ("survey.Decline", "POST"): Route(SURVEY, survey_decline),
-    ("outbox.Outbox", "GET"): Route(HR_ONLY, nothing),
+    ("api_rounds.Rounds", "GET"): Route(SIGNED_IN, nothing),
+    ("api_rounds.Rounds", "POST"): Route(SIGNED_IN, new_round, ok=201),
+    ("api_rounds.RoundById", "GET"): Route(ROUND, open_round),
+    ("api_rounds.RoundById", "PATCH"): Route(ROUND, move_deadline),
+    ("api_rounds.Raters", "POST"): Route(ROUND, add_rater, ok=201),
+    ("api_rounds.RaterById", "DELETE"): Route(ROUND, remove_rater_from_draft, ok=204),
+    ("api_rounds.ResendLink", "POST"): Route(ROUND, resend_to_pending_rater, ok=202),
+    ("api_rounds.Launch", "POST"): Route(ROUND, launch_draft),
+    ("api_rounds.Remind", "POST"): Route(ROUND, open_round),
+    ("api_rounds.Close", "POST"): Route(ROUND, close_open_round),
+    ("api_rounds.Reopen", "POST"): Route(ROUND, reopen_closed_round),
+    ("api_rounds.RoundResults", "GET"): Route(RESULTS, closed_round),
+    ("api_rounds.ReportPdf", "GET"): Route(RESULTS, closed_round),
+    ("api_rounds.ReportHtml", "GET"): Route(RESULTS, closed_round),
+    ("api_survey.Survey", "GET"): Route(SURVEY, nothing),
+    ("api_survey.Answers", "PUT"): Route(SURVEY, survey_draft),
+    ("api_survey.Submit", "POST"): Route(SURVEY, survey_submission),
+    ("api_survey.Decline", "POST"): Route(SURVEY, survey_decline),
+    ("api_outbox.Outbox", "GET"): Route(HR_ONLY, nothing),
 }
 
 
@@ -376,11 +376,11 @@ def report_views(app, round_id: str) -> dict[str, tuple[str, str]]:
     """Every view of a round's results, API and pages: name -> (kind, path)."""
     with app.test_request_context():
         return {
-            "API results": ("api", url_for("rounds.RoundResults", round_id=round_id)),
-            "API report.pdf": ("api", url_for("rounds.ReportPdf", round_id=round_id)),
-            "API report.html": ("api", url_for("rounds.ReportHtml", round_id=round_id)),
-            "report page": ("web", url_for("individual.report", round_id=round_id)),
-            "report.pdf page": ("web", url_for("individual.report_pdf", round_id=round_id)),
+            "API results": ("api", url_for("api_rounds.RoundResults", round_id=round_id)),
+            "API report.pdf": ("api", url_for("api_rounds.ReportPdf", round_id=round_id)),
+            "API report.html": ("api", url_for("api_rounds.ReportHtml", round_id=round_id)),
+            "report page": ("web", url_for("rounds.report", round_id=round_id)),
+            "report.pdf page": ("web", url_for("rounds.report_pdf", round_id=round_id)),
         }
 
 
@@ -646,7 +646,7 @@ def test_a_member_cannot_set_a_smaller_anonymity_threshold_than_the_organisation
 
 
 def test_the_subjects_pages_never_show_a_survey_link(app, api, world):
-    """Every page of the individual's blueprint, on Sam's open and closed rounds, after Sam
+    """Every page of the individual's blueprint (rounds), on Sam's open and closed rounds, after Sam
     added a rater to the open round (whose link was just minted)."""
     opened, closed = world.open(), world.closed()
     sam = PersonSession(app, SUBJECT_EMAIL)
@@ -658,7 +658,7 @@ def test_the_subjects_pages_never_show_a_survey_link(app, api, world):
     pages = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if rule.endpoint.startswith("individual.") and "GET" in rule.methods:
+            if rule.endpoint.startswith("rounds.") and "GET" in rule.methods:
                 assert set(rule.arguments) <= {"round_id"}, rule.rule
                 rounds = (opened, closed) if rule.arguments else ({},)
                 pages += [
@@ -688,12 +688,12 @@ def page_rules(app, *, blueprints: tuple[str, ...] = (), argument: str | None = 
 
 # Forms that would be accepted on Sam's own round, posted by someone else.
 PAGE_FORMS = {
-    "individual.add_rater_action": {
+    "rounds.add_rater_action": {
         "name": "Nia New",
         "email": "nia@example.org",
         "relationship": "peer",
     },
-    "individual.deadline_action": {"deadline": (date.today() + timedelta(days=20)).isoformat()},
+    "rounds.deadline_action": {"deadline": (date.today() + timedelta(days=20)).isoformat()},
 }
 
 

@@ -7,6 +7,7 @@ from datetime import UTC
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
+from service.http_errors import status_of
 from service.models import Person
 from service.services.bulk_rounds import BULK_COLUMNS, launch_bulk_rounds, preview_bulk_launch
 from service.services.dashboard import list_managers, list_rounds_for_hr
@@ -155,7 +156,7 @@ def confirm_people(person: Person):
         return _import_page(
             preview=preview,
             refused=f"{error.message}; upload the corrected file",
-            status=error.status_code,
+            status=status_of(error),
         )
     flash(
         f"{added} {'person is' if added == 1 else 'people are'} added; each gets a welcome email.",

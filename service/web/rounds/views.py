@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 
-from service.api.errors import handle_domain_error
+from service.http_errors import handle_domain_error
 from service.models import Person
 from service.services.errors import Conflict, Invalid
 from service.services.notifications import remind_raters
@@ -58,7 +58,7 @@ from service.web.rounds.forms import (
 from service.web.rounds.preview import preview_survey
 from service.web.survey.form import scale_choices
 
-bp = Blueprint("individual", __name__)
+bp = Blueprint("rounds", __name__)
 RELATIONSHIP_LABELS = {
     "self": "Self-assessment",
     "manager": "Manager",

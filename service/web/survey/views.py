@@ -14,8 +14,8 @@ from flask import (
     url_for,
 )
 
-from service.api.errors import handle_domain_error, wants_json
 from service.extensions import limiter
+from service.http_errors import handle_domain_error, wants_json
 from service.models import Rater
 from service.services.errors import Conflict, Invalid
 from service.services.survey import (
@@ -41,7 +41,7 @@ from service.web.survey.session import (
 from surveys.instrument import load_instrument
 from surveys.questionnaire import MAX_COMMENT_LENGTH
 
-bp = Blueprint("rater", __name__)
+bp = Blueprint("survey", __name__)
 ACTIONS = {"save": save_draft, "submit": submit_response}
 FINAL_PAGES = {"submitted": "survey/submitted.html", "declined": "survey/declined.html"}
 SAVED = "saved"

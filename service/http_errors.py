@@ -1,0 +1,127 @@
+"""Every failure's answer, for the whole app: an HTML error page for browsers, one JSON
+document (code, status, a message naming the fields, errors) for the API and for clients
+that ask for JSON.
+
+This is the edge where domain errors become HTTP: services raise them knowing nothing of
+status codes, and STATUS_CODES below is the one place that maps them. create_app calls
+init_errors once; pages and the API import what they need from here, never the reverse.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from service.services.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unauthorized,
+)
+
+# The most specific class wins; DomainError answers for a subclass not listed here.
+STATUS_CODES: dict[type[DomainError], int] = {
+    DomainError: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+}
+
+API_PREFIX = "/api/"
+# The request location ("json", "query") says nothing a client needs in a message.
+LOCATIONS = ("json", "query", "path", "headers")
+# A submission can miss 35 items at once; the message names the first few, errors has all.
+MESSAGE_PROBLEMS = 5
+
+
+def status_of(error: DomainError) -> int:
+    return next(STATUS_CODES[cls] for cls in type(error).__mro__ if cls in STATUS_CODES)
+
+
+def describe_errors(errors, prefix: str = "") -> list[str]:
+    """Turn {"json": {"answers": {"ei_1": ["msg"]}}} into ["answers.ei_1: msg"]."""
+    if isinstance(errors, dict):
+        lines = []
+        for key, value in errors.items():
+            path = "" if not prefix and key in LOCATIONS else f"{prefix}{key}."
+            lines += describe_errors(value, path)
+        return lines
+    messages = errors if isinstance(errors, list) else [errors]
+    field = prefix.rstrip(".")
+    return [f"{field}: {message}" if field else str(message) for message in messages]
+
+
+def wants_json() -> bool:
+    """API paths always answer JSON; elsewhere only a client that asks for JSON gets it."""
+    if request.path.startswith(API_PREFIX):
+        return True
+    offered = ["text/html", "application/json"]
+    return request.accept_mimetypes.best_match(offered) == "application/json"
+
+
+def error_page(status: int, message: str | None = None, headers=()):
+    return render_template("error.html", status=status, message=message), status, headers
+
+
+def protocol_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers an HTTP error carries that a client acts on (Allow on a 405, Retry-After,
+    WWW-Authenticate), without its own content type: the error page or document sets that."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
+def handle_http_error(error: HTTPException):
+    """Any HTTP error (an abort, a 404 route, a 405, invalid input, a server error)."""
+    if not wants_json():
+        return error_page(error.code, headers=protocol_headers(error))
+    payload = {"code": error.code, "status": error.name}
+    # webargs' abort (smorest's request parsing) leaves what it found in `data`.
+    data = getattr(error, "data", None) or {}
+    if "message" in data:
+        payload["message"] = data["message"]
+    if "errors" in data:
+        payload["errors"] = data["errors"]
+    elif "messages" in data:
+        payload["errors"] = data["messages"]
+    if "message" not in payload:
+        payload["message"] = (
+            "invalid input: " + "; ".join(describe_errors(payload["errors"]))
+            if "errors" in payload
+            else error.description
+        )
+    headers = [*protocol_headers(error), *dict(data.get("headers") or {}).items()]
+    return payload, error.code, headers
+
+
+def handle_domain_error(error: DomainError):
+    """A refusal from a service function: its message, and each offending field."""
+    status = status_of(error)
+    if not wants_json():
+        return error_page(status, error.message)
+    payload = {"code": status, "status": HTTP_STATUS_CODES[status], "message": error.message}
+    if error.errors:
+        payload["errors"] = {"json": error.errors}
+        problems = describe_errors(error.errors)
+        shown = "; ".join(problems[:MESSAGE_PROBLEMS])
+        if len(problems) > MESSAGE_PROBLEMS:
+            shown += f"; and {len(problems) - MESSAGE_PROBLEMS} more (see errors)"
+        payload["message"] += ": " + shown
+    return jsonify(payload), status
+
+
+class EdgeErrorsApi(Api):
+    """smorest's Api, leaving HTTP errors to init_errors' handler: smorest would register
+    its own, JSON-only and dropping headers such as a 405's Allow, for the whole app."""
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DomainError, handle_domain_error)
