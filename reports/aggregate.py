@@ -142,7 +142,7 @@ def aggregate(
     item_results = {
         item.id: ItemResult(
             id=item.id,
-            text=item.observer_text.replace("{name}", subject_first_name),
+            text=item.text_for("observer", subject_first_name),
             scores=_published_values(item_mean[i], item_published[i], keys, float),
             n=_published_values(item_n[i], item_published[i], keys, int),
             distribution=distributions[i],

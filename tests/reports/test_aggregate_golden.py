@@ -658,7 +658,7 @@ def test_a_document_stored_with_item_by_item_decisions_loads_under_the_skill_wid
     document = results.to_dict()
     for skill_document in document["skills"]:
         del skill_document["group_detail_hidden"]
-    first, second = document["skills"]
+    first, _ = document["skills"]
     assert "peer" in first["scores"] and "peer" in first["items"][1]["scores"]
     del first["items"][0]["scores"]["peer"], first["items"][0]["n"]["peer"]
 

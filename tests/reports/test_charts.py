@@ -1,22 +1,18 @@
-"""The report's plotly figures: valid, faithful to the results, exported to SVG by kaleido."""
+"""The report's plotly figures: valid, faithful to the results, safe inside the web page."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import signal
 from pathlib import Path
-from xml.etree import ElementTree
 
 import plotly.graph_objects as go
 import pytest
 
-from reports import charts, kaleido_server
+from reports import charts
 from reports.results import Results
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -135,86 +131,3 @@ def test_figure_json_cannot_end_its_script_block():
 def test_plotly_js_ships_with_the_installed_package():
     assert charts.PLOTLY_JS_PATH.is_file()
     assert charts.PLOTLY_JS_PATH.stat().st_size > 1_000_000
-
-
-def test_export_draws_every_chart_as_svg_with_its_numbers(results):
-    svgs = charts.export_svgs(charts.report_charts(results))
-    assert set(svgs) == {"radar"} | {f"skill-{skill.id}" for skill in results.skills}
-    root = ElementTree.fromstring(svgs["skill-leadership"])  # noqa: S314 - our own SVG
-    assert root.tag == f"{SVG}svg"
-    texts = {"".join(node.itertext()) for node in root.iter(f"{SVG}text")}
-    assert {"4.20", "2.91", "Self", "All others (n=8)"} <= texts
-
-
-def test_the_browser_driver_keeps_no_record_that_grows_with_each_export(results):
-    report_charts = charts.report_charts(results, for_print=True)
-    charts.export_svgs(report_charts)
-    broker = kaleido_server._server._opened.result()._broker
-    for _ in range(5):
-        charts.export_svgs(report_charts)
-    # choreographer would hold the timings of each report's 8 messages, 5,000 of them.
-    assert len(broker.write_perfs) + len(broker.read_perfs) <= 4
-
-
-def test_an_export_is_drawn_again_on_a_new_browser_when_the_browser_dies(results, caplog):
-    radar = charts.report_charts(results)[:1]
-    charts.export_svgs(radar)  # the warm browser of this process is up
-    dead = kaleido_server._server._opened.result()
-    os.kill(dead.subprocess.pid, signal.SIGKILL)
-    dead.subprocess.wait(10)
-
-    svgs = charts.export_svgs(radar)
-
-    assert ElementTree.fromstring(svgs["radar"]).tag == f"{SVG}svg"  # noqa: S314 - our own SVG
-    assert "retrying on a new browser" in caplog.text
-    alive = kaleido_server._server._opened.result()
-    assert alive.subprocess.pid != dead.subprocess.pid and alive.subprocess.poll() is None
-    assert not kaleido_server._server.failed
-
-
-def test_slimming_keeps_the_drawing_and_drops_the_rest():
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" class="main-svg">'
-        '<g class="layer"><g class="empty"/><path class="p" d="M0,0H1" data-index="0" '
-        'style="fill: rgb(1, 2, 3); stroke-width: 0px; opacity: 1;"/><path class="none"/></g>'
-        '<text style="font-size: 11px;">4.20</text></svg>'
-    )
-    slim = ElementTree.fromstring(charts.slim_svg(svg))  # noqa: S314 - a literal
-    # The group had nothing to apply once its class was gone: its path takes its place.
-    path, text = slim
-    assert path.attrib == {"d": "M0,0H1", "fill": "rgb(1, 2, 3)", "stroke-width": "0px"}
-    assert text.attrib == {"font-size": "11px"} and text.text == "4.20"
-    assert "class" not in slim.attrib
-
-
-def test_slimming_drops_what_paints_nothing_and_keeps_what_is_used():
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg">'
-        '<rect width="9" height="9" fill="rgb(0, 0, 0)" fill-opacity="0"/>'
-        '<defs><g><clipPath id="used"><rect width="5" height="5"/></clipPath>'
-        '<clipPath id="unused"><rect width="5" height="5"/></clipPath></g></defs>'
-        '<defs id="empty"/>'
-        '<g transform="rotate(0,10,10)"><rect width="5" height="5" fill="none" '
-        'stroke="rgb(0, 0, 0)" stroke-opacity="0"/><path d="M0,0" fill="none"/></g>'
-        '<g clip-path="url(#used)"><path d="M0,0H4V4Z" fill="red"/>'
-        '<path d="M0,0H4" fill="none" stroke="blue"/></g></svg>'
-    )
-    slim = ElementTree.fromstring(charts.slim_svg(svg))  # noqa: S314 - a literal
-    defs, group = slim
-    assert [clip.get("id") for clip in defs.iter(f"{SVG}clipPath")] == ["used"]
-    assert group.get("clip-path") == "url(#used)"
-    assert [path.get("d") for path in group] == ["M0,0H4V4Z", "M0,0H4"]
-    assert len(list(slim.iter(f"{SVG}rect"))) == 1  # the clip path's own
-
-
-def test_a_missing_browser_is_a_clear_error(monkeypatch, tmp_path):
-    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
-    with pytest.raises(kaleido_server.ChartExportError, match="BROWSER_PATH"):
-        kaleido_server.browser_path()
-
-
-def test_the_browser_comes_from_browser_path(monkeypatch):
-    monkeypatch.setenv("BROWSER_PATH", "/usr/bin/chromium")
-    assert str(kaleido_server.browser_path()) == "/usr/bin/chromium"
-    monkeypatch.delenv("BROWSER_PATH")
-    assert kaleido_server.browser_path() == kaleido_server.DEFAULT_BROWSER

@@ -5,7 +5,19 @@ import sys
 
 from tests.reports.test_purity import FORBIDDEN, ROOT
 
-REPORT_MODULES = ("reports.document", "reports.charts", "reports.plan", "reports.kaleido_server")
+# Every stage of the report: its content, charts, SVG, HTML and PDF, and what ties them.
+REPORT_MODULES = (
+    "reports.document",
+    "reports.content",
+    "reports.plan",
+    "reports.charts",
+    "reports.svg",
+    "reports.kaleido_server",
+    "reports.html",
+    "reports.pdf",
+    "reports.weasyprint_fonts",
+    "reports.timing",
+)
 
 
 def test_importing_the_report_modules_loads_no_web_or_database_module():
