@@ -84,6 +84,11 @@ def test_an_emailed_link_signs_in_once(app, client, outbox, maya):
     assert signed_in.status_code == 303 and signed_in.location == "/"
     assert "Maya Lind" in words(client.get("/account").get_data(as_text=True))
     assert client.get(f"/sign-in/{token}").status_code == 404
+    # Used once, it signs no one else in: another browser posting it is refused.
+    other = app.test_client()
+    replay = other.post(f"/sign-in/{token}", data={"csrf_token": csrf(other)})
+    assert replay.status_code == 404
+    assert other.get("/account").status_code == 303
     with app.app_context():
         (link,) = db.session.scalars(select(SignInLink)).all()
         assert link.used_at is not None and token not in link.token_hash
@@ -96,13 +101,25 @@ def test_an_unknown_email_gets_the_same_answer_and_no_email(client, outbox, maya
     assert len(outbox("maya@example.org")) == 1
 
 
-def test_a_link_expires_after_15_minutes(client, clock, outbox, maya):
+def test_a_link_expires_after_15_minutes(app, client, clock, outbox, maya):
     ask_for_link(client, "maya@example.org")
     token = link_token(outbox, "maya@example.org")
-    clock.advance(minutes=15, seconds=1)
+    clock.advance(minutes=14, seconds=59)
+    page = client.get(f"/sign-in/{token}")
+    assert page.status_code == 200  # still valid one second before
+    form_token = CSRF_FIELD.search(page.get_data(as_text=True)).group(1)
+    clock.advance(seconds=2)
+    # The button of a page opened in time no longer signs in once the link has expired.
+    posted = client.post(f"/sign-in/{token}", data={"csrf_token": form_token})
+    assert posted.status_code == 404
+    assert "does not work" in words(posted.get_data(as_text=True))
+    assert client.get("/account").status_code == 303
     page = client.get(f"/sign-in/{token}")
     assert page.status_code == 404
     assert "does not work" in words(page.get_data(as_text=True))
+    with app.app_context():
+        (link,) = db.session.scalars(select(SignInLink)).all()
+        assert link.used_at is None
 
 
 def test_an_invalid_link_is_refused(client):
@@ -236,6 +253,10 @@ def test_sign_in_attempts_are_rate_limited_per_address(app, client, monkeypatch,
     ]
     assert statuses == [401, 401, 401, 429]
     assert ask_for_link(client, "maya@example.org").status_code == 429
+    # Another address has its own count (the test client's is 127.0.0.1).
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert password_sign_in(other, "someone@example.org", "guess guess guess").status_code == 401
 
 
 def test_sign_in_links_are_rate_limited_per_email(app, client, outbox, monkeypatch, maya):
