@@ -24,8 +24,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reports import charts
-from reports.document import ReportContext, html_to_pdf, render_report_html, render_report_pdf
+from reports import charts, svg
+from reports.document import ReportContext, render_report_html, render_report_pdf
+from reports.pdf import html_to_pdf
 from reports.results import Results
 from surveys.instrument import load_instrument
 
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     report_charts = charts.report_charts(results)
     final_html = render_report_html(results, instrument, CONTEXT, interactive=False)
     warm = _times(runs, lambda: render_report_pdf(results, instrument, CONTEXT))
-    export = _times(runs, lambda: charts.export_svgs(report_charts))
+    export = _times(runs, lambda: svg.export_svgs(report_charts))
     weasyprint = _times(runs, lambda: html_to_pdf(final_html))
     sequential = _times(
         runs,
