@@ -180,7 +180,9 @@ def full_answers() -> dict[str, str]:
 
 def prepare(environ: dict[str, str], raters: int) -> tuple[str, list[str]]:
     """Migrate, add open rounds with `raters` raters; return (page cookie, submit lines)."""
-    app = create_app({"TESTING": False, **environ_config(environ)})
+    # Links handed to HR at launch (as an organisation that sends them itself would have
+    # them), so each rater's session can be prepared without reading emails.
+    app = create_app({"TESTING": False, "SURVEY_LINKS_IN_API": True, **environ_config(environ)})
     with app.app_context():
         upgrade()
         hr = create_person("hr@bench.example", "Hana Reyes", "hr")
