@@ -76,7 +76,7 @@ def demo() -> None:
 @with_appcontext
 def report(round_id: str, output: str | None) -> None:
     """Write the development report of a closed round as a PDF."""
-    from service.services.reports import export_report_pdf
+    from service.services.development_reports import export_report_pdf
 
     try:
         pdf, filename = export_report_pdf(round_id)

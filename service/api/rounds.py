@@ -21,8 +21,8 @@ from service.api.schemas.rounds import (
     RoundSchema,
     RoundUpdateSchema,
 )
-from service.services import notifications, reports, results, rounds
-from service.services.links import survey_url
+from service.services import development_reports, notifications, results, rounds
+from service.services.absolute_urls import survey_url
 
 blp = Blueprint(
     "rounds",
@@ -172,7 +172,7 @@ class ReportPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, round_id):
         """The development report as a PDF (rendered once per version of the results)"""
-        path, filename = reports.get_report_pdf(current_person_id(), round_id)
+        path, filename = development_reports.get_report_pdf(current_person_id(), round_id)
         return send_file(path, mimetype="application/pdf", download_name=filename)
 
 
@@ -182,7 +182,7 @@ class ReportHtml(MethodView):
     @blp.response(200, content_type="text/html")
     def get(self, round_id):
         """The development report as a web page with interactive charts"""
-        page = reports.get_report_html(
+        page = development_reports.get_report_html(
             current_person_id(),
             round_id,
             plotly_js_url=url_for("report_assets.plotly_js"),

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 from service.jobs import housekeeping_due, huey, with_app_context
-from service.services import exports, notifications, reports, rounds
+from service.services import development_reports, exports, notifications, rounds
 
 # Mail server down: try again after 5 s, 10 s, 20 s … about 40 minutes in all.
 RETRIES = notifications.MAX_ATTEMPTS - 1
@@ -36,7 +36,7 @@ def fan_out_jobs_task(job_ids: list[str]) -> None:
 @huey.task(retries=3, retry_delay=30)
 @with_app_context
 def render_report_task(round_id: str) -> None:
-    reports.render_stored_report(round_id)
+    development_reports.render_stored_report(round_id)
 
 
 # One retry: a report that failed to render once (Chromium busy) usually renders next time.

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from service.extensions import db
 from service.models import Rater, Round
 from service.services import rounds, survey
+from service.services.absolute_urls import base_url, survey_url
 from service.services.clock import now
-from service.services.links import base_url, survey_url
 from service.services.people import create_person, find_person_by_email, issue_api_token
 from service.services.sign_in import set_password
 from service.services.sign_in_links import SIGN_IN_LINK_MINUTES, mint_sign_in_link

@@ -18,8 +18,8 @@ from service.models.types import new_id
 from service.services import audit
 from service.services.access import load_actor
 from service.services.clock import now
+from service.services.development_reports import ensure_report_pdf, report_filename
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
-from service.services.reports import ensure_report_pdf, report_filename
 
 log = logging.getLogger(__name__)
 EXPORTS_FOLDER = "exports"

@@ -35,11 +35,11 @@ from service.mail.transport import (
 from service.models import Job, Person, Rater, Round
 from service.models.types import new_id
 from service.services import audit
+from service.services.absolute_urls import base_url, round_page_url, survey_url
 from service.services.access import acts_as_hr, load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden, NotFound
-from service.services.links import base_url, round_page_url, survey_url
 from service.services.settings import current_settings
 from service.services.sign_in_links import mint_sign_in_link
 from service.services.survey_links import accepts_answers, issue_survey_link

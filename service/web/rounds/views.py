@@ -21,6 +21,7 @@ from flask import (
 
 from service.http_errors import handle_domain_error
 from service.models import Person
+from service.services.development_reports import get_report_html, get_report_pdf
 from service.services.errors import Conflict, Invalid
 from service.services.notifications import remind_raters
 from service.services.rater_guidance import (
@@ -29,7 +30,6 @@ from service.services.rater_guidance import (
     rater_guidance,
     recommended_group_size,
 )
-from service.services.reports import get_report_html, get_report_pdf
 from service.services.results import may_read_results
 from service.services.rounds import (
     add_rater,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.jobs.tasks import periodic_housekeeping
-from service.services import reports
+from service.services import development_reports
 from tests.service.conftest import answer_all
 from tests.service.jobs.conftest import launch_round
 
@@ -19,13 +19,13 @@ def housekeeping(app):
 def renders(monkeypatch):
     """Counts the report PDFs actually rendered."""
     calls = []
-    render = reports.render_report_pdf
+    render = development_reports.render_report_pdf
 
     def counting(*args, **kwargs):
         calls.append(args)
         return render(*args, **kwargs)
 
-    monkeypatch.setattr(reports, "render_report_pdf", counting)
+    monkeypatch.setattr(development_reports, "render_report_pdf", counting)
     return calls
 
 

@@ -21,7 +21,7 @@ FAKE_PDF = b"%PDF-1.4\n% a stand-in report\n%%EOF\n"
 def fake_reports(monkeypatch):
     """Reports render instantly: what is tested here is the ZIP around them."""
     monkeypatch.setattr(
-        "service.services.reports.render_report_pdf", lambda *args, **kwargs: FAKE_PDF
+        "service.services.development_reports.render_report_pdf", lambda *args, **kwargs: FAKE_PDF
     )
 
 

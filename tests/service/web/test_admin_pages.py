@@ -33,7 +33,7 @@ def hr(api, person_session):
 def fake_reports(monkeypatch):
     """Reports render instantly (a stand-in PDF) where the rendering is not what is tested."""
     monkeypatch.setattr(
-        "service.services.reports.render_report_pdf", lambda *args, **kwargs: FAKE_PDF
+        "service.services.development_reports.render_report_pdf", lambda *args, **kwargs: FAKE_PDF
     )
 
 
