@@ -19,7 +19,8 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from reports.aggregate import RELATIONSHIPS, ScoringSettings, aggregate, skill_scores_by_block
+from reports.aggregate import ScoringSettings, aggregate, skill_scores_by_block
+from surveys.relationships import RELATIONSHIPS
 
 SKILLS, ITEMS_PER_SKILL = 7, 5
 # One subject's raters: self, manager, 4 peers, 3 direct reports, 3 others.

@@ -10,24 +10,17 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
-from reports.response_counts import (
-    OBSERVERS,
-    RELATIONSHIPS,
-    invited_by_relationship,
-    label,
-    partition,
-    visible_response_counts,
-)
+from reports.anonymity import threshold_problem
+from reports.response_counts import invited_by_relationship, partition, visible_response_counts
 from reports.results import Agreement, Group, ItemResult, Results, SkillResult
+from surveys.relationships import OBSERVERS, POOLABLE, RELATIONSHIPS, group_label
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
 
-POOLABLE = ("peer", "direct_report", "other")  # the relationships that k applies to
 SCALE = (1, 2, 3, 4, 5)
 ANSWER_COLUMNS = ("rater_id", "relationship", "item_id", "score")
 COMMENT_COLUMNS = ("rater_id", "relationship", "key", "text")
-THRESHOLD_RANGE = range(2, 11)
 UNIFORM_NULL_VARIANCE = 2.0  # variance of uniformly random answers on a 5-point scale
 MIXED_VIEWS_RWG = 0.70
 MIXED_VIEWS_MIN_N = 3
@@ -51,11 +44,8 @@ class ScoringSettings:
 
     def __post_init__(self) -> None:
         k = self.anonymity_threshold
-        if isinstance(k, bool) or not isinstance(k, int) or k not in THRESHOLD_RANGE:
-            raise ValueError(
-                f"anonymity_threshold must be an integer from {THRESHOLD_RANGE.start} "
-                f"to {THRESHOLD_RANGE.stop - 1}, got {k!r}"
-            )
+        if problem := threshold_problem(k):
+            raise ValueError(f"anonymity_threshold {problem}, got {k!r}")
         if not 0 <= self.gap_threshold < float("inf"):
             raise ValueError(f"gap_threshold must be finite and >= 0, got {self.gap_threshold!r}")
         if not 0 < self.confidence < 1:
@@ -76,7 +66,7 @@ def plan_groups(submitted: Mapping[str, int], k: int) -> tuple[Group, ...]:
     observers = tuple(relationship for relationship in OBSERVERS if count[relationship])
 
     def group(key: str, members: tuple[str, ...], name: str | None = None) -> Group:
-        return Group(key, name or label(members), members, sum(count[m] for m in members))
+        return Group(key, name or group_label(members), members, sum(count[m] for m in members))
 
     groups = [group("self", ("self",))] if count["self"] else []
     if blocks:

@@ -9,17 +9,11 @@ from typing import TYPE_CHECKING
 
 from reports.plan import BLIND_SPOT, LOWEST_RATED, SELF_RATED_LOW, DevelopmentPlan, development_plan
 from reports.results import Group, ItemResult, Results, SkillResult
+from surveys.relationships import NAMES
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument, Skill
 
-RELATIONSHIP_NAMES = {
-    "self": "Self-assessment",
-    "manager": "Manager",
-    "peer": "Peers",
-    "direct_report": "Direct reports",
-    "other": "Others",
-}
 FLAG_NAMES = {"blind_spot": "Blind spot", "hidden_strength": "Hidden strength"}
 REASON_NAMES = {
     LOWEST_RATED: "Among the lowest rated",
@@ -188,11 +182,10 @@ def response_rows(results: Results) -> list[ResponseRows]:
     if results.invited.get("self", 0):
         # The subject knows whether they answered themselves.
         answered = next((group.n for group in results.groups if group.key == "self"), 0)
-        entries.append(ResponseRows(((RELATIONSHIP_NAMES["self"], 1),), answered))
+        entries.append(ResponseRows(((NAMES["self"].row, 1),), answered))
     for count_set in results.responses:
         rows = tuple(
-            (RELATIONSHIP_NAMES[member], results.invited.get(member, 0))
-            for member in count_set.members
+            (NAMES[member].row, results.invited.get(member, 0)) for member in count_set.members
         )
         entries.append(ResponseRows(rows, count_set.answered))
     return entries

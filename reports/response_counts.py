@@ -14,18 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-RELATIONSHIPS = ("self", "manager", "peer", "direct_report", "other")
-OBSERVERS = RELATIONSHIPS[1:]  # everyone but self
+from surveys.relationships import OBSERVERS, RELATIONSHIPS, group_label
+
 # The key of the one set of a round that invited fewer than k raters besides the subject.
 EVERYONE = "all"
 COMBINED = "combined"
-PLURALS = {
-    "self": "Self",
-    "manager": "Manager",
-    "peer": "Peers",
-    "direct_report": "Direct reports",
-    "other": "Others",
-}
 
 
 @dataclass(frozen=True)
@@ -106,11 +99,11 @@ def visible_response_counts(
         if not everyone:
             return ()
         invited_in_all = _sum(invited_counts, everyone)
-        return (CountSet(EVERYONE, label(everyone), everyone, invited_in_all, None, None),)
+        return (CountSet(EVERYONE, group_label(everyone), everyone, invited_in_all, None, None),)
     return tuple(
         CountSet(
             key=key,
-            label=label(members),
+            label=group_label(members),
             members=members,
             invited=_sum(invited_counts, members),
             answered=_sum(submitted_counts, members),
@@ -141,12 +134,6 @@ def partition(
         target = min(own, key=lambda relationship: counts[relationship])
         sets[target] = tuple(r for r in relationships if r == target or r in pooled)
     return sets
-
-
-def label(members: Sequence[str]) -> str:
-    """ "Peers", "Direct reports + others": the members' names, the first capitalised."""
-    first, *rest = (PLURALS[member] for member in members)
-    return " + ".join([first, *(name.lower() for name in rest)])
 
 
 def _counts(counts: Mapping[str, int], what: str) -> dict[str, int]:

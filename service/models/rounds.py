@@ -21,8 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.extensions import db
 from service.models.people import Person
 from service.models.types import UTCDateTime, new_id, utcnow
+from surveys.instrument import Instrument, load_instrument
+from surveys.relationships import RELATIONSHIPS
 
-RELATIONSHIPS = ("self", "manager", "peer", "direct_report", "other")
 ROUND_STATUSES = ("draft", "open", "closed")
 # A rater's response: nothing yet, a saved draft, final, or declined.
 RESPONSE_STATUSES = ("pending", "draft", "submitted", "declined")
@@ -66,6 +67,12 @@ class Round(db.Model):
         cascade="all, delete-orphan",
         order_by="Rater.created_at",
     )
+
+    @property
+    def instrument(self) -> Instrument:
+        """The instrument at the version pinned when the round was created: a later
+        version of its file never changes what this round's raters answer or are scored on."""
+        return load_instrument(self.instrument_id, self.instrument_version)
 
 
 class Rater(db.Model):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reports.aggregate import plan_groups
+from surveys.relationships import NAMES, POOLABLE
 
 ADVICE = "advice"
 WARNING = "warning"
@@ -14,8 +15,6 @@ WARNING = "warning"
 # (a skill's group scores are shown only when every statement has k answers in every group);
 # a few more is still small enough that every rater knows the person's work.
 RECOMMENDED_ABOVE_K = (1, 3)
-_NAMES = {"peer": ("peer", "peers"), "direct_report": ("direct report", "direct reports")}
-_PLURALS = {"peer": "peers", "direct_report": "direct reports", "other": "others"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ class Message:
 
 
 def _count(number: int, relationship: str) -> str:
-    one, many = _NAMES[relationship]
+    one, many = NAMES[relationship].one, NAMES[relationship].many
     return f"{number} {one if number == 1 else many}"
 
 
@@ -128,18 +127,18 @@ def _size_advice(counts: Mapping[str, int], k: int, voice: Voice) -> list[Messag
 
 def _members(members: list[str], counts: Mapping[str, int], voice: Voice) -> str:
     """'your direct reports (2) and others (1)'."""
-    names = [f"{_PLURALS[m]} ({counts[m]})" for m in members]
+    names = [f"{NAMES[m].many} ({counts[m]})" for m in members]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"{voice.whose} {listed}"
 
 
 def _grouping_warnings(counts: Mapping[str, int], k: int, voice: Voice) -> list[Message]:
     """What the report's groups would be if every rater named here answered."""
-    if not any(counts.get(r, 0) for r in ("manager", *_PLURALS)):
+    if not any(counts.get(r, 0) for r in ("manager", *POOLABLE)):
         return []
     groups = plan_groups({**counts, "self": 1}, k)
     keys = [group.key for group in groups]
-    small = [r for r in _PLURALS if 0 < counts.get(r, 0) < k]
+    small = [r for r in POOLABLE if 0 < counts.get(r, 0) < k]
     if keys == ["self"]:
         return [
             Message(
@@ -173,7 +172,7 @@ def _grouping_warnings(counts: Mapping[str, int], k: int, voice: Voice) -> list[
             text = (
                 f"Groups of fewer than {k} are not shown on their own, and {pooled} are too "
                 f"few even when pooled: their scores will be merged with {voice.whose} "
-                f"{_PLURALS[group.key]} and shown as “{group.label}”."
+                f"{NAMES[group.key].many} and shown as “{group.label}”."
             )
         messages.append(
             Message(

@@ -24,7 +24,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.aggregate import RELATIONSHIPS, ScoringSettings, aggregate
+from reports.aggregate import ScoringSettings, aggregate
+from surveys.relationships import RELATIONSHIPS
 from tests.reports.test_aggregate_golden import make_instrument
 
 # Published values carry 2 decimals: they may differ from the exact value by half a cent.

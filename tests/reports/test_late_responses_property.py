@@ -17,8 +17,9 @@ import numpy as np
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from reports.aggregate import RELATIONSHIPS, ScoringSettings, aggregate, late_update_allowed
+from reports.aggregate import ScoringSettings, aggregate, late_update_allowed
 from reports.results import Results
+from surveys.relationships import RELATIONSHIPS
 from tests.reports.test_aggregate_golden import make_instrument
 from tests.reports.test_anonymity_property import frames
 

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from service.services.clock import now
+from surveys.relationships import NAMES, RATERS_NAMED
 
 # A fixed set of rows works without JavaScript; "More rows" adds this many more.
 ROWS = 8
@@ -26,11 +27,9 @@ MAX_ROWS = 60
 DEFAULT_DAYS = 14
 # A deadline is a day on the form; the round closes at this time (UTC) on that day.
 DEADLINE_TIME = time(17, 0, tzinfo=UTC)
+# A rater's relationship, as the form's options name it: "Direct report".
 RELATIONSHIPS = {
-    "manager": "Manager",
-    "peer": "Peer",
-    "direct_report": "Direct report",
-    "other": "Other",
+    relationship: NAMES[relationship].one.capitalize() for relationship in RATERS_NAMED
 }
 RELATIONSHIP_CHOICES = [SelectChoice(value, label) for value, label in RELATIONSHIPS.items()]
 NAME = [Length(max=200, message="Use at most 200 characters.")]

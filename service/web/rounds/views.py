@@ -57,15 +57,10 @@ from service.web.rounds.forms import (
 )
 from service.web.rounds.preview import preview_survey
 from service.web.survey.form import scale_choices
+from surveys.relationships import NAMES
 
 bp = Blueprint("rounds", __name__)
-RELATIONSHIP_LABELS = {
-    "self": "Self-assessment",
-    "manager": "Manager",
-    "peer": "Peers",
-    "direct_report": "Direct reports",
-    "other": "Others",
-}
+RELATIONSHIP_LABELS = {relationship: names.row for relationship, names in NAMES.items()}
 STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
 
 
