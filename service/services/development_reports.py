@@ -20,7 +20,6 @@ from service.services.access import load_actor
 from service.services.clock import now
 from service.services.errors import Conflict, NotFound
 from service.services.results import load_released_round
-from surveys.instrument import load_instrument
 
 log = logging.getLogger(__name__)
 REPORTS_FOLDER = "reports"
@@ -46,7 +45,7 @@ def _context(round_: Round) -> ReportContext:
 def _inputs(round_: Round):
     return (
         Results.from_dict(round_.results),
-        load_instrument(round_.instrument_id, round_.instrument_version),
+        round_.instrument,
         _context(round_),
     )
 

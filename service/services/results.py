@@ -14,7 +14,6 @@ from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden
 from service.services.settings import current_settings
-from surveys.instrument import load_instrument
 
 ANSWER_COLUMNS = ["rater_id", "relationship", "item_id", "score"]
 COMMENT_COLUMNS = ["rater_id", "relationship", "key", "text"]
@@ -47,7 +46,7 @@ def compute_results(round_: Round) -> Results:
     return aggregate(
         answers_frame(round_.id),
         comments_frame(round_.id),
-        load_instrument(round_.instrument_id, round_.instrument_version),
+        round_.instrument,
         ScoringSettings(
             anonymity_threshold=round_.anonymity_threshold, gap_threshold=round_.gap_threshold
         ),

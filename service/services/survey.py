@@ -8,10 +8,10 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from service.extensions import db
 from service.models import Answer, Comment, Rater, Round
+from service.services.access import load_actor, load_round_for
 from service.services.clock import now
 from service.services.errors import Conflict, Invalid
 from service.services.survey_links import accepts_answers
-from surveys.instrument import load_instrument
 from surveys.questionnaire import clean_comments, questionnaire_for, validate_response
 
 MAX_DECLINE_REASON = 1000
@@ -57,14 +57,35 @@ _PG_REPLACE_RESPONSE = text(
 )
 
 
-def _instrument_of(round_: Round):
-    return load_instrument(round_.instrument_id, round_.instrument_version)
+# The preview shows the observer wording: every rater but the subject reads it, so a peer's
+# questionnaire stands for them all.
+PREVIEW_RELATIONSHIP = "peer"
 
 
 def _draft_of(rater: Rater) -> dict:
     return {
         "answers": {answer.item_id: answer.score for answer in rater.answers},
         "comments": {comment.key: comment.text for comment in rater.comments},
+    }
+
+
+def _invitation(round_: Round, relationship: str) -> dict:
+    """Whom the survey is about and by when, as a rater in this relationship is asked."""
+    return {
+        "subject": {"name": round_.subject.name},
+        "relationship": relationship,
+        "deadline": round_.deadline,
+        "anonymity_threshold": round_.anonymity_threshold,
+    }
+
+
+def _questionnaire(round_: Round, relationship: str) -> dict:
+    """The round's statements and questions worded for this relationship, and the scale
+    each statement is answered on (score 1 to 5, then "don't know")."""
+    instrument = round_.instrument
+    return {
+        **questionnaire_for(instrument, relationship, round_.subject.first_name),
+        "scale": {"labels": list(instrument.scale_labels), "na_label": instrument.na_label},
     }
 
 
@@ -78,12 +99,8 @@ def survey_for_rater(rater: Rater) -> dict:
     again).
     """
     round_ = rater.round
-    subject = round_.subject
     state = {
-        "subject": {"name": subject.name},
-        "relationship": rater.relationship,
-        "deadline": round_.deadline,
-        "anonymity_threshold": round_.anonymity_threshold,
+        **_invitation(round_, rater.relationship),
         "instrument": {"id": round_.instrument_id, "version": round_.instrument_version},
         "response_status": rater.response_status,
         "accepting_answers": accepts_answers(round_) and rater.response_status in OPEN_STATUSES,
@@ -96,8 +113,18 @@ def survey_for_rater(rater: Rater) -> dict:
         return state
     return {
         **state,
-        **questionnaire_for(_instrument_of(round_), rater.relationship, subject.first_name),
+        **_questionnaire(round_, rater.relationship),
         "draft": _draft_of(rater),
+    }
+
+
+def survey_preview(actor_id: str, round_id: str) -> dict:
+    """The survey as the round's raters read it, for the people who may read the round
+    (HR, and its subject); nothing in it can be answered."""
+    round_ = load_round_for(load_actor(actor_id), round_id)
+    return {
+        **_invitation(round_, PREVIEW_RELATIONSHIP),
+        **_questionnaire(round_, PREVIEW_RELATIONSHIP),
     }
 
 
@@ -176,7 +203,7 @@ def _replace_answers(rater_id: str, answers: Mapping[str, int | None], comments:
 
 
 def _validated(rater: Rater, answers: Mapping, comments: Mapping, *, complete: bool) -> None:
-    errors = validate_response(_instrument_of(rater.round), answers, comments, complete=complete)
+    errors = validate_response(rater.round.instrument, answers, comments, complete=complete)
     if errors:
         raise Invalid(
             "some answers are missing or invalid" if complete else "some answers are invalid",
@@ -184,28 +211,32 @@ def _validated(rater: Rater, answers: Mapping, comments: Mapping, *, complete: b
         )
 
 
-def save_draft(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
-    """Replace the rater's draft with these (possibly partial) answers."""
+# What storing a response records: its status, the rater's column stamped with the time,
+# and the key that time is answered under.
+_DRAFT = ("draft", "draft_saved_at", "saved_at")
+_FINAL = ("submitted", "submitted_at", "submitted_at")
+
+
+def _store_response(rater_id: str, answers: Mapping, comments: Mapping, *, final: bool) -> dict:
     rater = db.session.get(Rater, rater_id)
     _refuse_if_final(rater)
-    _validated(rater, answers, comments, complete=False)
-    saved_at = now()
-    _claim_response(rater_id, "draft", draft_saved_at=saved_at)
+    _validated(rater, answers, comments, complete=final)
+    status, column, key = _FINAL if final else _DRAFT
+    stored_at = now()
+    _claim_response(rater_id, status, **{column: stored_at})
     _replace_answers(rater_id, answers, comments)
     db.session.commit()
-    return {"response_status": "draft", "saved_at": saved_at}
+    return {"response_status": status, key: stored_at}
+
+
+def save_draft(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
+    """Replace the rater's draft with these (possibly partial) answers."""
+    return _store_response(rater_id, answers, comments, final=False)
 
 
 def submit_response(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
     """Store the final response: every item answered; it can never change afterwards."""
-    rater = db.session.get(Rater, rater_id)
-    _refuse_if_final(rater)
-    _validated(rater, answers, comments, complete=True)
-    submitted_at = now()
-    _claim_response(rater_id, "submitted", submitted_at=submitted_at)
-    _replace_answers(rater_id, answers, comments)
-    db.session.commit()
-    return {"response_status": "submitted", "submitted_at": submitted_at}
+    return _store_response(rater_id, answers, comments, final=True)
 
 
 def decline_response(rater_id: str, reason: str | None) -> dict:

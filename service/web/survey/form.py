@@ -37,16 +37,17 @@ def response_from_form(form: Mapping[str, str]) -> tuple[dict, dict]:
     return answers, comments
 
 
-def scale_choices(instrument) -> list[tuple[str, Markup]]:
-    """Each statement's choices as (radio value, label): 1 to 5, then don't know.
+def scale_choices(scale: Mapping) -> list[tuple[str, Markup]]:
+    """Each statement's choices as (radio value, label): 1 to 5, then don't know, from the
+    survey's scale.
 
     The labels are escaped here, once, rather than 35 times over in the template.
     """
     label = Markup('<span class="score">{}</span> {}')
-    scores = zip(SCALE_SCORES, instrument.scale_labels, strict=True)
+    scores = zip(SCALE_SCORES, scale["labels"], strict=True)
     return [
         *((str(score), label.format(score, text)) for score, text in scores),
-        (NOT_OBSERVED, escape(instrument.na_label)),
+        (NOT_OBSERVED, escape(scale["na_label"])),
     ]
 
 

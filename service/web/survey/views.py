@@ -38,7 +38,6 @@ from service.web.survey.session import (
     sign_in,
     signed_in_rater,
 )
-from surveys.instrument import load_instrument
 from surveys.questionnaire import MAX_COMMENT_LENGTH
 
 bp = Blueprint("survey", __name__)
@@ -137,9 +136,7 @@ def _survey_page(
         return render_template("survey/closed.html", round_closed=round_closed, **context), status
     answers = survey["draft"]["answers"] if answers is None else answers
     comments = survey["draft"]["comments"] if comments is None else comments
-    scale = scale_choices(
-        load_instrument(survey["instrument"]["id"], survey["instrument"]["version"])
-    )
+    scale = scale_choices(survey["scale"])
     problems = form_problems(survey, answers, comments, errors or {})
     page = render_template(
         "survey/form.html",
