@@ -6,13 +6,21 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Person, Round
-from service.services.errors import NotFound
+from service.services.errors import Forbidden, NotFound
 
 
 def load_actor(actor_id: str) -> Person:
     actor = db.session.get(Person, actor_id)
     if actor is None:
         raise NotFound("no such person")
+    return actor
+
+
+def load_hr(actor_id: str, refusal: str = "only HR can do this") -> Person:
+    """The actor if they are HR; anyone else is refused with Forbidden(refusal)."""
+    actor = load_actor(actor_id)
+    if not actor.is_hr:
+        raise Forbidden(refusal)
     return actor
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from service.extensions import db
 from service.models import AuditEvent, Person, Round
-from service.services.access import load_actor
+from service.services.access import load_hr
 from service.services.clock import now
-from service.services.errors import Forbidden
+from service.services.days import on_days
+from service.services.paging import Page, read_page
 
 # What each action reads as on the audit page.
 ACTIONS = {
@@ -68,41 +68,24 @@ def record(
     )
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    events: list[AuditEvent]
-    page: int
-    pages: int
-    total: int
-
-
 def list_events(
     actor_id: str,
     *,
     page: int = 1,
     action: str | None = None,
-    round_id: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> AuditPage:
-    """HR reads the log, newest first, a page at a time."""
-    if not load_actor(actor_id).is_hr:
-        raise Forbidden("only HR can read the audit log")
+    since: date | None = None,
+    until: date | None = None,
+) -> Page[AuditEvent]:
+    """HR reads the log, newest first, a page at a time; since and until are days (UTC),
+    both included."""
+    load_hr(actor_id, "only HR can read the audit log")
     query = select(AuditEvent)
     if action:
         query = query.where(AuditEvent.action == action)
-    if round_id:
-        query = query.where(AuditEvent.round_id == round_id)
-    if since:
-        query = query.where(AuditEvent.at >= since)
-    if until:
-        query = query.where(AuditEvent.at < until)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    events = db.session.scalars(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return AuditPage(list(events), page, pages, total)
+    query = query.where(*on_days(AuditEvent.at, since, until))
+    return read_page(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        page,
+        PAGE_SIZE,
+        read=lambda limited: db.session.scalars(limited).all(),
+    )

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Round
+from service.services.access import load_hr
 from service.services.clock import now
 from service.services.errors import DomainError, Invalid
-from service.services.people import email_problem, load_hr, name_problem, normalise_email
+from service.services.people import email_problem, name_problem, normalise_email
 from service.services.people_import import Problem, read_csv_table, taken_emails
 from service.services.rounds import RATER_RELATIONSHIPS, create_round, launch_round
 

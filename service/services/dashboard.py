@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from service.extensions import db
 from service.models import ROUND_STATUSES, Person, Round
+from service.services.access import load_hr
 from service.services.counts import response_counts
+from service.services.days import on_days
 from service.services.errors import Invalid
-from service.services.people import load_hr
+from service.services.paging import Page, read_page
 
 DASHBOARD_PAGE_SIZE = 50
 
@@ -32,18 +34,6 @@ class RoundRow:
         return self.submitted / self.invited if self.invited else None
 
 
-@dataclass(frozen=True)
-class DashboardPage:
-    rounds: list[RoundRow]
-    page: int
-    pages: int
-    total: int
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def list_rounds_for_hr(
     actor_id: str,
     *,
@@ -52,7 +42,7 @@ def list_rounds_for_hr(
     deadline_from: date | None = None,
     deadline_to: date | None = None,
     page: int = 1,
-) -> DashboardPage:
+) -> Page[RoundRow]:
     """Rounds whose deadline falls within the days given (UTC, both included), latest
     deadline first, a page at a time; three queries whatever the page holds."""
     load_hr(actor_id)
@@ -72,36 +62,22 @@ def list_rounds_for_hr(
         query = query.where(Round.status == status)
     if manager_id:
         query = query.where(subject.manager_id == manager_id)
-    if deadline_from:
-        query = query.where(Round.deadline >= _start_of(deadline_from))
-    if deadline_to:
-        query = query.where(Round.deadline < _start_of(deadline_to + timedelta(days=1)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // DASHBOARD_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        query.order_by(Round.deadline.desc(), Round.id)
-        .limit(DASHBOARD_PAGE_SIZE)
-        .offset((page - 1) * DASHBOARD_PAGE_SIZE)
-    ).all()
-    counts = response_counts([round_.id for round_, _, _ in rows])
-    return DashboardPage(
-        [
-            RoundRow(
-                id=round_.id,
-                subject=person,
-                manager=boss,
-                status=round_.status,
-                deadline=round_.deadline,
-                invited=_others(counts[round_.id]["invited"]),
-                submitted=_others(counts[round_.id]["submitted"]),
-            )
-            for round_, person, boss in rows
-        ],
-        page,
-        pages,
-        total,
-    )
+    query = query.where(*on_days(Round.deadline, deadline_from, deadline_to))
+    listed = read_page(query.order_by(Round.deadline.desc(), Round.id), page, DASHBOARD_PAGE_SIZE)
+    counts = response_counts([round_.id for round_, _, _ in listed.rows])
+    rows = [
+        RoundRow(
+            id=round_.id,
+            subject=person,
+            manager=boss,
+            status=round_.status,
+            deadline=round_.deadline,
+            invited=_others(counts[round_.id]["invited"]),
+            submitted=_others(counts[round_.id]["submitted"]),
+        )
+        for round_, person, boss in listed.rows
+    ]
+    return replace(listed, rows=rows)
 
 
 def _others(by_relationship: dict[str, int]) -> int:

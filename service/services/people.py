@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
@@ -14,9 +13,10 @@ from sqlalchemy.orm import aliased
 from service.extensions import db
 from service.models import ROLES, ApiToken, Person
 from service.services import audit
-from service.services.access import load_actor
-from service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from service.services.access import load_hr
+from service.services.errors import Conflict, Invalid, NotFound
 from service.services.notifications import dispatch, queue_person_email
+from service.services.paging import Page, read_page
 from service.services.tokens import hash_token, new_token
 
 API_TOKEN_PREFIX = "f360_"  # noqa: S105 - marks tokens in logs and scanners
@@ -82,13 +82,6 @@ def person_problems(name: str, email: str, role: str, manager_email: str) -> dic
     return problems
 
 
-def load_hr(actor_id: str) -> Person:
-    actor = load_actor(actor_id)
-    if not actor.is_hr:
-        raise Forbidden("only HR can do this")
-    return actor
-
-
 def invite_person(
     actor_id: str, name: str, email: str, role: str, manager_email: str | None = None
 ) -> Person:
@@ -118,29 +111,16 @@ def invite_person(
     return person
 
 
-@dataclass(frozen=True)
-class PeoplePage:
-    people: list[tuple[Person, Person | None]]  # each person with their manager
-    page: int
-    pages: int
-    total: int
-
-
-def list_people(actor_id: str, page: int = 1) -> PeoplePage:
+def list_people(actor_id: str, page: int = 1) -> Page[tuple[Person, Person | None]]:
     """HR's list of everyone with their manager, by name, a page at a time."""
     load_hr(actor_id)
     manager = aliased(Person)
-    total = db.session.scalar(select(func.count()).select_from(Person))
-    pages = max(1, -(-total // PEOPLE_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
+    query = (
         select(Person, manager)
         .outerjoin(manager, Person.manager_id == manager.id)
         .order_by(func.lower(Person.name), Person.email)
-        .limit(PEOPLE_PAGE_SIZE)
-        .offset((page - 1) * PEOPLE_PAGE_SIZE)
-    ).all()
-    return PeoplePage([(person, boss) for person, boss in rows], page, pages, total)
+    )
+    return read_page(query, page, PEOPLE_PAGE_SIZE)
 
 
 def create_person(email: str, name: str, role: str) -> Person:

@@ -14,9 +14,10 @@ from service.extensions import db
 from service.models import Person
 from service.models.types import new_id
 from service.services import audit
+from service.services.access import load_hr
 from service.services.errors import Conflict, Invalid
 from service.services.notifications import dispatch, queue_person_email
-from service.services.people import load_hr, normalise_email, person_problems
+from service.services.people import normalise_email, person_problems
 
 MAX_CSV_BYTES = 1_000_000
 MAX_CSV_ROWS = 5_000

@@ -12,9 +12,9 @@ from service.extensions import db
 from service.models import OrgSettings
 from service.models.settings import SETTINGS_ROW
 from service.services import audit
-from service.services.access import load_actor
+from service.services.access import load_hr
 from service.services.clock import now
-from service.services.errors import Forbidden, Invalid
+from service.services.errors import Invalid
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,7 @@ def parse_reminder_days(text: str) -> tuple[int, ...]:
 def update_settings(
     actor_id: str, *, anonymity_threshold: int, subject_sees_report: bool, reminder_days: str
 ) -> Settings:
-    actor = load_actor(actor_id)
-    if not actor.is_hr:
-        raise Forbidden("only HR can change the settings")
+    actor = load_hr(actor_id, "only HR can change the settings")
     if not 2 <= anonymity_threshold <= 10:
         raise Invalid(
             "the anonymity threshold must be between 2 and 10",

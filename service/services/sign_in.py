@@ -13,9 +13,9 @@ from service.extensions import db
 from service.models import Job, Person, SignInLink, WebSession
 from service.models.types import new_id
 from service.services import audit
-from service.services.access import load_actor
+from service.services.access import load_hr
 from service.services.clock import now
-from service.services.errors import Forbidden, Invalid, Unauthorized
+from service.services.errors import Invalid, Unauthorized
 from service.services.notifications import dispatch, queue_person_email
 from service.services.people import create_person, find_person_by_email, normalise_email
 from service.services.sign_in_links import live_link
@@ -100,9 +100,7 @@ def check_password(email: str, password: str) -> Person | None:
 
 
 def set_password(actor_id: str, password: str) -> None:
-    actor = load_actor(actor_id)
-    if not actor.is_hr:
-        raise Forbidden("only HR accounts sign in with a password; others use emailed links")
+    actor = load_hr(actor_id, "only HR accounts sign in with a password; others use emailed links")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
             f"the password must be at least {MIN_PASSWORD_LENGTH} characters long",

@@ -18,6 +18,7 @@ from reports.anonymity import THRESHOLD_RANGE
 from service.services.audit import ACTIONS
 from service.services.errors import Invalid
 from service.services.settings import parse_reminder_days
+from service.web.filters import FilterForm, NotBefore
 
 
 class ExportForm(FlaskForm):
@@ -51,11 +52,8 @@ class SettingsForm(FlaskForm):
             raise ValidationError(error.message[:1].upper() + error.message[1:] + ".") from None
 
 
-class AuditFilterForm(FlaskForm):
-    """The audit page's filters: a GET form, so it needs no CSRF token."""
-
-    class Meta:
-        csrf = False
+class AuditFilterForm(FilterForm):
+    """The audit page's filters."""
 
     action = SelectField(
         "Action",
@@ -66,8 +64,7 @@ class AuditFilterForm(FlaskForm):
         validators=[Optional()],
     )
     since = DateField("From (UTC)", validators=[Optional()])
-    until = DateField("To (UTC, inclusive)", validators=[Optional()])
-
-    def validate_until(self, field):
-        if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("The end date is before the start date.")
+    until = DateField(
+        "To (UTC, inclusive)",
+        validators=[Optional(), NotBefore("since", "The end date is before the start date.")],
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC
 from uuid import UUID
 
 from flask import (
@@ -83,10 +83,6 @@ def download_export(person: Person, export_id: UUID):
 # Audit log -----------------------------------------------------------------------------
 
 
-def _start_of(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 @bp.get("/audit")
 @hr_required
 def audit_log(person: Person):
@@ -98,8 +94,8 @@ def audit_log(person: Person):
         person.id,
         page=request.args.get("page", 1, type=int),
         action=form.action.data or None,
-        since=_start_of(form.since.data) if form.since.data else None,
-        until=_start_of(form.until.data + timedelta(days=1)) if form.until.data else None,
+        since=form.since.data,
+        until=form.until.data,
     )
     filters = {
         name: request.args[name] for name in ("action", "since", "until") if request.args.get(name)

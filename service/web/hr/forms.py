@@ -14,22 +14,20 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from service.models import ROLES, ROUND_STATUSES
 from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from service.web.filters import FilterForm, NotBefore
 
 STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
 ROLE_LABELS = {"member": "Member", "hr": "HR"}
 DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class DashboardFilterForm(FlaskForm):
-    """The dashboard's filters: a GET form, so it needs no CSRF token."""
-
-    class Meta:
-        csrf = False
+class DashboardFilterForm(FilterForm):
+    """The dashboard's filters."""
 
     status = SelectField(
         "Status",
@@ -43,12 +41,14 @@ class DashboardFilterForm(FlaskForm):
         "Manager", choices=[SelectChoice("", "Any manager")], validators=[Optional()]
     )
     deadline_from = DateField("Deadline from (UTC)", validators=[Optional()])
-    deadline_to = DateField("Deadline to (UTC, inclusive)", validators=[Optional()])
+    deadline_to = DateField(
+        "Deadline to (UTC, inclusive)",
+        validators=[
+            Optional(),
+            NotBefore("deadline_from", "The last day is before the first day."),
+        ],
+    )
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
-
-    def validate_deadline_to(self, field):
-        if field.data and self.deadline_from.data and field.data < self.deadline_from.data:
-            raise ValidationError("The last day is before the first day.")
 
 
 class AddPersonForm(FlaskForm):

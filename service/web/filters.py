@@ -1,0 +1,28 @@
+"""What the list pages' filter forms share: sent by GET, and days given as a range."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+
+class FilterForm(FlaskForm):
+    """A list's filters: a GET form that changes nothing, so it needs no CSRF token (and
+    its links can be bookmarked and shared)."""
+
+    class Meta:
+        csrf = False
+
+
+class NotBefore:
+    """A date field's check that it is not before another date field of its form: the
+    last day of a range given before its first would match nothing."""
+
+    def __init__(self, first_day: str, message: str) -> None:
+        self.first_day = first_day
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field) -> None:
+        first = form[self.first_day].data
+        if field.data and first and field.data < first:
+            raise ValidationError(self.message)
