@@ -12,9 +12,16 @@ from service.extensions import db
 from service.models import Round
 from service.services.access import load_hr
 from service.services.clock import now
-from service.services.errors import DomainError, Invalid
+from service.services.csv_uploads import (
+    CheckedFile,
+    Problem,
+    in_file_order,
+    read_csv_table,
+    snake_case,
+)
+from service.services.errors import DomainError
 from service.services.people import email_problem, name_problem, normalise_email
-from service.services.people_import import Problem, read_csv_table, taken_emails
+from service.services.people_import import taken_emails
 from service.services.rounds import RATER_RELATIONSHIPS, create_round, launch_round
 
 BULK_COLUMNS = ("subject_email", "rater_name", "rater_email", "relationship")
@@ -41,21 +48,14 @@ class PlannedRound:
 
 
 @dataclass
-class BulkLaunch:
-    rounds: list[PlannedRound]
-    problems: list[Problem]
+class BulkLaunch(CheckedFile):
+    """The rounds a file would launch, and the problems that stop it."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    rounds: list[PlannedRound]
 
     @property
     def rater_count(self) -> int:
         return sum(len(planned.raters) for planned in self.rounds)
-
-
-def _relationship(value: str) -> str:
-    return "_".join(value.strip().lower().replace("-", " ").split())
 
 
 def _rater_problems(values: dict[str, str], subject_email: str) -> dict[str, str]:
@@ -69,7 +69,7 @@ def _rater_problems(values: dict[str, str], subject_email: str) -> dict[str, str
         problems["rater_email"] = (
             "is the subject's own email; the self-assessment is added automatically"
         )
-    relationship = _relationship(values["relationship"])
+    relationship = snake_case(values["relationship"])
     if relationship == "self":
         problems["relationship"] = "self is added automatically; leave it out"
     elif relationship not in RATER_RELATIONSHIPS:
@@ -125,7 +125,7 @@ def check_bulk_rounds(
                     {
                         "name": values["rater_name"],
                         "email": rater_email,
-                        "relationship": _relationship(values["relationship"]),
+                        "relationship": snake_case(values["relationship"]),
                     }
                 )
         problems += [Problem(number, column, message) for column, message in found.items()]
@@ -139,10 +139,10 @@ def check_bulk_rounds(
                     f"{planned_round.subject_name} has no raters besides the self-assessment",
                 )
             )
-    problems.sort(
-        key=lambda p: (p.row or 0, BULK_COLUMNS.index(p.column) if p.column in BULK_COLUMNS else -1)
+    return BulkLaunch(
+        problems=in_file_order(problems, BULK_COLUMNS),
+        rounds=list(planned.values()) if not problems else [],
     )
-    return BulkLaunch(list(planned.values()) if not problems else [], problems)
 
 
 def _subjects(text: str) -> dict[str, Subject]:
@@ -181,11 +181,7 @@ def launch_bulk_rounds(actor_id: str, text: str, deadline: datetime | None) -> l
     changed something meanwhile) the launch stops there and the outcome says so."""
     load_hr(actor_id)
     checked = check_bulk_rounds(text, deadline, now(), _subjects(text))
-    if not checked.ok:
-        raise Invalid(
-            "the file has problems; no round was launched",
-            {"rows": [str(problem) for problem in checked.problems]},
-        )
+    checked.refuse_unless_ok("no round was launched")
     outcomes = []
     for planned in checked.rounds:
         round_id = None

@@ -1,11 +1,11 @@
-"""CSV uploads (decoding, limits, rows) and HR's import of many people from one file."""
+"""HR's import of many people from one CSV file."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -15,128 +15,15 @@ from service.models import Person
 from service.models.types import new_id
 from service.services import audit
 from service.services.access import load_hr
-from service.services.errors import Conflict, Invalid
+from service.services.csv_uploads import CheckedFile, Problem, in_file_order, read_csv_table
+from service.services.errors import Conflict
 from service.services.notifications import dispatch, queue_person_email
 from service.services.people import normalise_email, person_problems
 
-MAX_CSV_BYTES = 1_000_000
-MAX_CSV_ROWS = 5_000
 PEOPLE_COLUMNS = ("name", "email", "role", "manager_email")
 DEFAULT_ROLE = "member"
 # Emails or ids per IN (...) look-up: well under every database's parameter limit.
 LOOKUP_CHUNK = 1000
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing to fix before anything is written; row 1 is the header, None the file."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(
-            part for part in (f"Row {self.row}" if self.row else "", self.column or "") if part
-        )
-        return f"{where}: {self.message}" if where else self.message
-
-
-@dataclass
-class CsvTable:
-    """A CSV file's data rows as dicts by column, with each row's number in the file."""
-
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def decode_csv(data: bytes) -> str:
-    """The text of an uploaded CSV file; too large or not UTF-8 is refused with a message."""
-    if len(data) > MAX_CSV_BYTES:
-        raise Invalid(
-            f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB; "
-            f"split it into smaller files of at most {MAX_CSV_ROWS:,} rows",
-            {"file": ["too large"]},
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Invalid(
-            "the file is not UTF-8 text (byte "
-            f"{error.start + 1} cannot be read); save it as “CSV UTF-8” and upload it again",
-            {"file": ["not UTF-8"]},
-        ) from None
-    if not text.strip():
-        raise Invalid("the file is empty; its first row must name the columns", {"file": ["empty"]})
-    return text
-
-
-def _column_name(heading: str) -> str:
-    return "_".join(heading.strip().lower().replace("-", " ").split())
-
-
-def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> CsvTable:
-    """Rows of a CSV text whose header names `columns` (any order, spaces or underscores);
-    blank rows are skipped, and every problem of the file's shape is reported at once."""
-    table = CsvTable()
-    if len(text.encode()) > MAX_CSV_BYTES:
-        table.problems.append(
-            Problem(None, None, f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB")
-        )
-        return table
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as error:
-        table.problems.append(Problem(None, None, f"the file is not valid CSV: {error}"))
-        return table
-    if not records or not any(cell.strip() for cell in records[0]):
-        table.problems.append(
-            Problem(1, None, f"the first row must name the columns: {', '.join(columns)}")
-        )
-        return table
-    header = [_column_name(cell) for cell in records[0]]
-    unknown = [name for name in header if name not in columns]
-    missing = [name for name in required if name not in header]
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    for message, names in (
-        ("unknown columns", unknown),
-        ("missing columns", missing),
-        ("columns named twice", repeated),
-    ):
-        if names:
-            table.problems.append(
-                Problem(
-                    1,
-                    None,
-                    f"{message}: {', '.join(names)} (the columns are {', '.join(columns)})",
-                )
-            )
-    if table.problems:
-        return table
-    data_rows = [
-        (n, cells) for n, cells in enumerate(records[1:], 2) if any(c.strip() for c in cells)
-    ]
-    if not data_rows:
-        table.problems.append(Problem(None, None, "the file has a header but no rows"))
-    if len(data_rows) > MAX_CSV_ROWS:
-        table.problems.append(
-            Problem(
-                None,
-                None,
-                f"the file has {len(data_rows):,} rows; at most {MAX_CSV_ROWS:,} "
-                "can be read at once, so split it into smaller files",
-            )
-        )
-        return table
-    for number, cells in data_rows:
-        if len(cells) > len(header):
-            table.problems.append(
-                Problem(number, None, f"has {len(cells)} values but the header has {len(header)}")
-            )
-            continue
-        values = {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(header)}
-        table.rows.append((number, {name: values.get(name, "") for name in columns}))
-    return table
 
 
 @dataclass(frozen=True)
@@ -149,15 +36,10 @@ class PersonRow:
 
 
 @dataclass
-class PeopleImport:
+class PeopleImport(CheckedFile):
     """What a file would import, and the problems that stop it."""
 
     people: list[PersonRow]
-    problems: list[Problem]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _manager_loops(people: dict[str, PersonRow]) -> set[str]:
@@ -239,13 +121,10 @@ def check_people(text: str, existing_emails: Container[str]) -> PeopleImport:
         problems.append(
             Problem(people[email].row, "manager_email", "the managers in the file form a loop")
         )
-    problems.sort(
-        key=lambda p: (
-            p.row or 0,
-            PEOPLE_COLUMNS.index(p.column) if p.column in PEOPLE_COLUMNS else -1,
-        )
+    return PeopleImport(
+        problems=in_file_order(problems, PEOPLE_COLUMNS),
+        people=list(people.values()) if not problems else [],
     )
-    return PeopleImport(list(people.values()) if not problems else [], problems)
 
 
 def taken_emails(text: str) -> dict[str, Person]:
@@ -281,11 +160,7 @@ def import_people(actor_id: str, text: str) -> int:
     actor = load_hr(actor_id)
     existing = taken_emails(text)
     checked = check_people(text, existing)
-    if not checked.ok:
-        raise Invalid(
-            "the file has problems; nothing was imported",
-            {"rows": [str(problem) for problem in checked.problems]},
-        )
+    checked.refuse_unless_ok("nothing was imported")
     ids = {row.email: new_id() for row in checked.people}
     ids |= {email: person.id for email, person in existing.items()}
     rows = [

@@ -9,17 +9,14 @@ from sqlalchemy import func, select
 
 from service.extensions import db
 from service.models import AuditEvent, Job, Person
+from service.services.csv_uploads import MAX_CSV_ROWS, Problem, decode_csv, read_csv_table
 from service.services.errors import Forbidden, Invalid
 from service.services.people import invite_person
 from service.services.people_import import (
-    MAX_CSV_ROWS,
     PEOPLE_COLUMNS,
-    Problem,
     check_people,
-    decode_csv,
     import_people,
     preview_people_import,
-    read_csv_table,
 )
 
 HEADER = "name,email,role,manager_email\n"

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from service.http_errors import status_of
 from service.models import Person
 from service.services.bulk_rounds import BULK_COLUMNS, launch_bulk_rounds, preview_bulk_launch
+from service.services.csv_uploads import MAX_CSV_BYTES, MAX_CSV_ROWS
 from service.services.dashboard import list_managers, list_rounds_for_hr
 from service.services.errors import Conflict, Invalid
 from service.services.people import invite_person, list_people
-from service.services.people_import import (
-    MAX_CSV_BYTES,
-    MAX_CSV_ROWS,
-    PEOPLE_COLUMNS,
-    decode_csv,
-    import_people,
-    preview_people_import,
-)
+from service.services.people_import import PEOPLE_COLUMNS, import_people, preview_people_import
 from service.web.auth import NOTICE, hr_required
 from service.web.hr.forms import (
     ROLE_LABELS,
@@ -32,6 +25,7 @@ from service.web.hr.forms import (
     CsvUploadForm,
     DashboardFilterForm,
 )
+from service.web.hr.uploads import CsvPage
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -107,57 +101,29 @@ def add_person(person: Person):
     return redirect(url_for(".people"), code=303)
 
 
-def _read_upload(form: CsvUploadForm) -> str:
-    # Only one byte past the limit is read: enough to tell the file is too large.
-    return decode_csv(form.file.data.stream.read(MAX_CSV_BYTES + 1))
-
-
-def _import_page(**context):
-    status = context.pop("status", 200)
-    context.setdefault("form", CsvUploadForm(formdata=None))
-    context.setdefault("columns", PEOPLE_COLUMNS)
-    return render_template("hr/people_import.html", **context), status
+PEOPLE_CSV = CsvPage(
+    "hr/people_import.html",
+    PEOPLE_COLUMNS,
+    CsvUploadForm,
+    ConfirmImportForm,
+    check=lambda actor_id, text, _: preview_people_import(actor_id, text),
+)
 
 
 @bp.get("/people/import")
 @hr_required
 def people_import(person: Person):
-    return _import_page()
+    return PEOPLE_CSV.page()
 
 
 @bp.post("/people/import")
 @hr_required
 def preview_people(person: Person):
-    form = CsvUploadForm()
-    if not form.validate():
-        return _import_page(form=form, status=422)
-    try:
-        text = _read_upload(form)
-    except Invalid as error:
-        return _import_page(form=form, refused=error.message, status=422)
-    preview = preview_people_import(person.id, text)
-    return _import_page(
-        preview=preview,
-        confirm=ConfirmImportForm(formdata=None, csv_text=text),
-        status=200 if preview.ok else 422,
-    )
+    return PEOPLE_CSV.preview(person)
 
 
-@bp.post("/people/import/confirm")
-@hr_required
-def confirm_people(person: Person):
-    form = ConfirmImportForm()
-    if not form.validate():
-        return _import_page(refused="the file was not sent again; upload it anew", status=422)
-    try:
-        added = import_people(person.id, form.csv_text.data)
-    except (Invalid, Conflict) as error:
-        preview = preview_people_import(person.id, form.csv_text.data)
-        return _import_page(
-            preview=preview,
-            refused=f"{error.message}; upload the corrected file",
-            status=status_of(error),
-        )
+def _import_people(actor_id: str, text: str, _):
+    added = import_people(actor_id, text)
     flash(
         f"{added} {'person is' if added == 1 else 'people are'} added; each gets a welcome email.",
         NOTICE,
@@ -165,52 +131,48 @@ def confirm_people(person: Person):
     return redirect(url_for(".people"), code=303)
 
 
+@bp.post("/people/import/confirm")
+@hr_required
+def confirm_people(person: Person):
+    return PEOPLE_CSV.confirm(person, _import_people)
+
+
 # Bulk launch ----------------------------------------------------------------------------
 
 
-def _launch_page(**context):
-    status = context.pop("status", 200)
-    context.setdefault("form", BulkLaunchForm(formdata=None))
-    context.setdefault("columns", BULK_COLUMNS)
-    return render_template("hr/rounds_import.html", **context), status
+def _in_utc(fields: dict) -> datetime:
+    # The form's deadline is a UTC wall-clock time, as its label says.
+    return fields["deadline"].replace(tzinfo=UTC)
+
+
+ROUNDS_CSV = CsvPage(
+    "hr/rounds_import.html",
+    BULK_COLUMNS,
+    BulkLaunchForm,
+    ConfirmLaunchForm,
+    check=lambda actor_id, text, fields: preview_bulk_launch(actor_id, text, _in_utc(fields)),
+)
 
 
 @bp.get("/rounds/import")
 @hr_required
 def rounds_import(person: Person):
-    return _launch_page()
+    return ROUNDS_CSV.page()
 
 
 @bp.post("/rounds/import")
 @hr_required
 def preview_rounds(person: Person):
-    form = BulkLaunchForm()
-    if not form.validate():
-        return _launch_page(form=form, status=422)
-    try:
-        text = _read_upload(form)
-    except Invalid as error:
-        return _launch_page(form=form, refused=error.message, status=422)
-    deadline = form.deadline.data.replace(tzinfo=UTC)
-    preview = preview_bulk_launch(person.id, text, deadline)
-    confirm = ConfirmLaunchForm(formdata=None, csv_text=text, deadline=form.deadline.data)
-    return _launch_page(
-        form=form, preview=preview, confirm=confirm, status=200 if preview.ok else 422
-    )
+    return ROUNDS_CSV.preview(person)
+
+
+def _launch_rounds(actor_id: str, text: str, fields: dict):
+    deadline = _in_utc(fields)
+    outcomes = launch_bulk_rounds(actor_id, text, deadline)
+    return render_template("hr/rounds_launched.html", outcomes=outcomes, deadline=deadline)
 
 
 @bp.post("/rounds/import/confirm")
 @hr_required
 def confirm_rounds(person: Person):
-    form = ConfirmLaunchForm()
-    if not form.validate():
-        return _launch_page(refused="the file was not sent again; upload it anew", status=422)
-    deadline = form.deadline.data.replace(tzinfo=UTC)
-    try:
-        outcomes = launch_bulk_rounds(person.id, form.csv_text.data, deadline)
-    except Invalid as error:
-        preview = preview_bulk_launch(person.id, form.csv_text.data, deadline)
-        return _launch_page(
-            preview=preview, refused=f"{error.message}; upload the corrected file", status=422
-        )
-    return render_template("hr/rounds_launched.html", outcomes=outcomes, deadline=deadline)
+    return ROUNDS_CSV.confirm(person, _launch_rounds)

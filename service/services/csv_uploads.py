@@ -1,0 +1,154 @@
+"""CSV files HR uploads: decoding, limits, the header's columns, rows and their problems."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from service.services.errors import Invalid
+
+MAX_CSV_BYTES = 1_000_000
+MAX_CSV_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix before anything is written; row 1 is the header, None the file."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part for part in (f"Row {self.row}" if self.row else "", self.column or "") if part
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class CheckedFile:
+    """What a file would write, checked before anything is: the problems that stop it."""
+
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def refuse_unless_ok(self, nothing_done: str) -> None:
+        """Raise Invalid listing every problem, saying what was not done, unless ok."""
+        if not self.ok:
+            raise Invalid(
+                f"the file has problems; {nothing_done}",
+                {"rows": [str(problem) for problem in self.problems]},
+            )
+
+
+@dataclass
+class CsvTable:
+    """A CSV file's data rows as dicts by column, with each row's number in the file."""
+
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file; too large or not UTF-8 is refused with a message."""
+    if len(data) > MAX_CSV_BYTES:
+        raise Invalid(
+            f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB; "
+            f"split it into smaller files of at most {MAX_CSV_ROWS:,} rows",
+            {"file": ["too large"]},
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            "the file is not UTF-8 text (byte "
+            f"{error.start + 1} cannot be read); save it as “CSV UTF-8” and upload it again",
+            {"file": ["not UTF-8"]},
+        ) from None
+    if not text.strip():
+        raise Invalid("the file is empty; its first row must name the columns", {"file": ["empty"]})
+    return text
+
+
+def snake_case(value: str) -> str:
+    """A heading or a value as a name: "Manager Email", "manager-email" and
+    " manager_email " all read as manager_email."""
+    return "_".join(value.strip().lower().replace("-", " ").split())
+
+
+def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> CsvTable:
+    """Rows of a CSV text whose header names `columns` (any order, spaces or underscores);
+    blank rows are skipped, and every problem of the file's shape is reported at once."""
+    table = CsvTable()
+    if len(text.encode()) > MAX_CSV_BYTES:
+        table.problems.append(
+            Problem(None, None, f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB")
+        )
+        return table
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        table.problems.append(Problem(None, None, f"the file is not valid CSV: {error}"))
+        return table
+    if not records or not any(cell.strip() for cell in records[0]):
+        table.problems.append(
+            Problem(1, None, f"the first row must name the columns: {', '.join(columns)}")
+        )
+        return table
+    header = [snake_case(cell) for cell in records[0]]
+    unknown = [name for name in header if name not in columns]
+    missing = [name for name in required if name not in header]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    for message, names in (
+        ("unknown columns", unknown),
+        ("missing columns", missing),
+        ("columns named twice", repeated),
+    ):
+        if names:
+            table.problems.append(
+                Problem(
+                    1,
+                    None,
+                    f"{message}: {', '.join(names)} (the columns are {', '.join(columns)})",
+                )
+            )
+    if table.problems:
+        return table
+    data_rows = [
+        (n, cells) for n, cells in enumerate(records[1:], 2) if any(c.strip() for c in cells)
+    ]
+    if not data_rows:
+        table.problems.append(Problem(None, None, "the file has a header but no rows"))
+    if len(data_rows) > MAX_CSV_ROWS:
+        table.problems.append(
+            Problem(
+                None,
+                None,
+                f"the file has {len(data_rows):,} rows; at most {MAX_CSV_ROWS:,} "
+                "can be read at once, so split it into smaller files",
+            )
+        )
+        return table
+    for number, cells in data_rows:
+        if len(cells) > len(header):
+            table.problems.append(
+                Problem(number, None, f"has {len(cells)} values but the header has {len(header)}")
+            )
+            continue
+        values = {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(header)}
+        table.rows.append((number, {name: values.get(name, "") for name in columns}))
+    return table
+
+
+def in_file_order(problems: list[Problem], columns: Sequence[str]) -> list[Problem]:
+    """The problems by row, the file's own first, then by column in the header's order."""
+    return sorted(
+        problems,
+        key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else -1),
+    )
