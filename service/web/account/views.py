@@ -39,6 +39,7 @@ from service.web.auth import (
     sign_in_browser,
     sign_out_browser,
 )
+from service.web.token_links import TokenLink
 
 bp = Blueprint("account", __name__)
 NEXT_KEY = "next"
@@ -126,21 +127,15 @@ def password_sign_in():
     return _home_after_sign_in()
 
 
-def _link_is_valid() -> bool:
-    return person_for_sign_in_link(request.view_args["token"]) is not None
+SIGN_IN_LINK = TokenLink("sign-in", person_for_sign_in_link, "account/link_invalid.html")
 
 
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
-@limiter.shared_limit(
-    _sign_in_limit,
-    SIGN_IN_SCOPE,
-    exempt_when=_link_is_valid,
-    deduct_when=lambda response: response.status_code == 404,
-)
+@SIGN_IN_LINK.limit_failures(_sign_in_limit, SIGN_IN_SCOPE)
 def use_link(token: str):
-    person = person_for_sign_in_link(token)
+    person = SIGN_IN_LINK.owner(token)
     if person is None:
-        return render_template("account/link_invalid.html"), 404
+        return SIGN_IN_LINK.invalid()
     form = UseLinkForm()
     if request.method == "GET" or not form.validate():
         # Opening the link shows a button; only the click uses it up. Mail scanners that
@@ -149,7 +144,7 @@ def use_link(token: str):
     try:
         person = use_sign_in_link(token)
     except Unauthorized:
-        return render_template("account/link_invalid.html"), 404
+        return SIGN_IN_LINK.invalid()
     sign_in_browser(person)
     return redirect(url_for("home"), code=303)
 

@@ -5,29 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import g, render_template, request, session
+from flask import render_template, session
 
 from service.models import Rater
 from service.services.errors import Unauthorized
 from service.services.survey_links import rater_for_survey_token, rater_with_live_link
 from service.services.tokens import hash_token
+from service.web.token_links import TokenLink
 
 RATER_KEY = "rater_id"
 TOKEN_HASH_KEY = "token_hash"  # noqa: S105 - a session key name, not a secret
 
 
-def rater_for_link(token: str) -> Rater | None:
-    """The rater a survey link belongs to, or None; looked up once per request."""
-    if "link_rater" not in g:
-        try:
-            g.link_rater = rater_for_survey_token(token)
-        except Unauthorized:
-            g.link_rater = None
-    return g.link_rater
+def _rater_of(token: str) -> Rater | None:
+    try:
+        return rater_for_survey_token(token)
+    except Unauthorized:
+        return None
 
 
-def presents_valid_link() -> bool:
-    return rater_for_link(request.view_args["token"]) is not None
+# One page for every reason a link fails (unknown, replaced, removed), so it reveals nothing.
+SURVEY_LINK = TokenLink("survey", _rater_of, "survey/link_invalid.html")
 
 
 def sign_in(rater: Rater, token: str) -> None:

@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 
-from service.extensions import limiter
 from service.http_errors import handle_domain_error, wants_json
 from service.models import Rater
 from service.services.errors import Conflict, Invalid
@@ -31,13 +30,7 @@ from service.web.survey.form import (
     scale_choices,
     selected_choices,
 )
-from service.web.survey.session import (
-    presents_valid_link,
-    rater_for_link,
-    rater_required,
-    sign_in,
-    signed_in_rater,
-)
+from service.web.survey.session import SURVEY_LINK, rater_required, sign_in, signed_in_rater
 from surveys.questionnaire import MAX_COMMENT_LENGTH
 
 bp = Blueprint("survey", __name__)
@@ -56,17 +49,11 @@ def _refused(error: Conflict):
 
 
 @bp.get("/s/<token>")
-@limiter.limit(
-    lambda: current_app.config["FAILED_LINK_LIMIT"],
-    # Only failed look-ups count: many raters may share one office address.
-    exempt_when=presents_valid_link,
-    deduct_when=lambda response: response.status_code == 404,
-)
+@SURVEY_LINK.limit_failures(lambda: current_app.config["FAILED_LINK_LIMIT"], "survey-link")
 def open_link(token: str):
-    rater = rater_for_link(token)
+    rater = SURVEY_LINK.owner(token)
     if rater is None:
-        # One page for every reason (unknown, replaced, removed), so it reveals nothing.
-        return render_template("survey/link_invalid.html"), 404
+        return SURVEY_LINK.invalid()
     sign_in(rater, token)
     # Off the token's URL at once: it never stays in the address bar, history or Referer.
     return redirect(url_for(".survey_page"), code=303)
