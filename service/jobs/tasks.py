@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from service.jobs import housekeeping_due, huey, with_app_context
+from service.jobs.huey_queue import huey
 from service.services import development_reports, exports, notifications, rounds
+from service.services.queue import BUILD_EXPORT, RENDER_REPORT, SEND_EMAIL, SEND_EMAILS
 
 # Mail server down: try again after 5 s, 10 s, 20 s … about 40 minutes in all.
 RETRIES = notifications.MAX_ATTEMPTS - 1
@@ -15,7 +16,7 @@ SWEEP_AGAIN_AFTER = notifications.STALE_AFTER + timedelta(seconds=10)
 
 
 @huey.task(retries=RETRIES, retry_delay=5, retry_backoff=2, context=True)
-@with_app_context
+@huey.in_app_context
 def run_job_task(job_id: str, task=None) -> None:
     """Send one email job; RetryLater from it makes Huey try again with backoff."""
     if task is None:  # run directly, not by the queue: no retry follows
@@ -34,23 +35,31 @@ def fan_out_jobs_task(job_ids: list[str]) -> None:
 
 
 @huey.task(retries=3, retry_delay=30)
-@with_app_context
+@huey.in_app_context
 def render_report_task(round_id: str) -> None:
     development_reports.render_stored_report(round_id)
 
 
 # One retry: a report that failed to render once (Chromium busy) usually renders next time.
 @huey.task(retries=1, retry_delay=30)
-@with_app_context
+@huey.in_app_context
 def build_export_task(export_id: str) -> None:
     exports.build_export(export_id)
 
 
 @huey.task()
-@with_app_context
+@huey.in_app_context
 def requeue_lost_jobs_task() -> None:
     notifications.requeue_lost_jobs()
 
+
+# The task that queues each kind of work the services name (service.services.queue).
+QUEUED_WORK = {
+    SEND_EMAIL: run_job_task,
+    SEND_EMAILS: fan_out_jobs_task,
+    RENDER_REPORT: render_report_task,
+    BUILD_EXPORT: build_export_task,
+}
 
 # Taken by the first worker thread to start and never given back: one sweep per process.
 _started = threading.Lock()
@@ -66,8 +75,8 @@ def requeue_lost_jobs_on_start() -> None:
     requeue_lost_jobs_task.schedule(delay=SWEEP_AGAIN_AFTER.total_seconds())
 
 
-@huey.periodic_task(housekeeping_due)
-@with_app_context
+@huey.periodic_task(huey.housekeeping_due)
+@huey.in_app_context
 def periodic_housekeeping() -> None:
     """Close rounds past their deadline, queue the reminders due and the emails lost by a
     dead worker, fail exports whose worker died, delete expired exports."""

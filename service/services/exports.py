@@ -20,6 +20,7 @@ from service.services.access import load_actor
 from service.services.clock import now
 from service.services.development_reports import ensure_report_pdf, report_filename
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from service.services.queue import BUILD_EXPORT, enqueue
 
 log = logging.getLogger(__name__)
 EXPORTS_FOLDER = "exports"
@@ -75,8 +76,6 @@ def _rounds_to_export(round_ids: list[str]) -> list[Round]:
 
 def start_export(actor_id: str, round_ids: list[str]) -> Export:
     """HR asks for the reports of closed rounds as one ZIP; the worker builds it."""
-    from service.jobs.tasks import build_export_task  # late: the tasks module imports this one
-
     actor = _load_hr(actor_id)
     rounds = _rounds_to_export(round_ids)
     export = Export(
@@ -97,7 +96,7 @@ def start_export(actor_id: str, round_ids: list[str]) -> Export:
     )
     export_id = export.id
     db.session.commit()
-    build_export_task(export_id)
+    enqueue(BUILD_EXPORT, export_id)
     return db.session.get(Export, export_id)
 
 

@@ -40,6 +40,7 @@ from service.services.access import acts_as_hr, load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden, NotFound
+from service.services.queue import SEND_EMAIL, SEND_EMAILS, enqueue
 from service.services.settings import current_settings
 from service.services.sign_in_links import mint_sign_in_link
 from service.services.survey_links import accepts_answers, issue_survey_link
@@ -131,17 +132,13 @@ def _new_job(
     return _add_job(kind, key, round_id=round_id, rater_id=rater_id, person_id=person_id)
 
 
-def dispatch(job_ids: list[str], *, render_report_of: str | None = None) -> None:
-    """Hand committed work to the queue (imported late: the tasks module imports this one)."""
-    from service.jobs.tasks import fan_out_jobs_task, render_report_task, run_job_task
-
-    if render_report_of:
-        render_report_task(render_report_of)
+def dispatch(job_ids: list[str]) -> None:
+    """Hand committed email jobs to the queue."""
     if len(job_ids) == 1:
-        run_job_task(job_ids[0])
+        enqueue(SEND_EMAIL, job_ids[0])
     elif job_ids:
         # One message for many jobs keeps a launch's request short; the worker splits it.
-        fan_out_jobs_task(job_ids)
+        enqueue(SEND_EMAILS, job_ids)
 
 
 def queue_invitation(rater: Rater) -> str:

@@ -25,6 +25,7 @@ from service.services.people import (
     name_problem,
     normalise_email,
 )
+from service.services.queue import RENDER_REPORT, enqueue
 from service.services.results import freeze_results
 from service.services.settings import current_settings
 from service.services.survey_links import accepts_answers, issue_survey_link, revoke_survey_links
@@ -316,7 +317,9 @@ def _close(round_: Round, actor: Person | None = None) -> None:
     job_ids = queue_after_close(round_)
     audit.record("round_closed", actor, round_, detail=None if actor else "the deadline passed")
     db.session.commit()
-    dispatch(job_ids, render_report_of=round_.id)
+    # The report is queued ahead of the emails that announce it.
+    enqueue(RENDER_REPORT, round_.id)
+    dispatch(job_ids)
 
 
 def reopen_round(actor_id: str, round_id: str, deadline: datetime) -> Round:

@@ -8,7 +8,7 @@ import pytest
 
 from service import create_app
 from service.config import ConfigurationError, load_settings
-from service.jobs import housekeeping_due
+from service.jobs import housekeeping_due, init_jobs
 from service.mail.transport import MailConfigError, parse_smtp_url
 from tests.service.jobs.conftest import launch_round
 
@@ -105,6 +105,23 @@ def test_an_app_with_redis_url_queues_in_redis_and_the_worker_refuses_immediate_
     result = immediate.test_cli_runner().invoke(args=["worker"])
     assert result.exit_code == 1 and "JOBS_IMMEDIATE" in result.output
     assert queued.config["REDIS_URL"] and not embedded.config["REDIS_URL"]
+
+
+def test_a_queue_taken_out_of_immediate_mode_by_hand_is_in_memory_after_a_queueing_app(
+    app, tmp_path
+):
+    """Tests run tasks one by one by turning immediate mode off; after an app that queued in
+    Redis, that must give a queue of their own in memory, never the Redis one a worker reads
+    (and that their flush would empty)."""
+    from service.jobs import huey
+
+    create_app({"INSTANCE_PATH": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    init_jobs(app)  # the test app again: jobs run at once
+    huey.immediate = False
+    try:
+        assert type(huey.storage).__name__ == "MemoryStorage"
+    finally:
+        huey.immediate = True
 
 
 def test_housekeeping_runs_every_housekeeping_minutes(app, monkeypatch):
