@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from huey.storage import MemoryStorage
 from sqlalchemy import event, select
 
 from service.extensions import db
@@ -91,8 +90,8 @@ def maya(api):
 def queued_by_hand(app, monkeypatch):
     """Huey with a real (in-memory) queue, as behind a worker: tasks wait to be run."""
     monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
-    monkeypatch.setattr(huey, "_immediate", False)
-    monkeypatch.setattr(huey, "storage", MemoryStorage(huey.name))
+    # Huey's own setter: out of immediate mode, the queue keeps its tasks in memory.
+    monkeypatch.setattr(huey, "immediate", False)
 
 
 def emailed_to(app, address: str) -> list[dict]:
