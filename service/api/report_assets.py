@@ -3,12 +3,19 @@ report's own script and styles; no CDN."""
 
 from __future__ import annotations
 
-from flask import Blueprint, send_file, send_from_directory
+from flask import Blueprint, send_file, send_from_directory, url_for
 
 from reports.charts import PLOTLY_JS_PATH
 from reports.document import STATIC_DIR
 
 bp = Blueprint("report_assets", __name__, url_prefix="/report-assets")
+
+
+def report_asset_urls() -> dict[str, str]:
+    """Where the interactive report finds plotly.js and the folder of its own assets (beside
+    it), for the page and the API alike."""
+    plotly_js_url = url_for("report_assets.plotly_js")
+    return {"plotly_js_url": plotly_js_url, "static_url": plotly_js_url.rsplit("/", 1)[0] + "/"}
 
 
 @bp.get("/plotly.min.js")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, send_file, url_for
+from flask import Response, jsonify, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api.auth import current_person_id
+from service.api.report_assets import report_asset_urls
 from service.api.schemas.rounds import (
     LaunchSchema,
     RaterCreateSchema,
@@ -183,10 +184,6 @@ class ReportHtml(MethodView):
     def get(self, round_id):
         """The development report as a web page with interactive charts"""
         page = development_reports.get_report_html(
-            current_person_id(),
-            round_id,
-            plotly_js_url=url_for("report_assets.plotly_js"),
-            # The folder of the report's own assets, beside plotly.js.
-            static_url=url_for("report_assets.plotly_js").rsplit("/", 1)[0] + "/",
+            current_person_id(), round_id, **report_asset_urls()
         )
         return Response(page, mimetype="text/html")

@@ -22,7 +22,8 @@ from service.services.csv_uploads import (
 from service.services.errors import DomainError
 from service.services.people import email_problem, name_problem, normalise_email
 from service.services.people_import import taken_emails
-from service.services.rounds import RATER_RELATIONSHIPS, create_round, launch_round
+from service.services.rounds import create_round, launch_round
+from surveys.relationships import RATERS_NAMED
 
 BULK_COLUMNS = ("subject_email", "rater_name", "rater_email", "relationship")
 RATER_COLUMNS = BULK_COLUMNS[1:]
@@ -72,9 +73,9 @@ def _rater_problems(values: dict[str, str], subject_email: str) -> dict[str, str
     relationship = snake_case(values["relationship"])
     if relationship == "self":
         problems["relationship"] = "self is added automatically; leave it out"
-    elif relationship not in RATER_RELATIONSHIPS:
+    elif relationship not in RATERS_NAMED:
         problems["relationship"] = (
-            f"must be one of {', '.join(RATER_RELATIONSHIPS)}, not {values['relationship']!r}"
+            f"must be one of {', '.join(RATERS_NAMED)}, not {values['relationship']!r}"
         )
     for column, value in values.items():
         if "\x00" in value:

@@ -44,19 +44,13 @@ from service.services.queue import SEND_EMAIL, SEND_EMAILS, enqueue
 from service.services.settings import current_settings
 from service.services.sign_in_links import mint_sign_in_link
 from service.services.survey_links import accepts_answers, issue_survey_link
+from surveys.relationships import NAMES
 
 OUTBOX_FOLDER = "outbox"
 OUTBOX_PAGE = 200
 # The names OutboxTransport gives its files: nanoseconds, a dash, 8 hex digits.
 OUTBOX_ID = re.compile(r"[0-9]{1,25}-[0-9a-f]{8}")
 SHOWN_HEADERS = ("Date", "From", "To", "Reply-To", "Subject", "Message-ID")
-RELATIONSHIP_LABELS = {
-    "self": "self-assessment",
-    "manager": "manager",
-    "peer": "peer",
-    "direct_report": "direct report",
-    "other": "colleague",
-}
 AWAITING = ("pending", "draft")
 UNFINISHED = ("queued", "retrying")
 # Mail server down: ten attempts, the queue waiting 5 s, 10 s, 20 s … between them (about
@@ -250,7 +244,7 @@ def _rater_context(rater: Rater) -> dict:
         "rater_name": rater.name,
         "subject_name": round_.subject.name,
         "subject_first_name": round_.subject.first_name,
-        "relationship_label": RELATIONSHIP_LABELS[rater.relationship],
+        "relationship_label": NAMES[rater.relationship].invited_as,
         "is_self": rater.relationship == "self",
         "deadline": f"{round_.deadline:%A %-d %B %Y, %H:%M} UTC",
         "threshold": round_.anonymity_threshold,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from service.extensions import db
-from service.models import RELATIONSHIPS, Person, Rater, Round
+from service.models import Person, Rater, Round
 from service.services import audit
 from service.services.access import acts_as_hr, load_actor, load_round_for
 from service.services.clock import now
@@ -30,8 +30,7 @@ from service.services.results import freeze_results
 from service.services.settings import current_settings
 from service.services.survey_links import accepts_answers, issue_survey_link, revoke_survey_links
 from surveys.instrument import DEFAULT_INSTRUMENT, UnknownInstrument, load_instrument
-
-RATER_RELATIONSHIPS = tuple(r for r in RELATIONSHIPS if r != "self")
+from surveys.relationships import RATERS_NAMED
 
 
 def _load_rater(round_: Round, rater_id: str) -> Rater:
@@ -52,9 +51,9 @@ def _check_new_rater(
     errors: dict[str, list[str]] = {}
     if problem := name_problem(name):
         errors["name"] = [problem]
-    if relationship not in RATER_RELATIONSHIPS:
+    if relationship not in RATERS_NAMED:
         errors["relationship"] = [
-            f"must be one of {', '.join(RATER_RELATIONSHIPS)} (self is added automatically)"
+            f"must be one of {', '.join(RATERS_NAMED)} (self is added automatically)"
         ]
     email = normalise_email(email)
     if problem := email_problem(email):
@@ -227,14 +226,7 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]
         raise Conflict("name at least one rater besides the self-assessment before launching")
     if round_.deadline <= now():
         raise Conflict("the deadline has passed; set a later deadline before launching")
-    opened = db.session.execute(
-        update(Round)
-        .where(Round.id == round_.id, Round.status == "draft")
-        .values(status="open", launched_at=now())
-    ).rowcount
-    if opened != 1:
-        db.session.rollback()
-        raise Conflict("the round was launched by another request")
+    _move(round_, "draft", "open", launched_at=now(), lost_to="launched by another request")
     hand_out = _hands_out_links(actor, round_)
     links = [(rater, issue_survey_link(rater) if hand_out else None) for rater in round_.raters]
     job_ids = [queue_invitation(rater) for rater in round_.raters]
@@ -301,17 +293,23 @@ def close_overdue_rounds() -> int:
     return closed
 
 
+def _move(round_: Round, before: str, after: str, *, lost_to: str, **values) -> None:
+    """Change the round's status with one conditional UPDATE, which wins any race with a
+    concurrent launch or close (the loser rolls back and is told what happened)."""
+    moved = db.session.execute(
+        update(Round)
+        .where(Round.id == round_.id, Round.status == before)
+        .values(status=after, **values)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise Conflict(f"the round was {lost_to}")
+
+
 def _close(round_: Round, actor: Person | None = None) -> None:
     """Close, freeze the results, then queue the report and the emails that follow; no actor
     means the deadline closed it."""
-    closed = db.session.execute(
-        update(Round)
-        .where(Round.id == round_.id, Round.status == "open")
-        .values(status="closed", closed_at=now())
-    ).rowcount
-    if closed != 1:
-        db.session.rollback()
-        raise Conflict("the round was closed by another request")
+    _move(round_, "open", "closed", closed_at=now(), lost_to="closed by another request")
     db.session.refresh(round_)
     freeze_results(round_)
     job_ids = queue_after_close(round_)

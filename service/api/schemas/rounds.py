@@ -7,9 +7,9 @@ from marshmallow import Schema, fields, validate
 from reports.anonymity import THRESHOLD_RANGE
 from service.api.schemas.common import InputSchema, PersonSchema, StrictInteger, aware_datetime
 from service.models import RELATIONSHIPS
-from service.services.rounds import RATER_RELATIONSHIPS
+from surveys.relationships import RATERS_NAMED
 
-RELATIONSHIP_HELP = "one of " + ", ".join(RATER_RELATIONSHIPS)
+RELATIONSHIP_HELP = "one of " + ", ".join(RATERS_NAMED)
 
 
 class RaterCreateSchema(InputSchema):
@@ -17,7 +17,7 @@ class RaterCreateSchema(InputSchema):
     email = fields.Email(required=True, validate=validate.Length(max=320))
     relationship = fields.String(
         required=True,
-        validate=validate.OneOf(RATER_RELATIONSHIPS),
+        validate=validate.OneOf(RATERS_NAMED),
         metadata={"description": RELATIONSHIP_HELP + " (self is added automatically)"},
     )
 

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 
+from service.api.report_assets import report_asset_urls
 from service.http_errors import handle_domain_error
 from service.models import Person
 from service.services.development_reports import get_report_html, get_report_pdf
@@ -333,14 +334,7 @@ def preview(person: Person, round_id: str):
 @bp.get("/rounds/<round_id>/report")
 @login_required
 def report(person: Person, round_id: str):
-    assets = url_for("report_assets.plotly_js")
-    page = get_report_html(
-        person.id,
-        round_id,
-        plotly_js_url=assets,
-        # The folder of the report's own assets, beside plotly.js.
-        static_url=assets.rsplit("/", 1)[0] + "/",
-    )
+    page = get_report_html(person.id, round_id, **report_asset_urls())
     return Response(page, mimetype="text/html")
 
 
