@@ -43,42 +43,39 @@ class Person(db.Model):
         return self.name.split()[0] if self.name.split() else self.name
 
 
-class ApiToken(db.Model):
-    """A personal API token; only its SHA-256 digest is kept."""
-
-    __tablename__ = "api_tokens"
+class PersonToken:
+    """A secret token a person holds: only its SHA-256 digest is kept, so whoever reads
+    the database cannot use it; it goes when the person goes."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiToken(PersonToken, db.Model):
+    """A personal API token."""
+
+    __tablename__ = "api_tokens"
 
     person: Mapped[Person] = relationship(back_populates="tokens")
 
 
-class SignInLink(db.Model):
-    """A single-use emailed sign-in link; only its digest is kept."""
+class SignInLink(PersonToken, db.Model):
+    """A single-use emailed sign-in link."""
 
     __tablename__ = "sign_in_links"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class WebSession(db.Model):
+class WebSession(PersonToken, db.Model):
     """A signed-in browser; the cookie carries a random token, the server its digest, so
     signing out (or idling too long) ends the session here, not just in the browser."""
 
     __tablename__ = "web_sessions"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

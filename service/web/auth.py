@@ -81,11 +81,9 @@ def login_required(view: Callable) -> Callable:
 def hr_required(view: Callable) -> Callable:
     """As login_required, and only for HR (others get 403)."""
 
+    @login_required
     @wraps(view)
-    def with_hr(*args, **kwargs):
-        person = signed_in_person()
-        if person is None:
-            return _to_sign_in()
+    def with_hr(person: Person, *args, **kwargs):
         if not person.is_hr:
             abort(403)
         return view(person, *args, **kwargs)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
-from wtforms.validators import ValidationError
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional, ValidationError
 
 
 class FilterForm(FlaskForm):
@@ -12,6 +16,13 @@ class FilterForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+
+def select_filter(label: str, everything: str, choices: Iterable[SelectChoice] = ()):
+    """A filter picking one of `choices`, or none (its first choice, `everything`)."""
+    return SelectField(
+        label, choices=[SelectChoice("", everything), *choices], validators=[Optional()]
+    )
 
 
 class NotBefore:

@@ -60,7 +60,3 @@ class SetPasswordForm(FlaskForm):
         "Repeat the new password",
         validators=[EqualTo("password", "The two passwords are not the same.")],
     )
-
-
-class SignOutForm(FlaskForm):
-    """The sign-out button in the header (a POST, so no link can sign anyone out)."""

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
 )
@@ -18,7 +17,7 @@ from reports.anonymity import THRESHOLD_RANGE
 from service.services.audit import ACTIONS
 from service.services.errors import Invalid
 from service.services.settings import parse_reminder_days
-from service.web.filters import FilterForm, NotBefore
+from service.web.filters import FilterForm, NotBefore, select_filter
 
 
 class ExportForm(FlaskForm):
@@ -55,13 +54,8 @@ class SettingsForm(FlaskForm):
 class AuditFilterForm(FilterForm):
     """The audit page's filters."""
 
-    action = SelectField(
-        "Action",
-        choices=[
-            SelectChoice("", "All actions"),
-            *(SelectChoice(action, label) for action, label in ACTIONS.items()),
-        ],
-        validators=[Optional()],
+    action = select_filter(
+        "Action", "All actions", (SelectChoice(action, label) for action, label in ACTIONS.items())
     )
     since = DateField("From (UTC)", validators=[Optional()])
     until = DateField(

@@ -19,7 +19,7 @@ from wtforms.widgets import HiddenInput
 
 from service.models import ROLES, ROUND_STATUSES
 from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
-from service.web.filters import FilterForm, NotBefore
+from service.web.filters import FilterForm, NotBefore, select_filter
 
 STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
 ROLE_LABELS = {"member": "Member", "hr": "HR"}
@@ -29,17 +29,11 @@ DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
 class DashboardFilterForm(FilterForm):
     """The dashboard's filters."""
 
-    status = SelectField(
-        "Status",
-        choices=[
-            SelectChoice("", "All statuses"),
-            *(SelectChoice(s, STATUS_LABELS[s]) for s in ROUND_STATUSES),
-        ],
-        validators=[Optional()],
+    status = select_filter(
+        "Status", "All statuses", (SelectChoice(s, STATUS_LABELS[s]) for s in ROUND_STATUSES)
     )
-    manager = SelectField(
-        "Manager", choices=[SelectChoice("", "Any manager")], validators=[Optional()]
-    )
+    # The managers are added by the page, from the people who manage someone.
+    manager = select_filter("Manager", "Any manager")
     deadline_from = DateField("Deadline from (UTC)", validators=[Optional()])
     deadline_to = DateField(
         "Deadline to (UTC, inclusive)",
