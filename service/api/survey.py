@@ -50,6 +50,11 @@ blp = Blueprint(
 blp.ARGUMENTS_PARSER = JsonBodyParser()
 AUTH = {"security": [{"survey_token": []}]}
 REQUIRED_BODY = "Required: a request without a JSON body is refused with 422."
+# One rule for every change to a response (services/survey.py refuses them alike).
+REFUSED_ONCE_FINAL = (
+    "Refused with 409 once the response is submitted or declined, or once the round is "
+    "closed or past its deadline."
+)
 
 
 @blp.route("")
@@ -68,7 +73,7 @@ class Survey(MethodView):
 
 @blp.route("/answers")
 class Answers(MethodView):
-    @blp.doc(**AUTH)
+    @blp.doc(**AUTH, description=REFUSED_ONCE_FINAL)
     @blp.arguments(
         ResponseSchema,
         description=f"{REQUIRED_BODY} The whole draft: it replaces the saved one; "
@@ -76,32 +81,27 @@ class Answers(MethodView):
     )
     @blp.response(200, ResponseStateSchema)
     def put(self, body):
-        """Save a draft (partial is fine); it replaces the previous draft
-
-        Refused with 409 once the response is submitted or declined, or once the round is
-        closed or past its deadline.
-        """
+        """Save a draft (partial is fine); it replaces the previous draft"""
         return survey.save_draft(current_rater().id, body["answers"], body["comments"])
 
 
 @blp.route("/submit")
 class Submit(MethodView):
-    @blp.doc(**AUTH)
+    @blp.doc(
+        **AUTH,
+        description="The response is then sealed: it can't change, and no link shows its "
+        f"answers again. {REFUSED_ONCE_FINAL}",
+    )
     @blp.arguments(SubmissionSchema, description=REQUIRED_BODY)
     @blp.response(200, ResponseStateSchema)
     def post(self, body):
-        """Submit your final answers: every item a score 1–5 or null
-
-        The response is then sealed: it can't change, and no link shows its answers again.
-        Refused with 409 once the response is submitted or declined, or once the round is
-        closed or past its deadline.
-        """
+        """Submit your final answers: every item a score 1–5 or null"""
         return survey.submit_response(current_rater().id, body["answers"], body["comments"])
 
 
 @blp.route("/decline")
 class Decline(MethodView):
-    @blp.doc(**AUTH)
+    @blp.doc(**AUTH, description=f"Any saved draft is deleted. {REFUSED_ONCE_FINAL}")
     @blp.arguments(
         DeclineSchema,
         required=not DeclineSchema.BODY_OPTIONAL,
@@ -110,9 +110,5 @@ class Decline(MethodView):
     )
     @blp.response(200, ResponseStateSchema)
     def post(self, body):
-        """Decline to give feedback, with an optional reason
-
-        Any saved draft is deleted. Refused with 409 once the response is submitted or
-        declined, or once the round is closed or past its deadline.
-        """
+        """Decline to give feedback, with an optional reason"""
         return survey.decline_response(current_rater().id, body.get("reason"))
