@@ -89,6 +89,7 @@ def aggregate(
     subject_first_name: str,
     seed: int,
     declined: Mapping[str, int] | None = None,
+    count_sets: Sequence[Sequence[str]] | None = None,
 ) -> Results:
     """Score one closed round under docs/scoring.md.
 
@@ -99,7 +100,9 @@ def aggregate(
     relationship (every rater, whatever their response); `declined`: declines per relationship,
     or None when unknown (the document's declined counts are then null). Both feed the
     response counts, which follow the "Response counts" rule; ValueError when more raters
-    submitted or declined than were invited. `seed` fixes the comments' order for the round.
+    submitted or declined than were invited. `count_sets`: the sets the round's response
+    counts were fixed in at launch (reports.response_counts.launch_partition), if any.
+    `seed` fixes the comments' order for the round.
     Of the instrument only ids, skill names, items' observer wording and question ids are used.
 
     Readings of the rules where docs/scoring.md leaves room: a skill is never both a strength
@@ -175,7 +178,7 @@ def aggregate(
         gap_threshold=settings.gap_threshold,
         too_few_raters=all(key == "self" for key in keys),
         invited=invited_by_relationship(invited),
-        responses=visible_response_counts(invited, submitted, declined, k),
+        responses=visible_response_counts(invited, submitted, declined, k, count_sets),
         groups=groups,
         skills=skill_results,
         strengths=tuple(strengths),

@@ -65,17 +65,46 @@ def invited_by_relationship(invited: Mapping[str, int]) -> dict[str, int]:
     return _counts(invited, "invited")
 
 
+def launch_partition(invited: Mapping[str, int], k: int) -> tuple[tuple[str, ...], ...]:
+    """The sets of relationships a round's response counts keep from its launch on.
+
+    Formed from the counts invited at launch like `visible_response_counts` forms them, and
+    covering every relationship besides self, those with nobody invited yet too (they join
+    the pooled set, or else the smallest set, or the one set of a round below k). Raters added
+    later join the set of their relationship, so no set ever splits: a set that split after
+    an addition would show, by difference, how the raters already in it responded (the new
+    ones cannot have answered yet)."""
+    invited_counts = _counts(invited, "invited")
+    sets = partition(invited_counts, k, OBSERVERS)
+    if not sets:
+        return (OBSERVERS,)
+    absent = tuple(r for r in OBSERVERS if not invited_counts[r])
+    if absent:
+        target = (
+            COMBINED
+            if COMBINED in sets
+            else min(sets, key=lambda key: _sum(invited_counts, sets[key]))
+        )
+        sets[target] = tuple(r for r in OBSERVERS if r in sets[target] or r in absent)
+    return tuple(sets.values())
+
+
 def visible_response_counts(
     invited: Mapping[str, int],
     submitted: Mapping[str, int],
     declined: Mapping[str, int] | None,
     k: int,
+    kept: Sequence[Sequence[str]] | None = None,
 ) -> tuple[CountSet, ...]:
     """The sets whose counts may be shown, covering every relationship besides self with
     someone invited, in order: each relationship with at least k invited on its own, then
     the smaller ones pooled ("combined"); a pool below k is merged into the smallest set of
     its own (ties: manager, peer, direct report, other). When fewer than k were invited in
     all, one set ("all") holds them, with only its invited count.
+
+    `kept`: the sets fixed at launch (`launch_partition`), used instead of forming them anew;
+    each set lists the relationships in it that have someone invited, and shows answered and
+    declined only while it counts at least k invited.
 
     Counts are per relationship (missing ones are 0); `declined` may be None when unknown
     (its counts are then None too). ValueError for an unknown relationship, a count that is
@@ -93,6 +122,8 @@ def visible_response_counts(
                 f"{invited_counts[relationship]} {relationship} invited, but {responded} "
                 "answered or declined"
             )
+    if kept is not None:
+        return _kept_sets(kept, invited_counts, submitted_counts, declined_counts, k)
     sets = partition(invited_counts, k, OBSERVERS)
     if not sets:
         everyone = tuple(r for r in OBSERVERS if invited_counts[r])
@@ -134,6 +165,40 @@ def partition(
         target = min(own, key=lambda relationship: counts[relationship])
         sets[target] = tuple(r for r in relationships if r == target or r in pooled)
     return sets
+
+
+def _kept_sets(
+    kept: Sequence[Sequence[str]],
+    invited: Mapping[str, int],
+    submitted: Mapping[str, int],
+    declined: Mapping[str, int] | None,
+    k: int,
+) -> tuple[CountSet, ...]:
+    if sorted(r for members in kept for r in members) != sorted(OBSERVERS):
+        raise ValueError(f"kept sets must cover {', '.join(OBSERVERS)} once each, got {kept!r}")
+    sets = []
+    for all_members in kept:
+        members = tuple(r for r in OBSERVERS if r in all_members and invited[r])
+        if not members:
+            continue
+        shown = _sum(invited, members) >= k
+        sets.append(
+            CountSet(
+                key=_kept_key(all_members, len(kept)),
+                label=group_label(members),
+                members=members,
+                invited=_sum(invited, members),
+                answered=_sum(submitted, members) if shown else None,
+                declined=_sum(declined, members) if shown and declined is not None else None,
+            )
+        )
+    return tuple(sets)
+
+
+def _kept_key(members: Sequence[str], sets: int) -> str:
+    if sets == 1:
+        return EVERYONE
+    return members[0] if len(members) == 1 else COMBINED
 
 
 def _counts(counts: Mapping[str, int], what: str) -> dict[str, int]:

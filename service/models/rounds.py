@@ -59,6 +59,9 @@ class Round(db.Model):
     # The released results document, frozen at the first close (docs/scoring.md).
     results: Mapped[dict | None] = mapped_column(JSON)
     results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The relationships counted together in the response counts the subject sees, fixed at
+    # launch (reports.response_counts.launch_partition); None before launch.
+    count_sets: Mapped[list | None] = mapped_column(JSON)
 
     subject: Mapped[Person] = orm.relationship(foreign_keys=[subject_id])
     created_by: Mapped[Person] = orm.relationship(foreign_keys=[created_by_id])

@@ -31,12 +31,16 @@ def response_counts(round_ids: list[str]) -> dict[str, dict[str, dict[str, int]]
     return counts
 
 
-def counts_for_subject(counts: Mapping[str, Mapping[str, int]], k: int) -> dict:
+def counts_for_subject(
+    counts: Mapping[str, Mapping[str, int]], k: int, kept: list | None = None
+) -> dict:
     """What the person a round is about may know of who responded: how many were invited per
     relationship, and answered and declined only for sets of at least k invited raters
     (docs/scoring.md, "Response counts"), so a lone manager who declined is never a count
     of one. The subject's own self-assessment is in no set."""
-    sets = visible_response_counts(counts["invited"], counts["submitted"], counts["declined"], k)
+    sets = visible_response_counts(
+        counts["invited"], counts["submitted"], counts["declined"], k, kept
+    )
     return {
         "invited": invited_by_relationship(counts["invited"]),
         "sets": [count_set.to_dict() for count_set in sets],

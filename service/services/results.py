@@ -53,6 +53,7 @@ def compute_results(round_: Round) -> Results:
         round_id=round_.id,
         invited=counts["invited"],
         declined=counts["declined"],
+        count_sets=round_.count_sets,
         subject_first_name=round_.subject.first_name,
         seed=round_.comment_seed,
     )

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from reports.response_counts import launch_partition
 from service.extensions import db
 from service.models import Person, Rater, Round
 from service.services import audit
@@ -226,7 +227,15 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]
         raise Conflict("name at least one rater besides the self-assessment before launching")
     if round_.deadline <= now():
         raise Conflict("the deadline has passed; set a later deadline before launching")
-    _move(round_, "draft", "open", launched_at=now(), lost_to="launched by another request")
+    invited = response_counts([round_.id])[round_.id]["invited"]
+    _move(
+        round_,
+        "draft",
+        "open",
+        launched_at=now(),
+        count_sets=[list(s) for s in launch_partition(invited, round_.anonymity_threshold)],
+        lost_to="launched by another request",
+    )
     hand_out = _hands_out_links(actor, round_)
     links = [(rater, issue_survey_link(rater) if hand_out else None) for rater in round_.raters]
     job_ids = [queue_invitation(rater) for rater in round_.raters]
@@ -385,7 +394,9 @@ def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]], *, fo
         "launched_at": round_.launched_at,
         "closed_at": round_.closed_at,
         # HR sees the counts per relationship; the subject only what singles no one out.
-        "responses": counts if for_hr else counts_for_subject(counts, round_.anonymity_threshold),
+        "responses": counts
+        if for_hr
+        else counts_for_subject(counts, round_.anonymity_threshold, round_.count_sets),
         "undelivered": {"failed": statuses.count("failed"), "bounced": statuses.count("bounced")},
         "raters": [_describe_rater(rater, for_hr=for_hr) for rater in round_.raters],
     }

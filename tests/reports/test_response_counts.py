@@ -188,3 +188,37 @@ def test_counts_are_shown_only_for_sets_of_at_least_k_invited(example):
     # Nothing is hidden that could be shown: counts are withheld only below k in all.
     hidden = [count_set for count_set in sets if not count_set.shown]
     assert bool(hidden) == (0 < sum(invited[r] for r in OBSERVERS) < k)
+
+
+def test_the_sets_kept_from_launch_cover_every_relationship_and_never_split():
+    from reports.response_counts import launch_partition
+
+    # k = 3. Peers 4 and direct reports 4 stand alone; the lone manager joins the smaller
+    # (peers first of equals: 4 + 1); "others", nobody invited yet, join the smallest set
+    # then, the direct reports (4 < 5).
+    kept = launch_partition({"manager": 1, "peer": 4, "direct_report": 4}, 3)
+    assert kept == (("manager", "peer"), ("direct_report", "other"))
+    # Two others added later join the direct reports' set; nothing splits, and the new set
+    # shows the same counts of the raters already in it.
+    later = visible_response_counts(
+        {"manager": 1, "peer": 4, "direct_report": 4, "other": 2},
+        {"manager": 0, "peer": 2, "direct_report": 1},
+        {"manager": 1},
+        3,
+        kept,
+    )
+    assert [(s.members, s.invited, s.answered, s.declined) for s in later] == [
+        (("manager", "peer"), 5, 2, 1),
+        (("direct_report", "other"), 6, 1, 0),
+    ]
+    # Fewer than k at launch: one set of everyone, shown once it counts k invited.
+    assert launch_partition({"manager": 1, "peer": 1}, 3) == (
+        ("manager", "peer", "direct_report", "other"),
+    )
+    small = visible_response_counts({"manager": 1, "peer": 1}, {}, {}, 3, ((*OBS,),))
+    assert [(s.invited, s.answered) for s in small] == [(2, None)]
+    grown = visible_response_counts({"manager": 1, "peer": 2}, {"peer": 1}, {}, 3, ((*OBS,),))
+    assert [(s.invited, s.answered, s.declined) for s in grown] == [(3, 1, 0)]
+
+
+OBS = ("manager", "peer", "direct_report", "other")

@@ -23,12 +23,13 @@ def test_worked_example(api, scored_round):
     others = next(g for g in results["groups"] if g["key"] == "others")
     assert others["n"] == 5
     # Response counts: peers (3 + 3 late peers invited = 6 >= k) stand alone; the lone
-    # manager and the lone direct report (1 + 1 = 2 < k) are merged into them:
+    # manager and the lone direct report (1 + 1 = 2 < k) are merged into them, and "others"
+    # (nobody invited) would join them too: one set of everyone, kept from launch.
     # 1 + 6 + 1 = 8 invited, 1 + 3 + 1 = 5 submitted, nobody declined.
     assert "submitted" not in results["responses"]
     assert results["responses"]["sets"] == [
         {
-            "key": "peer",
+            "key": "all",
             "label": "Manager + peers + direct reports",
             "members": ["manager", "peer", "direct_report"],
             "invited": 8,

@@ -233,10 +233,11 @@ def test_a_lone_manager_who_declined_is_not_singled_out(api, hr, maya):
         "direct_report": 1,
         "other": 0,
     }
-    # No relationship has k = 3 invited on its own; together they are 4 >= 3: one set.
+    # No relationship has k = 3 invited on its own; together they are 4 >= 3: one set of
+    # everyone (kept from launch on, so "others" would join it).
     assert responses["sets"] == [
         {
-            "key": "combined",
+            "key": "all",
             "label": "Manager + peers + direct reports",
             "members": ["manager", "peer", "direct_report"],
             "invited": 4,
@@ -291,3 +292,39 @@ def test_hr_is_the_subject_like_anyone_else_on_a_round_about_themselves(app, api
         _no_link_in(api.call("POST", f"/api/v1/rounds/{own['id']}/launch", hr_token))
     finally:
         app.config["SURVEY_LINKS_IN_API"] = False
+
+
+def test_adding_raters_after_launch_never_splits_a_count_set(api, hr, maya):
+    """A subject whose manager declined adds two raters to split "Manager + peers": the new
+    raters cannot have answered yet, so a set "Manager + others" showing 1 declined would name
+    the manager. The sets are fixed at launch, so the newcomers join the one set."""
+    raters = [
+        {"name": "Mo Manager", "email": "mo@example.org", "relationship": "manager"},
+        *(
+            {"name": f"Pia Peer {n}", "email": f"pia{n}@example.org", "relationship": "peer"}
+            for n in range(3)
+        ),
+    ]
+    created = api.create_round(maya, raters=raters)
+    tokens = api.launch(maya, created["id"])
+    _decline(api, tokens["mo@example.org"])
+    before = api.call("GET", f"/api/v1/rounds/{created['id']}", maya).get_json()["responses"]
+    assert [(s["invited"], s["submitted"], s["declined"]) for s in before["sets"]] == [(4, 0, 1)]
+
+    _, hr_token = hr  # HR adds them here; a subject may too, before results exist
+    for n in range(2):
+        added = api.call(
+            "POST",
+            f"/api/v1/rounds/{created['id']}/raters",
+            hr_token,
+            json={"name": f"Oz Other {n}", "email": f"oz{n}@example.org", "relationship": "other"},
+        )
+        assert added.status_code == 201
+    after = api.call("GET", f"/api/v1/rounds/{created['id']}", maya).get_json()["responses"]
+    assert [(s["members"], s["invited"], s["submitted"], s["declined"]) for s in after["sets"]] == [
+        (["manager", "peer", "other"], 6, 0, 1)
+    ]
+    # The results at close keep the same sets.
+    assert api.call("POST", f"/api/v1/rounds/{created['id']}/close", hr_token).status_code == 200
+    results = api.call("GET", f"/api/v1/rounds/{created['id']}/results", maya).get_json()
+    assert [s["members"] for s in results["responses"]["sets"]] == [["manager", "peer", "other"]]
