@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from reports.anonymity import threshold_problem
 from service.config import parse_reminder_days as reminder_days_from_text
 from service.extensions import db
 from service.models import OrgSettings
@@ -57,11 +58,8 @@ def update_settings(
     actor_id: str, *, anonymity_threshold: int, subject_sees_report: bool, reminder_days: str
 ) -> Settings:
     actor = load_hr(actor_id, "only HR can change the settings")
-    if not 2 <= anonymity_threshold <= 10:
-        raise Invalid(
-            "the anonymity threshold must be between 2 and 10",
-            {"anonymity_threshold": ["between 2 and 10"]},
-        )
+    if problem := threshold_problem(anonymity_threshold):
+        raise Invalid(f"the anonymity threshold {problem}", {"anonymity_threshold": [problem]})
     days = parse_reminder_days(reminder_days)
     before = current_settings()
     row = db.session.get(OrgSettings, SETTINGS_ROW) or OrgSettings(id=SETTINGS_ROW)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+ROUND_STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
+
 
 def long_datetime(moment: datetime) -> str:
     """'Friday 31 January 2030, 17:00 UTC': unambiguous wherever the rater is."""

@@ -20,8 +20,8 @@ from wtforms.widgets import HiddenInput
 from service.models import ROLES, ROUND_STATUSES
 from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 from service.web.filters import FilterForm, NotBefore, select_filter
+from service.web.formatting import ROUND_STATUS_LABELS
 
-STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
 ROLE_LABELS = {"member": "Member", "hr": "HR"}
 DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -30,7 +30,7 @@ class DashboardFilterForm(FilterForm):
     """The dashboard's filters."""
 
     status = select_filter(
-        "Status", "All statuses", (SelectChoice(s, STATUS_LABELS[s]) for s in ROUND_STATUSES)
+        "Status", "All statuses", (SelectChoice(s, ROUND_STATUS_LABELS[s]) for s in ROUND_STATUSES)
     )
     # The managers are added by the page, from the people who manage someone.
     manager = select_filter("Manager", "Any manager")

@@ -15,9 +15,9 @@ from service.services.errors import Conflict, Invalid
 from service.services.people import invite_person, list_people
 from service.services.people_import import PEOPLE_COLUMNS, import_people, preview_people_import
 from service.web.auth import NOTICE, hr_required
+from service.web.formatting import ROUND_STATUS_LABELS
 from service.web.hr.forms import (
     ROLE_LABELS,
-    STATUS_LABELS,
     AddPersonForm,
     BulkLaunchForm,
     ConfirmImportForm,
@@ -33,7 +33,7 @@ bp = Blueprint("hr", __name__, url_prefix="/hr")
 @bp.context_processor
 def _labels():
     return {
-        "status_labels": STATUS_LABELS,
+        "status_labels": ROUND_STATUS_LABELS,
         "role_labels": ROLE_LABELS,
         "max_csv_mb": MAX_CSV_BYTES // 1_000_000,
         "max_csv_rows": MAX_CSV_ROWS,
