@@ -141,7 +141,14 @@ def create_round(
     if errors:
         raise Invalid("some raters cannot be added", {"raters": errors})
     db.session.add(round_)
-    audit.record("round_created", actor, round_)
+    # Who named each rater is on record, as for a rater added later.
+    named = [f"{r.name} ({r.relationship})" for r in round_.raters if r.relationship != "self"]
+    audit.record(
+        "round_created",
+        actor,
+        round_,
+        detail=f"raters named: {', '.join(named)}" if named else None,
+    )
     db.session.commit()
     return round_
 

@@ -182,6 +182,17 @@ def test_remind_does_not_count_who_has_not_answered_for_the_subject(api, hr, may
 
 
 def test_the_audit_log_names_who_added_each_rater(app, api, maya):
+    named = api.create_round(maya)  # four raters named with the round
+    with app.app_context():
+        created_event = (
+            db.session.query(AuditEvent)
+            .filter_by(action="round_created", round_id=named["id"])
+            .one()
+        )
+        assert "Maya Lind" in created_event.actor_label
+        assert created_event.detail == "raters named: " + ", ".join(
+            f"{r['name']} ({r['relationship']})" for r in default_raters()
+        )
     created = api.create_round(maya, raters=[])
     added = api.call(
         "POST",
@@ -191,7 +202,11 @@ def test_the_audit_log_names_who_added_each_rater(app, api, maya):
     )
     assert added.status_code == 201
     with app.app_context():
-        event = db.session.query(AuditEvent).filter_by(action="rater_added").one()
+        event = (
+            db.session.query(AuditEvent)
+            .filter_by(action="rater_added", round_id=created["id"])
+            .one()
+        )
         assert "Maya Lind" in event.actor_label and "Ola Other" in event.detail
 
 
