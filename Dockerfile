@@ -24,4 +24,5 @@ USER feedback360
 VOLUME /data
 EXPOSE 8000
 # Web server by default; run `feedback360 worker` from the same image for background jobs.
-CMD ["sh", "-c", "feedback360 db upgrade && exec gunicorn --bind 0.0.0.0:8000 --workers 2 --access-logfile - service.wsgi:app"]
+# The access log masks the tokens of survey and sign-in links (service/access_log.py).
+CMD ["sh", "-c", "feedback360 db upgrade && exec gunicorn --bind 0.0.0.0:8000 --workers 2 --access-logfile - --logger-class service.access_log.TokenMaskingLogger service.wsgi:app"]
