@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from service.extensions import db
 from service.models import Job, Person, SignInLink, WebSession
@@ -17,7 +18,7 @@ from service.services.access import load_hr
 from service.services.clock import now
 from service.services.errors import Invalid, Unauthorized
 from service.services.notifications import dispatch, queue_person_email
-from service.services.people import create_person, find_person_by_email, normalise_email
+from service.services.people import find_person_by_email, normalise_email, person_problems
 from service.services.sign_in_links import live_link
 from service.services.tokens import hash_token, new_token
 
@@ -112,11 +113,30 @@ def set_password(actor_id: str, password: str) -> None:
 
 def sign_up(name: str, email: str) -> None:
     """Join as a member when the email's domain is allowed; then (or if the person exists
-    already) a sign-in link is emailed. The caller shows one answer whatever happened."""
-    email = normalise_email(email)
+    already) a sign-in link is emailed. The caller shows one answer whatever happened.
+
+    Every field is checked before the email is looked up: a name refused only for a new
+    address would tell that the other addresses have an account."""
+    name, email = name.strip(), normalise_email(email)
+    problems = person_problems(name, email, "member", "")
+    if problems:
+        raise Invalid(
+            "; ".join(f"{field} {problem}" for field, problem in problems.items()),
+            {field: [problem] for field, problem in problems.items()},
+        )
     person = find_person_by_email(email)
     if person is None and email.rpartition("@")[2] in current_app.config["ALLOWED_SIGNUP_DOMAINS"]:
-        person = create_person(email, name, "member")
+        # Added in the transaction of their email's job, not committed on its own: joining
+        # costs one row more than a known address's request, not a commit more.
+        person = Person(id=new_id(), email=email, name=name, role="member")
+        db.session.add(person)
+        try:
+            db.session.flush()  # before the job that names them
+        except IntegrityError:
+            # The same address signed up by another request since the look-up: that one
+            # joined, and this one gets the link like any known address.
+            db.session.rollback()
+            person = find_person_by_email(email)
     # An address outside the allowed domains that is no one's queues a job for no one, so it
     # cannot be told from a person's (who gets a link, whatever their domain) by the time taken.
     _queue_sign_in_email(person)

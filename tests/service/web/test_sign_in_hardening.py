@@ -11,9 +11,11 @@ from sqlalchemy import event, select
 from service.extensions import db
 from service.jobs import huey
 from service.mail.transport import read_eml
-from service.models import Job
+from service.models import Job, Person
+from service.services.people import create_person, find_person_by_email
 from service.web.auth import safe_next
 from tests.conftest import outbox_folder
+from tests.service.web.pages import CSRF_FIELD
 from tests.service.web.test_sign_in import LINK, PASSWORD, ask_for_link, csrf, use_link
 
 # Browsers drop tabs and line breaks from a URL, so "/\t/evil.example" is followed as
@@ -192,3 +194,106 @@ def test_sign_up_outside_the_allowed_domains_does_the_same_work_as_a_member(
     # Maya's address is not in an allowed domain, but she exists: she gets a link. An
     # unknown address in the same domain must not be told apart from her by the work done.
     assert sign_up_work("maya@example.org") == sign_up_work("nobody@example.org")
+
+
+ALLOWED = frozenset({"allowed.example"})
+
+
+def _sign_up(client, name: str, email: str):
+    token = csrf(client, "/sign-up")
+    return client.post("/sign-up", data={"name": name, "email": email, "csrf_token": token})
+
+
+def _page_without_csrf(answer) -> str:
+    # The only part of a page that differs between two requests is the per-session token.
+    return CSRF_FIELD.sub("", answer.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("name", ["Eve\x1bSmith", "Eve\x07Smith", "Eve\x7fSmith", "Eve\x85Smith"])
+def test_sign_up_refuses_a_bad_name_alike_for_a_known_and_an_unknown_email(
+    app, client, api, monkeypatch, name
+):
+    monkeypatch.setitem(app.config, "ALLOWED_SIGNUP_DOMAINS", ALLOWED)
+    api.person("member", name="Kim Known", email="kim@allowed.example")
+    known = _sign_up(client, name, "kim@allowed.example")
+    unknown = _sign_up(client, name, "nobody@allowed.example")
+    # The bad name was checked first: whether "kim" has an account is not told by the
+    # answer (before, 303 for her and 422 for a new address).
+    assert (known.status_code, known.location) == (unknown.status_code, unknown.location)
+    assert known.status_code == 422
+    assert _page_without_csrf(known) == _page_without_csrf(unknown)
+    assert "control characters" in _page_without_csrf(known)
+    with app.app_context():
+        # Nothing written for either: no new person, no email job.
+        assert db.session.scalars(select(Person.email)).all() == ["kim@allowed.example"]
+        assert db.session.scalars(select(Job)).all() == []
+    assert emailed_to(app, "kim@allowed.example") == []
+
+
+def test_sign_up_commits_once_whether_or_not_the_email_has_an_account(
+    app, client, api, monkeypatch, queued_by_hand
+):
+    monkeypatch.setitem(app.config, "ALLOWED_SIGNUP_DOMAINS", ALLOWED)
+    api.person("member", name="Kim Known", email="kim@allowed.example")
+
+    def sign_up_work(email: str) -> Counter:
+        token = csrf(client, "/sign-up")
+        statements: Counter = Counter()
+
+        def record(_conn, _cursor, statement, *_):
+            words = statement.split()
+            table = next((w for w in words[1:] if w.strip('"') in db.metadata.tables), "")
+            statements[(_statement_kind(statement), table.strip('"'))] += 1
+
+        def committed(_conn):
+            statements[("COMMIT", "")] += 1
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        event.listen(engine, "commit", committed)
+        try:
+            answer = client.post(
+                "/sign-up", data={"name": "Sam New", "email": email, "csrf_token": token}
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+            event.remove(engine, "commit", committed)
+        assert answer.status_code == 303 and answer.location.endswith("/sign-in/sent")
+        assert len(huey.pending()) == 1
+        huey.flush()
+        return statements
+
+    known, unknown = sign_up_work("kim@allowed.example"), sign_up_work("new@allowed.example")
+    # The new member is added in the transaction of their email's job: one commit each, and
+    # the only other difference is the new person's row.
+    assert unknown - known == Counter({("INSERT", "people"): 1})
+    assert known - unknown == Counter()
+    assert known[("COMMIT", "")] == 1
+    with app.app_context():
+        joined = db.session.scalar(select(Person).where(Person.email == "new@allowed.example"))
+        assert (joined.name, joined.role) == ("Sam New", "member")
+
+
+def test_an_address_signed_up_twice_at_once_joins_once(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "ALLOWED_SIGNUP_DOMAINS", ALLOWED)
+    from service.services import sign_in
+
+    looked_up = []
+
+    def looked_up_before_the_other_joined(email: str):
+        # The other request commits the same address right after this one's look-up.
+        looked_up.append(email)
+        return None if len(looked_up) == 1 else find_person_by_email(email)
+
+    with app.app_context():
+        create_person("twice@allowed.example", "Sam Twice", "member")
+    monkeypatch.setattr(sign_in, "find_person_by_email", looked_up_before_the_other_joined)
+    answer = _sign_up(client, "Sam Twice", "twice@allowed.example")
+    assert answer.status_code == 303 and answer.location.endswith("/sign-in/sent")
+    with app.app_context():
+        (person,) = db.session.scalars(select(Person)).all()
+        (job,) = db.session.scalars(select(Job)).all()
+        assert job.person_id == person.id  # the link goes to the one who joined
+    (message,) = emailed_to(app, "twice@allowed.example")
+    assert LINK.search(message["text"])
