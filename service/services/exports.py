@@ -16,13 +16,14 @@ from service.extensions import db
 from service.models import Export, Person, Round
 from service.models.types import new_id
 from service.services import audit
-from service.services.access import load_actor
+from service.services.access import load_hr
 from service.services.clock import now
 from service.services.development_reports import ensure_report_pdf, report_filename
-from service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from service.services.errors import Conflict, Invalid, NotFound
 from service.services.queue import BUILD_EXPORT, enqueue
 
 log = logging.getLogger(__name__)
+ONLY_HR = "only HR can export reports"
 EXPORTS_FOLDER = "exports"
 LIFETIME = timedelta(hours=24)
 # More than any page offers at once; a bound so one request cannot ask for everything twice.
@@ -33,13 +34,6 @@ FINISHED = ("done", "expired")
 # worker (killed, or the machine restarted), and its task will not come back by itself.
 STALLED_AFTER = timedelta(minutes=30)
 STALLED = "the worker stopped before the ZIP was finished"
-
-
-def _load_hr(actor_id: str) -> Person:
-    actor = load_actor(actor_id)
-    if not actor.is_hr:
-        raise Forbidden("only HR can export reports")
-    return actor
 
 
 def _zip_path(export_id: str) -> Path:
@@ -76,7 +70,7 @@ def _rounds_to_export(round_ids: list[str]) -> list[Round]:
 
 def start_export(actor_id: str, round_ids: list[str]) -> Export:
     """HR asks for the reports of closed rounds as one ZIP; the worker builds it."""
-    actor = _load_hr(actor_id)
+    actor = load_hr(actor_id, ONLY_HR)
     rounds = _rounds_to_export(round_ids)
     export = Export(
         id=new_id(),
@@ -165,7 +159,7 @@ def _is_expired(export: Export) -> bool:
 
 def describe_export(actor_id: str, export_id: str) -> dict:
     """The export's progress as its page and the page's script show it."""
-    _load_hr(actor_id)
+    load_hr(actor_id, ONLY_HR)
     export = db.session.get(Export, export_id)
     if export is None:
         raise NotFound("export not found")
@@ -189,7 +183,7 @@ def describe_export(actor_id: str, export_id: str) -> dict:
 
 def download_export(actor_id: str, export_id: str) -> tuple[Path, str]:
     """The finished ZIP and a download name; each report in it is audited as downloaded."""
-    actor = _load_hr(actor_id)
+    actor = load_hr(actor_id, ONLY_HR)
     export = db.session.get(Export, export_id)
     if export is None:
         raise NotFound("export not found")

@@ -36,10 +36,10 @@ from service.models import Job, Person, Rater, Round
 from service.models.types import new_id
 from service.services import audit
 from service.services.absolute_urls import base_url, round_page_url, survey_url
-from service.services.access import acts_as_hr, load_actor, load_round_for
+from service.services.access import acts_as_hr, load_actor, load_hr, load_round_for
 from service.services.clock import now
 from service.services.counts import response_counts
-from service.services.errors import Conflict, Forbidden, NotFound
+from service.services.errors import Conflict, NotFound
 from service.services.queue import SEND_EMAIL, SEND_EMAILS, enqueue
 from service.services.settings import current_settings
 from service.services.sign_in_links import mint_sign_in_link
@@ -48,6 +48,7 @@ from surveys.relationships import NAMES
 
 OUTBOX_FOLDER = "outbox"
 OUTBOX_PAGE = 200
+OUTBOX_FOR_HR = "only HR can read the outbox"
 # The names OutboxTransport gives its files: nanoseconds, a dash, 8 hex digits.
 OUTBOX_ID = re.compile(r"[0-9]{1,25}-[0-9a-f]{8}")
 SHOWN_HEADERS = ("Date", "From", "To", "Reply-To", "Subject", "Message-ID")
@@ -84,8 +85,7 @@ def transport():
 
 def list_outbox(actor_id: str, limit: int = OUTBOX_PAGE) -> list[dict]:
     """HR reads the emails written to the outbox folder (no mail server), newest first."""
-    if not load_actor(actor_id).is_hr:
-        raise Forbidden("only HR can read the outbox")
+    load_hr(actor_id, OUTBOX_FOR_HR)
     files = sorted(_outbox_folder().glob("*.eml"), reverse=True)[:limit]
     return [read_eml(path) for path in files]
 
@@ -93,8 +93,7 @@ def list_outbox(actor_id: str, limit: int = OUTBOX_PAGE) -> list[dict]:
 def read_outbox_message(actor_id: str, message_id: str) -> dict:
     """One outbox email by its id (the file name's stem, as list_outbox gives it), with the
     headers a reader wants; anything that is not such an id is simply not found."""
-    if not load_actor(actor_id).is_hr:
-        raise Forbidden("only HR can read the outbox")
+    load_hr(actor_id, OUTBOX_FOR_HR)
     if not OUTBOX_ID.fullmatch(message_id):
         raise NotFound("no such email in the outbox")
     path = _outbox_folder() / f"{message_id}.eml"
