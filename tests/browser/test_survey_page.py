@@ -240,3 +240,96 @@ def test_the_pages_work_under_the_content_security_policy(page, link, live_serve
     expect(page.get_by_role("button", name="Try it out")).to_be_visible()
     assert page.evaluate("window.violations") == []
     assert errors == []
+
+
+# --- on a phone: where the eye is after saving, declining from the top, the reason's limit --
+
+
+def phone(new_page, **options):
+    return new_page(viewport=PHONE, is_mobile=True, has_touch=True, **options)
+
+
+def focused_id(page) -> str:
+    return page.evaluate("document.activeElement.id")
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+def test_after_saving_the_confirmation_is_in_view_and_focused(new_page, link, script):
+    page = phone(new_page, java_script_enabled=script)
+    page.goto(link)
+    answer(page, ITEMS[:3])
+    save = page.get_by_role("button", name="Save and finish later")
+    save.click()  # at the bottom of the page: the click scrolls down to it
+    notice = page.get_by_role("status").filter(has_text="Your answers are saved.")
+    expect(notice).to_have_attribute("role", "status")
+    expect(notice).to_be_in_viewport()
+    expect(notice).to_be_focused()
+    box = notice.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"]
+    if script:  # axe runs as a script
+        assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+def test_the_introduction_links_to_declining_with_targets_a_thumb_can_hit(new_page, link, script):
+    page = phone(new_page, java_script_enabled=script)
+    page.goto(link)
+    decline = page.get_by_role("link", name="Decline instead")
+    expect(decline).to_be_in_viewport()
+    summary = page.locator(".decline summary")
+    for target in (decline, summary):
+        assert target.bounding_box()["height"] >= 44
+    decline.click()
+    # The closed section opened, and the page scrolled down to its form.
+    expect(page.locator(".decline details")).to_have_attribute("open", "")
+    expect(page.locator("#decline-reason")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Decline to give feedback")).to_be_in_viewport()
+    assert urlparse(page.url).fragment == "decline"
+
+
+def test_the_reason_stops_at_the_limit_and_its_counter_follows(new_page, link):
+    page = phone(new_page)
+    page.goto(link)
+    page.get_by_role("link", name="Decline instead").click()
+    reason = page.locator("#decline-reason")
+    counter = page.locator("#decline-reason-counter")
+    expect(counter).to_have_text("0 of 1,000 characters")
+    reason.press_sequentially("Busy")
+    expect(counter).to_have_text("4 of 1,000 characters")
+    # A pause in typing reads the count out, once.
+    expect(page.locator("#counter-status")).to_have_text("4 of 1,000 characters")
+    # A line break counts once, as the server counts it.
+    reason.press("Enter")
+    expect(counter).to_have_text("5 of 1,000 characters")
+    reason.fill("r" * 995)
+    reason.press("End")
+    reason.press_sequentially("123456789")  # only 5 more fit
+    assert len(reason.input_value()) == 1000
+    assert reason.input_value().endswith("r12345")
+    expect(counter).to_have_text("1,000 of 1,000 characters")
+
+
+def test_a_reason_past_the_limit_comes_back_focused_and_kept(new_page, link):
+    page = phone(new_page)
+    page.goto(link)
+    page.get_by_role("link", name="Decline instead").click()
+    reason = page.locator("#decline-reason")
+    # Sent past the browser's limit (a browser without maxlength, or a form made by hand).
+    reason.evaluate("box => box.removeAttribute('maxlength')")
+    typed = "Busy. " + "r" * 1000
+    reason.fill(typed)
+    page.get_by_role("button", name="Decline to give feedback").click()
+    summary = page.locator("#decline-problems")
+    expect(summary).to_contain_text("You have not declined yet")
+    # "Busy. " is 6 characters: 1,006 in all, 6 over the limit.
+    expect(summary).to_contain_text("The reason is 1,006 characters long; the limit is 1,000.")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(reason).to_have_value(typed)
+    expect(page.locator("#decline-reason-counter")).to_have_text(
+        "6 characters over the 1,000 limit: please shorten it."
+    )
+    # The summary's link puts the keyboard in the box.
+    summary.get_by_role("link").click()
+    expect(reason).to_be_focused()
+    assert serious_violations(page) == []

@@ -1,7 +1,86 @@
-// The survey form without page reloads: autosave with a visible state, live progress per
-// section, comment length counters. The form works fully without this script.
+// The survey page, a little easier: focus on what just happened, length counters, declining
+// reached from the introduction, and the form without page reloads (autosave with a visible
+// state, live progress per section). The page works fully without this script.
 (function () {
   "use strict";
+
+  // What the page says first after a save or a refused post (the saved notice, or a list of
+  // problems) takes the focus, so it is seen and read out wherever the button was.
+  var first = document.getElementById("saved") ||
+    document.getElementById("problems") ||
+    document.getElementById("decline-problems");
+  if (first) first.focus();
+
+  // Counters: "n of limit characters", once the text nears its limit, or always for a box
+  // marked data-counter="always". Read out once typing pauses, not at every key.
+  var counterStatus = document.getElementById("counter-status");
+  var announce = null;
+
+  function updateCounter(textarea) {
+    var limit = Number(textarea.getAttribute("data-max-length"));
+    var length = textarea.value.length;
+    var text = "";
+    if (length > limit) {
+      var over = length - limit;
+      text = over.toLocaleString("en") + (over === 1 ? " character" : " characters") +
+        " over the " + limit.toLocaleString("en") + " limit: please shorten it.";
+    } else if (length > limit * 0.9 || textarea.getAttribute("data-counter") === "always") {
+      text = length.toLocaleString("en") + " of " + limit.toLocaleString("en") + " characters";
+    }
+    var counter = document.getElementById(textarea.id + "-counter");
+    counter.textContent = text;
+    counter.classList.toggle("over", length > limit);
+    return text;
+  }
+
+  function counterTyped(textarea) {
+    var text = updateCounter(textarea);
+    clearTimeout(announce);
+    if (counterStatus && text) {
+      announce = setTimeout(function () {
+        counterStatus.textContent = text;
+      }, 1000);
+    }
+  }
+
+  var counted = document.querySelectorAll("textarea[data-max-length]");
+  Array.prototype.forEach.call(counted, updateCounter);
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-max-length]")) {
+      counterTyped(event.target);
+    }
+  });
+
+  // A link to a place inside closed details (declining, from the introduction) opens them
+  // first, so the browser scrolls to what the link names.
+  function openAround(target) {
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") node.open = true;
+    }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("a[href^='#']"), function (link) {
+    var target = document.getElementById(link.hash.slice(1));
+    if (target && target.closest("details")) {
+      link.addEventListener("click", function () {
+        openAround(target);
+      });
+    }
+  });
+
+  // A link in a list of problems puts the keyboard on the field, not just the view.
+  Array.prototype.forEach.call(document.querySelectorAll(".error-summary a"), function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.hash.slice(1));
+      if (!target) return;
+      var field = target.matches("input, textarea") ? target : target.querySelector("input, textarea");
+      if (!field) return;
+      event.preventDefault();
+      target.scrollIntoView({ block: "center" });
+      field.focus({ preventScroll: true });
+    });
+  });
+
   var form = document.getElementById("survey-form");
   if (!form || !window.fetch || !window.FormData) return;
 
@@ -81,22 +160,6 @@
     form.querySelector("[data-answered-total]").textContent = answeredIn(form);
   }
 
-  function updateCounter(textarea) {
-    var limit = Number(textarea.getAttribute("data-max-length"));
-    var counter = document.getElementById(textarea.id + "-counter");
-    var length = textarea.value.length;
-    counter.classList.toggle("over", length > limit);
-    if (length > limit) {
-      counter.textContent =
-        (length - limit).toLocaleString("en") + " characters over the " +
-        limit.toLocaleString("en") + " limit: please shorten it.";
-    } else if (length > limit * 0.9) {
-      counter.textContent = length.toLocaleString("en") + " of " + limit.toLocaleString("en") + " characters";
-    } else {
-      counter.textContent = "";
-    }
-  }
-
   form.addEventListener("change", function (event) {
     var item = event.target.closest("fieldset.item");
     if (item) item.classList.remove("has-error");
@@ -105,10 +168,7 @@
   });
 
   form.addEventListener("input", function (event) {
-    if (event.target.tagName === "TEXTAREA") {
-      updateCounter(event.target);
-      saveSoon(1500);
-    }
+    if (event.target.tagName === "TEXTAREA") saveSoon(1500);
   });
 
   // A change still waiting for its autosave goes out as the page is left; the CSRF token
@@ -120,21 +180,4 @@
       navigator.sendBeacon(form.getAttribute("data-autosave-url"), new FormData(form));
     }
   });
-
-  // A link in the list of problems puts the keyboard on the field, not just the view.
-  Array.prototype.forEach.call(document.querySelectorAll(".error-summary a"), function (link) {
-    link.addEventListener("click", function (event) {
-      var target = document.getElementById(link.hash.slice(1));
-      if (!target) return;
-      var field = target.matches("input, textarea") ? target : target.querySelector("input, textarea");
-      if (!field) return;
-      event.preventDefault();
-      target.scrollIntoView({ block: "center" });
-      field.focus({ preventScroll: true });
-    });
-  });
-
-  var summary = document.getElementById("problems");
-  if (summary) summary.focus();
-  Array.prototype.forEach.call(form.querySelectorAll("textarea[data-max-length]"), updateCounter);
 })();

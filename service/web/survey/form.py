@@ -32,9 +32,14 @@ def response_from_form(form: Mapping[str, str]) -> tuple[dict, dict]:
                 None if value == NOT_OBSERVED else SCORES.get(value, value)
             )
         elif name.startswith(COMMENT_PREFIX):
-            # Browsers send a textarea's line breaks as CRLF; count them as they were typed.
-            comments[name.removeprefix(COMMENT_PREFIX)] = value.replace("\r\n", "\n")
+            comments[name.removeprefix(COMMENT_PREFIX)] = as_typed(value)
     return answers, comments
+
+
+def as_typed(text: str) -> str:
+    """A textarea's text as it was typed: browsers send its line breaks as CRLF, while
+    their length limits and counters count each break once."""
+    return text.replace("\r\n", "\n")
 
 
 def scale_choices(scale: Mapping) -> list[tuple[str, Markup]]:

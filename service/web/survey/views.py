@@ -18,12 +18,14 @@ from service.http_errors import handle_domain_error, wants_json
 from service.models import Rater
 from service.services.errors import Conflict, Invalid
 from service.services.survey import (
+    MAX_DECLINE_REASON,
     decline_response,
     save_draft,
     submit_response,
     survey_for_rater,
 )
 from service.web.survey.form import (
+    as_typed,
     field_messages,
     form_problems,
     response_from_form,
@@ -95,7 +97,7 @@ def autosave(rater: Rater):
 @bp.post("/survey/decline")
 @rater_required
 def decline(rater: Rater):
-    reason = request.form.get("reason", "")
+    reason = as_typed(request.form.get("reason", ""))
     try:
         decline_response(rater.id, reason)
     except Invalid as error:
@@ -136,6 +138,7 @@ def _survey_page(
         decline_errors=(decline_errors or {}).get("reason", []),
         saved=SAVED in get_flashed_messages(),
         max_comment_length=MAX_COMMENT_LENGTH,
+        max_decline_length=MAX_DECLINE_REASON,
         **context,
     )
     return page, status

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from service.extensions import db
+from service.models import Rater
+from service.services.survey import MAX_DECLINE_REASON
 from surveys.instrument import load_instrument
 from surveys.questionnaire import MAX_COMMENT_LENGTH
 from tests.service.stored_responses import stored_response
@@ -273,6 +277,77 @@ def test_a_too_long_decline_reason_is_explained(pat):
     html = response.get_data(as_text=True)
     assert "is 1,001 characters long; the limit is 1,000" in words(html)
     assert "<details open>" in html
+
+
+def test_the_decline_reason_box_has_the_services_limit(pat):
+    html = pat.html()
+    box = re.search(r"<textarea id=\"decline-reason\"[^>]*>", html).group(0)
+    assert f'maxlength="{MAX_DECLINE_REASON}"' in box
+    assert f'data-max-length="{MAX_DECLINE_REASON}"' in box
+    assert "Up to 1,000 characters." in words(html)
+
+
+def test_a_too_long_decline_reason_is_summarised_focused_and_kept(api, launched, pat):
+    # Posted by hand, past the browser's limit: the page opens on the problem.
+    _, _, tokens = launched
+    typed = "Busy <b>this</b> month. " + "r" * 1000
+    response = pat.post("/survey/decline", data={"reason": typed})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary" id="decline-problems"[^>]*>', html)
+    assert summary is not None
+    for attribute in ('role="alert"', 'tabindex="-1"', "autofocus"):
+        assert attribute in summary.group(0)
+    # "Busy <b>this</b> month. " is 24 characters, and 1,000 more make 1,024.
+    assert "You have not declined yet" in words(html)
+    assert (
+        '<a href="#decline-reason">The reason is 1,024 characters long; the limit is 1,000.</a>'
+        in html
+    )
+    # Kept as typed, shown as text.
+    assert f">{typed.replace('<', '&lt;').replace('>', '&gt;')}</textarea>" in html
+    # The summary is the only thing asking for focus.
+    assert html.count("autofocus") == 1
+    assert api.survey(tokens[PAT])["response_status"] == "pending"
+
+
+def test_a_reason_at_the_limit_counts_line_breaks_once(app, launched, pat):
+    # Browsers send a textarea's line breaks as CRLF while maxlength (and the counter)
+    # count each once: nine lines of 99 letters and one of 100 are 991 letters, and with
+    # the 9 breaks between them exactly 1,000 characters, which the browser lets through.
+    _, created, _ = launched
+    lines = ["x" * 99] * 9 + ["x" * 100]
+    response = pat.post("/survey/decline", data={"reason": "\r\n".join(lines)})
+    assert response.status_code == 303
+    with app.app_context():
+        stored = db.session.scalar(
+            select(Rater.decline_reason).where(Rater.round_id == created["id"], Rater.email == PAT)
+        )
+    assert stored == "\n".join(lines)
+    assert len(stored) == MAX_DECLINE_REASON
+
+
+def test_the_introduction_links_to_declining(pat):
+    html = pat.html()
+    intro = html.split('<header class="intro">', 1)[1].split("</header>", 1)[0]
+    assert "Not able to give feedback?" in words(intro)
+    assert '<a href="#decline">Decline instead</a>' in intro
+    # Its target is inside the decline section's details, above the form.
+    details = html.split('<section class="decline"', 1)[1]
+    assert details.index('id="decline"') < details.index('id="decline-form"')
+
+
+def test_the_saved_notice_comes_first_and_asks_for_focus(pat):
+    assert pat.post(data={"action": "save", "answer-ei_1": "2"}).status_code == 303
+    html = pat.html()
+    notice = re.search(r'<div class="notice" id="saved"[^>]*>', html)
+    assert notice is not None
+    for attribute in ('role="status"', 'tabindex="-1"', "autofocus"):
+        assert attribute in notice.group(0)
+    assert html.index('id="saved"') < html.index("<h1>")
+    assert html.count("autofocus") == 1
+    # Shown once: the next visit starts without it.
+    assert 'id="saved"' not in pat.html()
 
 
 def test_a_closed_round_shows_a_page_without_a_form(api, launched, pat):
