@@ -42,9 +42,10 @@ from service.services.rounds import (
     list_rounds,
     remove_rater,
 )
+from service.services.self_assessment import open_self_assessment, self_assessments
 from service.services.settings import current_settings
 from service.web.auth import NOTICE, login_required, signed_in_person
-from service.web.formatting import long_datetime
+from service.web.formatting import ROUND_STATUS_LABELS, long_datetime
 from service.web.rounds.forms import (
     DEADLINE_TIME,
     MORE_ROWS,
@@ -58,11 +59,11 @@ from service.web.rounds.forms import (
 )
 from service.web.rounds.preview import preview_survey
 from service.web.survey.form import scale_choices
+from service.web.survey.session import sign_in_beside
 from surveys.relationships import NAMES
 
 bp = Blueprint("rounds", __name__)
 RELATIONSHIP_LABELS = {relationship: names.row for relationship, names in NAMES.items()}
-STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
 
 
 @bp.context_processor
@@ -70,7 +71,7 @@ def _labels():
     return {
         "relationship_labels": RELATIONSHIP_LABELS,
         "relationship_names": RELATIONSHIPS,
-        "status_labels": STATUS_LABELS,
+        "status_labels": ROUND_STATUS_LABELS,
         "deadline_time": DEADLINE_TIME.strftime("%H:%M"),
         "recommended_group_size": recommended_group_size,
     }
@@ -90,7 +91,8 @@ def _refused(error: Conflict):
 @login_required
 def my_rounds(person: Person):
     rounds = list_rounds(person.id, subject_only=True)
-    return render_template("rounds/my_rounds.html", rounds=rounds)
+    own = self_assessments(person.id, [round_["id"] for round_ in rounds])
+    return render_template("rounds/my_rounds.html", rounds=rounds, self_assessments=own)
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -210,6 +212,7 @@ def _round_page(
         add_form=add_form or AddRaterForm(formdata=None),
         deadline_form=deadline_form,
         action_form=ActionForm(formdata=None),
+        self_assessment=self_assessments(person.id, [round_id]).get(round_id),
         problem=problem,
         problems=_problems(deadline_form) if deadline_form.errors else [],
     )
@@ -279,6 +282,17 @@ def remind_action(person: Person, round_id: str):
         message += " Everyone has already answered or declined."
     flash(message, NOTICE)
     return _back_to(round_id)
+
+
+@bp.post("/rounds/<round_id>/self-assessment")
+@login_required
+def self_assessment_action(person: Person, round_id: str):
+    """The subject's own survey, opened in this browser beside their sign-in: the link is
+    minted for the session alone and never appears in an address."""
+    _check_button()
+    rater, token = open_self_assessment(person.id, round_id)
+    sign_in_beside(person, rater, token)
+    return redirect(url_for("survey.survey_page"), code=303)
 
 
 @bp.get("/rounds/<round_id>/close")

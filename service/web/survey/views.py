@@ -32,7 +32,13 @@ from service.web.survey.form import (
     scale_choices,
     selected_choices,
 )
-from service.web.survey.session import SURVEY_LINK, rater_required, sign_in, signed_in_rater
+from service.web.survey.session import (
+    SURVEY_LINK,
+    opened_from_pages,
+    rater_required,
+    sign_in,
+    signed_in_rater,
+)
 from surveys.questionnaire import MAX_COMMENT_LENGTH
 
 bp = Blueprint("survey", __name__)
@@ -117,7 +123,13 @@ def _survey_page(
 ):
     """The page for the response's state: the form, or a page that explains why not."""
     survey = survey_for_rater(rater)
-    context = {"survey": survey, "first_name": rater.round.subject.first_name}
+    context = {
+        "survey": survey,
+        "first_name": rater.round.subject.first_name,
+        # Opened from the person's own pages: the way back is their round's page.
+        "opened_from_pages": opened_from_pages(),
+        "round_id": rater.round_id,
+    }
     if survey["response_status"] in FINAL_PAGES:
         return render_template(FINAL_PAGES[survey["response_status"]], **context), status
     if not survey["accepting_answers"]:

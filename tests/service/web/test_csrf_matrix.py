@@ -242,6 +242,7 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "rounds.remind_action": button_on_open_round,
     "rounds.close_action": button_on_open_round,
     "rounds.deadline_action": deadline_form,
+    "rounds.self_assessment_action": button_on_open_round,
     "hr.add_person": add_person_form,
     "hr.preview_people": people_upload,
     "hr.confirm_people": people_confirm,

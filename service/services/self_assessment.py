@@ -1,0 +1,95 @@
+"""The person's own self-assessment, answered from their pages as well as from the email.
+
+Only the round's subject may open it, and only the round's self rater is ever opened: the
+caller names a round, never a rater, so no other rater's survey can be reached this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Rater, Round
+from service.services.access import load_actor, load_round_for
+from service.services.errors import Conflict, Forbidden, NotFound
+from service.services.survey import OPEN_STATUSES
+from service.services.survey_links import accepts_answers, issue_survey_link
+
+SELF = "self"
+
+
+@dataclass(frozen=True)
+class SelfAssessment:
+    """Where the subject's own response stands, as their pages show it."""
+
+    response_status: str  # pending, draft, submitted or declined
+    submitted_at: datetime | None
+    declined_at: datetime | None
+    # The round accepts answers and the response can still change: the button is shown.
+    can_answer: bool
+
+
+def _state(rater: Rater, round_: Round) -> SelfAssessment:
+    return SelfAssessment(
+        response_status=rater.response_status,
+        submitted_at=rater.submitted_at,
+        declined_at=rater.declined_at,
+        can_answer=accepts_answers(round_) and rater.response_status in OPEN_STATUSES,
+    )
+
+
+def self_assessments(actor_id: str, round_ids: Iterable[str]) -> dict[str, SelfAssessment]:
+    """The actor's own self-assessment in each of these rounds that has been launched and
+    is about them, by round id; rounds about anyone else are left out, HR's included."""
+    actor = load_actor(actor_id)
+    rows = db.session.execute(
+        select(Rater, Round)
+        .join(Round, Rater.round_id == Round.id)
+        .where(
+            Round.id.in_(list(round_ids)),
+            Round.subject_id == actor.id,
+            Round.status != "draft",
+            Rater.relationship == SELF,
+        )
+    )
+    return {round_.id: _state(rater, round_) for rater, round_ in rows}
+
+
+def _refusal(round_: Round, rater: Rater) -> str | None:
+    if round_.status == "draft":
+        return "the round has not been launched yet; your self-assessment opens with it"
+    if round_.status == "closed":
+        return "the round is closed; answers are no longer accepted"
+    if not accepts_answers(round_):
+        return "the deadline has passed; answers are no longer accepted"
+    if rater.response_status not in OPEN_STATUSES:
+        return f"your self-assessment was already {rater.response_status}; it can no longer change"
+    return None
+
+
+def open_self_assessment(actor_id: str, round_id: str) -> tuple[Rater, str]:
+    """A new survey link to the actor's own self-assessment in this round, for their
+    browser to open at once (it is never shown); the emailed links keep working.
+
+    A member gets a 404 for a round that is not theirs, as everywhere; HR, who may read
+    every round, is refused someone else's: answering as the subject is theirs alone.
+    """
+    actor = load_actor(actor_id)
+    round_ = load_round_for(actor, round_id)
+    if round_.subject_id != actor.id:
+        raise Forbidden("only the person a round is about can answer its self-assessment")
+    rater = db.session.scalar(
+        select(Rater).where(Rater.round_id == round_.id, Rater.relationship == SELF)
+    )
+    if rater is None:  # every round is created with one; a missing one is not answerable
+        raise NotFound("this round has no self-assessment")
+    refusal = _refusal(round_, rater)
+    if refusal:
+        raise Conflict(refusal)
+    token = issue_survey_link(rater)
+    db.session.commit()
+    return rater, token
