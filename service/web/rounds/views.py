@@ -44,6 +44,7 @@ from service.services.rounds import (
 )
 from service.services.self_assessment import open_self_assessment, self_assessments
 from service.services.settings import current_settings
+from service.services.survey import survey_preview
 from service.web.auth import NOTICE, login_required, signed_in_person
 from service.web.formatting import ROUND_STATUS_LABELS, long_datetime
 from service.web.rounds.forms import (
@@ -57,7 +58,6 @@ from service.web.rounds.forms import (
     deadline_at,
     default_deadline,
 )
-from service.web.rounds.preview import preview_survey
 from service.web.survey.form import scale_choices
 from service.web.survey.session import sign_in_beside
 from surveys.relationships import NAMES
@@ -335,13 +335,13 @@ def deadline_action(person: Person, round_id: str):
 @login_required
 def preview(person: Person, round_id: str):
     round_ = get_round(person.id, round_id)
-    survey, instrument = preview_survey(round_)
+    survey = survey_preview(person.id, round_id)
     return render_template(
         "rounds/preview.html",
         round=round_,
         survey=survey,
         first_name=round_["subject"].first_name,
-        scale=scale_choices(instrument),
+        scale=scale_choices(survey["scale"]),
     )
 
 
