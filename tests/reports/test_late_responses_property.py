@@ -14,7 +14,8 @@ import json
 import math
 
 import numpy as np
-from hypothesis import event, given, settings
+import pytest
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from reports.aggregate import ScoringSettings, aggregate, late_update_allowed
@@ -122,10 +123,24 @@ def assert_no_small_differences(sets, k, managers, where):
         frontier.extend(left - other for other in sets.values() if left & other)
 
 
-@settings(max_examples=150, deadline=None)
-@given(late_rounds())
-def test_an_allowed_late_update_singles_out_no_one(example):
-    k, shape, released_counts, late_counts, silent, seed = example
+def peers_only(k: int, released_peers: int, late_peers: int, seed: int):
+    """A late round (in late_rounds' shape) of one skill of two items, rated by peers only."""
+    nobody = dict.fromkeys(RELATIONSHIPS, 0)
+    released, late = nobody | {"peer": released_peers}, nobody | {"peer": late_peers}
+    return k, [2], released, late, nobody, seed
+
+
+# Fewer than k late peers after k released ones: the update must be refused. A rule asking
+# for 2 new responses whatever k (the old one) lets the first two through, one asking for
+# k - 1 the last two. Random rounds reach these only now and then, so a run could miss such
+# a rule; they are always tried. Seed 0 has every late peer answer both items, so no value
+# with fewer new answers refuses the update first (checked below).
+AT_THE_THRESHOLD = [peers_only(5, 5, 2, 0), peers_only(3, 3, 2, 0), peers_only(2, 2, 1, 0)]
+
+
+def two_versions(late_round):
+    """(released raters, late raters, the released document, the candidate results)."""
+    k, shape, released_counts, late_counts, silent, seed = late_round
     rng = np.random.default_rng(seed)
     instrument = make_instrument(*((f"skill{s}", n) for s, n in enumerate(shape)))
     raters, comments = make_raters(instrument, released_counts, "", rng)
@@ -134,6 +149,28 @@ def test_an_allowed_late_update_singles_out_no_one(example):
     released = score(instrument, raters, comments, k, invited, seed).to_dict()
     everyone = raters | late_raters
     candidate = score(instrument, everyone, comments + late_comments, k, invited, seed)
+    return raters, late_raters, released, candidate
+
+
+@pytest.mark.parametrize("late_round", AT_THE_THRESHOLD)
+def test_the_examples_at_the_threshold_are_updates_to_refuse(late_round):
+    k = late_round[0]
+    _, late_raters, released, candidate = two_versions(late_round)
+    assert 0 < len(late_raters) < k
+    # Every late peer answered every item: each value gained all of them, fewer than k.
+    assert not any(math.isnan(s) for _, scores in late_raters.values() for s in scores.values())
+    assert not late_update_allowed(Results.from_dict(released), candidate)
+
+
+@settings(max_examples=150, deadline=None)
+@given(late_rounds())
+@example(AT_THE_THRESHOLD[0])
+@example(AT_THE_THRESHOLD[1])
+@example(AT_THE_THRESHOLD[2])
+def test_an_allowed_late_update_singles_out_no_one(late_round):
+    k = late_round[0]
+    raters, late_raters, released, candidate = two_versions(late_round)
+    everyone = raters | late_raters
     # The service compares the stored document with a new computation.
     stored = Results.from_dict(json.loads(json.dumps(released)))
     allowed = late_update_allowed(stored, candidate)
