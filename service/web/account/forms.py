@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
+from service.services.people import name_problem
 from service.services.sign_in import MIN_PASSWORD_LENGTH
 
 EMAIL = [
@@ -35,10 +36,17 @@ class UseLinkForm(FlaskForm):
     """The one button that uses a sign-in link: mail scanners that open links do not."""
 
 
+def _a_name(form, field) -> None:
+    """The service's rule for names (no line breaks or other control characters), so a bad
+    name is shown beside its field, the same for every address."""
+    if problem := name_problem(field.data or ""):
+        raise ValidationError(f"Your name {problem}.")
+
+
 class SignUpForm(FlaskForm):
     name = StringField(
         "Your full name",
-        validators=[InputRequired("Enter your name."), Length(max=200)],
+        validators=[InputRequired("Enter your name."), Length(max=200), _a_name],
         filters=[_strip],
     )
     email = EmailField("Work email address", validators=EMAIL, filters=[_strip])
