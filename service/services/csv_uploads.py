@@ -11,6 +11,8 @@ from service.services.errors import Invalid
 
 MAX_CSV_BYTES = 1_000_000
 MAX_CSV_ROWS = 5_000
+# Spreadsheet programs write ";" where the comma is the decimal mark, and some write tabs.
+DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,36 @@ def decode_csv(data: bytes) -> str:
         ) from None
     if not text.strip():
         raise Invalid("the file is empty; its first row must name the columns", {"file": ["empty"]})
-    return text
+    return with_commas(text)
+
+
+def with_commas(text: str) -> str:
+    """The text separated by commas whatever its header line used, so that every reader of
+    an uploaded text (the preview, the look-up of its emails, the confirmation) reads the
+    same cells; a file that is not valid CSV is left as it is for its check to report."""
+    delimiter = delimiter_of(text)
+    if delimiter == ",":
+        return text
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(records)
+    return out.getvalue()
 
 
 def snake_case(value: str) -> str:
     """A heading or a value as a name: "Manager Email", "manager-email" and
     " manager_email " all read as manager_email."""
     return "_".join(value.strip().lower().replace("-", " ").split())
+
+
+def delimiter_of(text: str) -> str:
+    """The separator the header line uses most (a comma when none is found): a header names
+    plain columns, so its separators are not hidden in quotes or values."""
+    header = text.split("\n", 1)[0]
+    return max(DELIMITERS, key=header.count)
 
 
 def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> CsvTable:
@@ -92,7 +117,9 @@ def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...
         )
         return table
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        records = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text), strict=True)
+        )
     except csv.Error as error:
         table.problems.append(Problem(None, None, f"the file is not valid CSV: {error}"))
         return table

@@ -41,13 +41,21 @@ def _load_rater(round_: Round, rater_id: str) -> Rater:
     return rater
 
 
+PAST_DEADLINE = "the deadline must be in the future"
+RATERS_REFUSED = "some raters cannot be added"
+
+
+def _deadline_problems(deadline: datetime) -> list[str]:
+    return ["must be in the future"] if deadline <= now() else []
+
+
 def _check_deadline(deadline: datetime) -> None:
-    if deadline <= now():
-        raise Invalid("the deadline must be in the future", {"deadline": ["must be in the future"]})
+    if problems := _deadline_problems(deadline):
+        raise Invalid(PAST_DEADLINE, {"deadline": problems})
 
 
 def _check_new_rater(
-    round_: Round, taken: set[str], name: str, email: str, relationship: str
+    subject_email: str, taken: set[str], name: str, email: str, relationship: str
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if problem := name_problem(name):
@@ -59,7 +67,7 @@ def _check_new_rater(
     email = normalise_email(email)
     if problem := email_problem(email):
         errors["email"] = [problem]
-    elif email == round_.subject.email:
+    elif email == subject_email:
         errors["email"] = ["is the subject's own email; the self-assessment is added automatically"]
     elif email in taken:
         errors["email"] = ["is already a rater in this round"]
@@ -77,6 +85,37 @@ def _new_rater(round_: Round, name: str, email: str, relationship: str) -> Rater
     rater = Rater(name=name.strip(), email=normalise_email(email), relationship=relationship)
     round_.raters.append(rater)
     return rater
+
+
+def _new_round_errors(
+    subject: Person, deadline: datetime | None, raters: list[Mapping[str, str]]
+) -> dict:
+    """Every problem of a new round's deadline (unless unknown) and raters, at once: rater
+    problems keyed by the rater's position, as {"raters": {"0": {"email": [...]}}}."""
+    errors: dict = {}
+    if deadline is not None and (problems := _deadline_problems(deadline)):
+        errors["deadline"] = problems
+    taken = {subject.email}
+    rater_errors: dict[str, dict] = {}
+    for index, rater in enumerate(raters):
+        found = _check_new_rater(
+            subject.email, taken, rater["name"], rater["email"], rater["relationship"]
+        )
+        if found:
+            rater_errors[str(index)] = found
+        else:
+            taken.add(normalise_email(rater["email"]))
+    if rater_errors:
+        errors["raters"] = rater_errors
+    return errors
+
+
+def new_round_problems(
+    actor_id: str, *, deadline: datetime | None, raters: Iterable[Mapping[str, str]]
+) -> dict:
+    """What `create_round` would refuse in the actor's own new round, writing nothing: the
+    start form asks for what its own checks let through, so one answer lists everything."""
+    return _new_round_errors(load_actor(actor_id), deadline, list(raters))
 
 
 def create_round(
@@ -106,7 +145,12 @@ def create_round(
         loaded = load_instrument(instrument)
     except UnknownInstrument as error:
         raise Invalid(str(error), {"instrument": [str(error)]}) from None
-    _check_deadline(deadline)
+    raters = list(raters)
+    # The deadline and every rater are checked together: one answer lists all their problems.
+    if errors := _new_round_errors(subject, deadline, raters):
+        refused = [PAST_DEADLINE] if "deadline" in errors else []
+        refused += [RATERS_REFUSED] if "raters" in errors else []
+        raise Invalid(" and ".join(refused), errors)
     floor = current_settings().anonymity_threshold
     threshold = floor if anonymity_threshold is None else anonymity_threshold
     if threshold < floor and not (actor.is_hr and subject.id != actor.id):
@@ -127,19 +171,8 @@ def create_round(
         comment_seed=secrets.randbelow(2**31),
     )
     _new_rater(round_, subject.name, subject.email, "self")
-    taken = {subject.email}
-    errors: dict[str, dict] = {}
-    for index, rater in enumerate(raters):
-        rater_errors = _check_new_rater(
-            round_, taken, rater["name"], rater["email"], rater["relationship"]
-        )
-        if rater_errors:
-            errors[str(index)] = rater_errors
-            continue
-        taken.add(normalise_email(rater["email"]))
+    for rater in raters:
         _new_rater(round_, rater["name"], rater["email"], rater["relationship"])
-    if errors:
-        raise Invalid("some raters cannot be added", {"raters": errors})
     db.session.add(round_)
     # Who named each rater is on record, as for a rater added later.
     named = [f"{r.name} ({r.relationship})" for r in round_.raters if r.relationship != "self"]
@@ -172,7 +205,9 @@ def add_rater(
         )
     if round_.status == "closed":
         raise Conflict("the round is closed; no raters can be added")
-    errors = _check_new_rater(round_, {r.email for r in round_.raters}, name, email, relationship)
+    errors = _check_new_rater(
+        round_.subject.email, {r.email for r in round_.raters}, name, email, relationship
+    )
     if errors:
         raise Invalid("this rater cannot be added", errors)
     rater = _new_rater(round_, name, email, relationship)

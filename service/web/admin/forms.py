@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -18,13 +17,6 @@ from service.services.audit import ACTIONS
 from service.services.errors import Invalid
 from service.services.settings import parse_reminder_days
 from service.web.filters import FilterForm, NotBefore, select_filter
-
-
-class ExportForm(FlaskForm):
-    """The dashboard's checkboxes: one round_id per chosen round (checked by the service)."""
-
-    round_id = SelectMultipleField("Rounds", validate_choice=False)
-
 
 THRESHOLD_MESSAGE = (
     f"Enter a whole number from {THRESHOLD_RANGE.start} to {THRESHOLD_RANGE.stop - 1}."

@@ -24,8 +24,10 @@ from service.services.audit import ACTIONS, list_events
 from service.services.errors import Invalid
 from service.services.notifications import list_outbox, read_outbox_message
 from service.services.settings import current_settings, settings_saved_at, update_settings
-from service.web.admin.forms import AuditFilterForm, ExportForm, SettingsForm
+from service.web.admin.forms import AuditFilterForm, SettingsForm
 from service.web.auth import NOTICE, hr_required
+from service.web.hr.forms import ExportForm
+from service.web.hr.views import dashboard_page
 
 bp = Blueprint("admin", __name__, url_prefix="/hr")
 
@@ -38,6 +40,10 @@ bp = Blueprint("admin", __name__, url_prefix="/hr")
 def start_export(person: Person):
     form = ExportForm()
     if not form.validate():
+        if form.round_id.errors:
+            # Nothing ticked: the same dashboard (its filters ride on the form's address)
+            # with the error above the rounds.
+            return dashboard_page(person, form, status=422)
         abort(400)
     try:
         export = exports.start_export(person.id, form.round_id.data or [])

@@ -11,10 +11,11 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from service.models import ROLES, ROUND_STATUSES
@@ -43,6 +44,16 @@ class DashboardFilterForm(FilterForm):
         ],
     )
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+
+
+class ExportForm(FlaskForm):
+    """The dashboard's checkboxes: one round_id per chosen round (checked by the service)."""
+
+    round_id = SelectMultipleField(
+        "Rounds",
+        validate_choice=False,
+        validators=[DataRequired("Tick at least one closed round to download its report.")],
+    )
 
 
 class AddPersonForm(FlaskForm):

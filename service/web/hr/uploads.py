@@ -45,20 +45,24 @@ class CsvPage:
     def preview(self, person: Person):
         """The uploaded file's rows, or its problems, with the form that confirms it."""
         form = self.upload_form()
-        if not form.validate():
+        valid = form.validate()
+        fields = _carried(form)
+        if set(form.errors) - set(fields):
             return self.page(form=form, status=422)
         try:
             # Only one byte past the limit is read: enough to tell the file is too large.
             text = decode_csv(form.file.data.stream.read(MAX_CSV_BYTES + 1))
         except Invalid as error:
             return self.page(form=form, refused=error.message, status=422)
-        fields = _carried(form)
+        # The file is checked even when a field beside it (the deadline) is wrong, so that
+        # the file's problems and the field's come in one answer.
         checked = self.check(person.id, text, fields)
+        if not (valid and checked.ok):
+            return self.page(form=form, preview=None if checked.ok else checked, status=422)
         return self.page(
             form=form,
             preview=checked,
             confirm=self.confirm_form(formdata=None, csv_text=text, **fields),
-            status=200 if checked.ok else 422,
         )
 
     def confirm(self, person: Person, write: Callable[[str, str, dict], object]):

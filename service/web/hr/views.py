@@ -24,6 +24,7 @@ from service.web.hr.forms import (
     ConfirmLaunchForm,
     CsvUploadForm,
     DashboardFilterForm,
+    ExportForm,
 )
 from service.web.hr.uploads import CsvPage
 
@@ -46,10 +47,18 @@ def _labels():
 @bp.get("")
 @hr_required
 def dashboard(person: Person):
+    return dashboard_page(person)
+
+
+def dashboard_page(person: Person, export_form: ExportForm | None = None, status: int = 200):
+    """The dashboard with the filters of the address; with an export form it refused, that
+    form's error above the rounds."""
     form = DashboardFilterForm(request.args)
     form.manager.choices += [SelectChoice(m.id, m.name) for m in list_managers(person.id)]
+    export_form = export_form or ExportForm(formdata=None)
     if not form.validate():
-        return render_template("hr/dashboard.html", form=form, listing=None), 422
+        page = render_template("hr/dashboard.html", form=form, listing=None, export=export_form)
+        return page, 422
     listing = list_rounds_for_hr(
         person.id,
         status=form.status.data or None,
@@ -59,7 +68,10 @@ def dashboard(person: Person):
         page=form.page.data or 1,
     )
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("hr/dashboard.html", form=form, listing=listing, filters=filters)
+    page = render_template(
+        "hr/dashboard.html", form=form, listing=listing, filters=filters, export=export_form
+    )
+    return page, status
 
 
 # People ---------------------------------------------------------------------------------
@@ -140,9 +152,11 @@ def confirm_people(person: Person):
 # Bulk launch ----------------------------------------------------------------------------
 
 
-def _in_utc(fields: dict) -> datetime:
-    # The form's deadline is a UTC wall-clock time, as its label says.
-    return fields["deadline"].replace(tzinfo=UTC)
+def _in_utc(fields: dict) -> datetime | None:
+    # The form's deadline is a UTC wall-clock time, as its label says; None when the form
+    # could not read one (the file is still checked, its deadline problem beside the field).
+    deadline = fields["deadline"]
+    return deadline.replace(tzinfo=UTC) if deadline else None
 
 
 ROUNDS_CSV = CsvPage(

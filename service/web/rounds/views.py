@@ -40,6 +40,7 @@ from service.services.rounds import (
     get_round,
     launch_round,
     list_rounds,
+    new_round_problems,
     remove_rater,
 )
 from service.services.self_assessment import open_self_assessment, self_assessments
@@ -107,17 +108,20 @@ def new_round(person: Person):
         # Without a script: the same form again, with its guidance and maybe more rows.
         form.add_rows(MORE_ROWS if action == "more" else 0)
         return _new_round_page(form)
-    if not form.validate():
+    valid = form.validate()
+    # The rows and the deadline the form found fine go to the service even when something
+    # else is wrong, so that its problems (a past day, a rater named twice) come in this
+    # same answer rather than on the next try.
+    rows = [index for index in form.used_rows() if not form.raters[index].form.errors]
+    raters = [form.raters[index].form.as_rater() for index in rows]
+    deadline = deadline_at(form.deadline.data) if form.deadline.data else None
+    if not valid:
+        _attach_errors(form, rows, new_round_problems(person.id, deadline=deadline, raters=raters))
         return _new_round_page(form, status=422)
-    used = form.used_rows()
     try:
-        round_ = create_round(
-            person.id,
-            deadline=deadline_at(form.deadline.data),
-            raters=[form.raters[index].form.as_rater() for index in used],
-        )
+        round_ = create_round(person.id, deadline=deadline, raters=raters)
     except Invalid as error:
-        _attach_errors(form, used, error)
+        _attach_errors(form, rows, error.errors, error.message)
         return _new_round_page(form, status=422)
     flash(
         "Your 360 is saved as a draft. Check the raters and the survey, then launch it.",
@@ -126,18 +130,20 @@ def new_round(person: Person):
     return redirect(url_for(".round_page", round_id=round_.id), code=303)
 
 
-def _attach_errors(form: NewRoundForm, used: list[int], error: Invalid) -> None:
+def _attach_errors(
+    form: NewRoundForm, rows: list[int], errors: dict | None, message: str | None = None
+) -> None:
     """The service's errors ({"raters": {"0": {"email": [...]}}}) beside the rows' fields;
-    its rater indexes count only the rows that named someone."""
-    errors = dict(error.errors or {})
+    its rater indexes count only the rows sent to it (`rows`, the form's indexes)."""
+    errors = dict(errors or {})
     for position, fields in (errors.pop("raters", None) or {}).items():
-        row = form.raters[used[int(position)]].form
+        row = form.raters[rows[int(position)]].form
         for name, messages in fields.items():
             _add_errors(_field_named(row, name), messages)
     if "deadline" in errors:
         _add_errors(form.deadline, errors.pop("deadline"))
-    if errors or not any(_problems(form)):
-        form.form_errors.append(error.message)
+    if message and (errors or not any(_problems(form))):
+        form.form_errors.append(message)
 
 
 def _field_named(form, name: str):
