@@ -15,7 +15,13 @@ from service.models import Person
 from service.models.types import new_id
 from service.services import audit
 from service.services.access import load_hr
-from service.services.csv_uploads import CheckedFile, Problem, in_file_order, read_csv_table
+from service.services.csv_uploads import (
+    CheckedFile,
+    Problem,
+    delimiter_of,
+    in_file_order,
+    read_csv_table,
+)
 from service.services.errors import Conflict
 from service.services.notifications import dispatch, queue_person_email
 from service.services.people import normalise_email, person_problems
@@ -132,7 +138,7 @@ def taken_emails(text: str) -> dict[str, Person]:
     try:
         candidates = {
             normalise_email(cell)
-            for cells in csv.reader(io.StringIO(text, newline=""))
+            for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
             for cell in cells
             if "@" in cell
         }

@@ -46,3 +46,15 @@ def test_a_broken_semicolon_file_is_reported_as_not_valid_csv():
     text = with_commas('name;email\n"Ana;ana@example.org\n')
     [problem] = read_csv_table(text, COLUMNS, required=COLUMNS).problems
     assert "not valid CSV" in problem.message
+
+
+def test_an_import_confirmed_with_semicolons_still_knows_who_is_there(app, api):
+    """The confirmation re-reads the text it is given: with semicolons it must still find an
+    existing person, so the row is refused rather than inserted twice."""
+    from service.services.errors import Invalid
+    from service.services.people_import import import_people
+
+    hr_id, _ = api.person("hr")
+    api.person("member", name="Ana Silva", email="ana@example.org")
+    with app.app_context(), pytest.raises(Invalid):
+        import_people(hr_id, "name;email\nAna Again;ana@example.org\n")
