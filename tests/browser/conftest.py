@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 BROWSER_PATH = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
@@ -88,3 +89,16 @@ def new_page(browser, request):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+HR_PASSWORD = "a long HR passphrase"
+
+
+def sign_in_as_hr(page, live_server: str, email: str = "hana@example.org") -> None:
+    """Sign in on the sign-in page with HR's password; ends on the dashboard."""
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_text("HR: sign in with a password").click()
+    page.locator("#pw-email").fill(email)
+    page.locator("#pw-password").fill(HR_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()

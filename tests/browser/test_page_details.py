@@ -7,10 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from service.services.sign_in import set_password
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, HR_PASSWORD, PHONE
 from tests.browser.test_survey_page import AXE
 
-HR_PASSWORD = "a long HR passphrase"
 # The rules about a scroll box: reachable by keyboard, its role and name allowed, and each
 # region named apart from the others on the page.
 SCROLL_RULES = [

@@ -10,9 +10,8 @@ from service.extensions import db
 from service.services.people import find_person_by_email
 from service.services.sign_in import set_password
 from service.services.sign_in_links import mint_sign_in_link
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, HR_PASSWORD, PHONE, sign_in_as_hr
 
-HR_PASSWORD = "a long HR passphrase"
 MAYA = "maya@example.org"
 # Long names and addresses are the ones that push a page wide.
 RATERS = [
@@ -64,15 +63,6 @@ def sign_in_maya(app, page, live_server: str) -> None:
     page.goto(f"{live_server}/sign-in/{token}")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="My rounds")).to_be_visible()
-
-
-def sign_in_hana(page, live_server: str) -> None:
-    page.goto(f"{live_server}/sign-in")
-    page.locator(".password-sign-in summary").click()
-    page.locator("#pw-email").fill("hana@example.org")
-    page.locator("#pw-password").fill(HR_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def too_wide(page, name: str) -> list[str]:
@@ -136,7 +126,7 @@ def test_no_page_is_wider_than_the_screen(app, new_page, live_server, rounds, vi
 
     # HR's pages, with the longest navigation.
     hana = new_page(viewport=viewport)
-    sign_in_hana(hana, live_server)
+    sign_in_as_hr(hana, live_server)
     problems += too_wide(hana, "the HR dashboard")
     if viewport == PHONE:
         problems += too_tall_nav(hana, "HR's navigation")

@@ -19,13 +19,12 @@ from service.mail.transport import read_eml
 from service.services.people import create_person, find_person_by_email
 from service.services.sign_in import set_password
 from surveys.instrument import load_instrument
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, HR_PASSWORD, sign_in_as_hr
 from tests.pdf_tools import pdf_text
 from tests.service.conftest import RATERS, answer_all
 from tests.worker_process import running_worker
 
 ITEMS = load_instrument("soft-skills", "1").item_ids
-HR_PASSWORD = "a long HR passphrase"
 # Six raters: one manager, three peers, two direct reports (below k=3: merged and warned).
 SIX_RATERS = [
     ("Jonas Weber", "jonas@example.org", "manager"),
@@ -72,15 +71,6 @@ def answer_survey(page, link: str) -> None:
         page.locator(f"input[name='answer-{item}'][value='4']").check()
     page.get_by_role("button", name="Submit feedback").click()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
-
-
-def sign_in_as_hr(page, live_server: str) -> None:
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_text("HR: sign in with a password").click()
-    page.locator("#pw-email").fill("hana@example.org")
-    page.locator("#pw-password").fill(HR_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def test_a_whole_round_through_the_pages(new_page, live_server, outbox, people, tmp_path):

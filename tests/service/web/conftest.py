@@ -44,3 +44,18 @@ def person_session(app):
         return PersonSession(app, email, **client_options)
 
     return start
+
+
+MAYA = "maya@example.org"
+OMAR = "omar@example.org"
+HANA = "hana@example.org"
+
+
+@pytest.fixture
+def people(api):
+    """Maya and Omar (members) and Hana (HR): their ids and API tokens by email."""
+    return {
+        MAYA: api.person("member", name="Maya Lind", email=MAYA),
+        OMAR: api.person("member", name="Omar Diaz", email=OMAR),
+        HANA: api.person("hr", name="Hana Reyes", email=HANA),
+    }

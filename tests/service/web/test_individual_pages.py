@@ -14,23 +14,11 @@ from service.services.clock import now
 from service.services.settings import update_settings
 from surveys.instrument import load_instrument
 from tests.service.conftest import answer_all
+from tests.service.web.conftest import HANA, MAYA, OMAR
 from tests.service.web.pages import words
 
-MAYA = "maya@example.org"
-OMAR = "omar@example.org"
-HANA = "hana@example.org"
 INSTRUMENT = load_instrument("soft-skills", "1")
 ROWS = re.compile(r'<fieldset class="rater-row[^"]*" data-rater-row>')
-
-
-@pytest.fixture
-def people(api):
-    """Maya and Omar (members) and Hana (HR): their ids and API tokens by email."""
-    return {
-        MAYA: api.person("member", name="Maya Lind", email=MAYA),
-        OMAR: api.person("member", name="Omar Diaz", email=OMAR),
-        HANA: api.person("hr", name="Hana Reyes", email=HANA),
-    }
 
 
 @pytest.fixture

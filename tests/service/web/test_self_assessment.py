@@ -12,25 +12,13 @@ from service.extensions import db
 from service.models import Rater, SurveyLink
 from service.web.formatting import long_datetime
 from surveys.instrument import load_instrument
+from tests.service.web.conftest import HANA, MAYA, OMAR
 from tests.service.web.pages import stored_rows, words
 
-MAYA = "maya@example.org"
-OMAR = "omar@example.org"
-HANA = "hana@example.org"
 BUTTON = "Answer your self-assessment"
 INSTRUMENT = load_instrument("soft-skills", "1")
 ALL_ANSWERS = {f"answer-{item}": "4" for item in INSTRUMENT.item_ids}
 SURVEY_TOKEN_IN_URL = re.compile(r"/s/[A-Za-z0-9_-]{20,}")
-
-
-@pytest.fixture
-def people(api):
-    """Maya and Omar (members) and Hana (HR): their ids and API tokens by email."""
-    return {
-        MAYA: api.person("member", name="Maya Lind", email=MAYA),
-        OMAR: api.person("member", name="Omar Diaz", email=OMAR),
-        HANA: api.person("hr", name="Hana Reyes", email=HANA),
-    }
 
 
 @pytest.fixture
