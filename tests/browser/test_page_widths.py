@@ -68,6 +68,9 @@ def sign_in_maya(app, page, live_server: str) -> None:
 def too_wide(page, name: str) -> list[str]:
     """The page, with its width, when the document is wider than the window, and when its
     content touches an edge of the window (no margin left to read it by)."""
+    # A heading can be visible before the page's stylesheets have arrived; measure the page as
+    # it is once they have.
+    page.wait_for_load_state("load")
     width, window, left, right = page.evaluate(
         """() => {
             const main = document.querySelector('main');
