@@ -3,7 +3,9 @@
 from service.models.audit import AuditEvent
 from service.models.exports import EXPORT_STATUSES, Export
 from service.models.jobs import JOB_KINDS, JOB_STATUSES, Job
+from service.models.notes import Note
 from service.models.people import ROLES, ApiToken, Person, SignInLink, WebSession
+from service.models.plans import CHECKIN_INTERVALS, Plan, PlanCheckin, PlanComment, PlanFocus
 from service.models.rounds import (
     RELATIONSHIPS,
     RESPONSE_STATUSES,
@@ -17,6 +19,7 @@ from service.models.rounds import (
 from service.models.settings import OrgSettings
 
 __all__ = [
+    "CHECKIN_INTERVALS",
     "EXPORT_STATUSES",
     "JOB_KINDS",
     "JOB_STATUSES",
@@ -30,8 +33,13 @@ __all__ = [
     "Comment",
     "Export",
     "Job",
+    "Note",
     "OrgSettings",
     "Person",
+    "Plan",
+    "PlanCheckin",
+    "PlanComment",
+    "PlanFocus",
     "Rater",
     "Round",
     "SignInLink",
