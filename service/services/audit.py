@@ -25,6 +25,7 @@ ACTIONS = {
     "reminders_sent": "sent reminders",
     "report_viewed": "viewed a report",
     "report_downloaded": "downloaded a report",
+    "plan_saved": "saved their development plan",
     "reports_exported": "exported reports as a ZIP",
     "person_added": "added a person",
     "people_imported": "imported people",
