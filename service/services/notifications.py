@@ -44,6 +44,7 @@ from service.services.queue import SEND_EMAIL, SEND_EMAILS, enqueue
 from service.services.settings import current_settings
 from service.services.sign_in_links import mint_sign_in_link
 from service.services.survey_links import accepts_answers, issue_survey_link
+from service.time_text import long_datetime
 from surveys.relationships import NAMES
 
 OUTBOX_FOLDER = "outbox"
@@ -245,7 +246,8 @@ def _rater_context(rater: Rater) -> dict:
         "subject_first_name": round_.subject.first_name,
         "relationship_label": NAMES[rater.relationship].invited_as,
         "is_self": rater.relationship == "self",
-        "deadline": f"{round_.deadline:%A %-d %B %Y, %H:%M} UTC",
+        # The recipient's zone is unknown: the pages' format, in UTC, named.
+        "deadline": long_datetime(round_.deadline),
         "threshold": round_.anonymity_threshold,
     }
 
