@@ -26,7 +26,7 @@ def _never_store_api_answers(response: Response) -> Response:
 
 
 def init_api(app: Flask) -> None:
-    from service.api import docs, outbox, report_assets, rounds, survey
+    from service.api import docs, notes, outbox, plans, rounds, survey
     from service.api.auth import BEARER_SCHEME
     from service.extensions import api
 
@@ -41,5 +41,6 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(rounds.blp, name="api_rounds")
     api.register_blueprint(survey.blp, name="api_survey")
     api.register_blueprint(outbox.blp, name="api_outbox")
+    api.register_blueprint(plans.blp, name="api_plans")
+    api.register_blueprint(notes.blp, name="api_notes")
     app.register_blueprint(docs.bp)
-    app.register_blueprint(report_assets.bp)

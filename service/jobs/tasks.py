@@ -6,7 +6,14 @@ import threading
 from datetime import timedelta
 
 from service.jobs.huey_queue import huey
-from service.services import development_reports, exports, notifications, rounds
+from service.services import (
+    development_reports,
+    exports,
+    notes,
+    notifications,
+    plan_reminders,
+    rounds,
+)
 from service.services.queue import BUILD_EXPORT, RENDER_REPORT, SEND_EMAIL, SEND_EMAILS
 
 # Mail server down: try again after 5 s, 10 s, 20 s … about 40 minutes in all.
@@ -78,10 +85,13 @@ def requeue_lost_jobs_on_start() -> None:
 @huey.periodic_task(huey.housekeeping_due)
 @huey.in_app_context
 def periodic_housekeeping() -> None:
-    """Close rounds past their deadline, queue the reminders due and the emails lost by a
-    dead worker, fail exports whose worker died, delete expired exports."""
+    """Close rounds past their deadline, queue the reminders due (raters', plans' check-ins,
+    notes' follow-ups) and the emails lost by a dead worker, fail exports whose worker died,
+    delete expired exports."""
     rounds.close_overdue_rounds()
     notifications.queue_due_reminders()
+    plan_reminders.queue_plan_reminders()
+    notes.queue_note_follow_ups()
     notifications.requeue_lost_jobs()
     exports.fail_stalled_exports()
     exports.expire_exports()

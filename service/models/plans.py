@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.extensions import db
+from service.models.rounds import Round
 from service.models.types import UTCDateTime, new_id, utcnow
 
 # How often a person is reminded to check in, in days.
@@ -46,6 +47,7 @@ class Plan(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    round: Mapped[Round] = orm.relationship()
     focus: Mapped[list[PlanFocus]] = orm.relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="PlanFocus.position"
     )

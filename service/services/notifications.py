@@ -1,4 +1,5 @@
-"""Email use cases and their jobs: invitations, reminders, report-ready and round-closed.
+"""Email use cases and their jobs: invitations, reminders, report-ready and round-closed
+(and the plan reminders and note follow-ups of services/followup_emails.py).
 
 Every email is a Job row first (its state visible in the database, its key making it
 idempotent), then a queue task that delivers it. A survey link is minted when its email is
@@ -40,6 +41,7 @@ from service.services.access import acts_as_hr, load_actor, load_hr, load_round_
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, NotFound
+from service.services.followup_emails import note_follow_up_message, plan_reminder_message
 from service.services.queue import SEND_EMAIL, SEND_EMAILS, enqueue
 from service.services.settings import current_settings
 from service.services.sign_in_links import mint_sign_in_link
@@ -320,6 +322,8 @@ MESSAGES = {
         job, "sign_in", lambda person: f"{base_url()}/sign-in/{mint_sign_in_link(person)}"
     ),
     "welcome": lambda job: _person_message(job, "welcome", lambda _: f"{base_url()}/sign-in"),
+    "plan_reminder": plan_reminder_message,
+    "note_follow_up": note_follow_up_message,
 }
 
 

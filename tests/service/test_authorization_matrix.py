@@ -43,6 +43,10 @@ SIGNED_IN = "signed in"  # any person's API token; each sees and makes only thei
 ROUND = "round"  # HR on every round; a member only on a round about themselves
 RESULTS = "results"  # as ROUND; the subject only while people may read their own results
 HR_ONLY = "hr only"  # HR; a member is refused (403 or 404), whatever round they are in
+PLAN = "plan"  # the subject; HR too (whether a plan exists, never its words); others 404
+PLAN_OWNER = "plan owner"  # the subject only: HR is refused (403), others 404
+PLAN_MANAGER = "plan manager"  # the subject's manager, shared with: 403 to Sam and HR
+AUTHOR = "author"  # the note's author; everyone else, HR included, 404
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,55 @@ def survey_decline(world: World, fresh: bool) -> Call:
     return Call(body={"reason": "I have not worked with Sam"})
 
 
+PLAN_BODY = {
+    "focus": [
+        {
+            "skill": "empathy",
+            "goal": "Listen before I answer",
+            "success_measure": "Two colleagues say they feel heard",
+            "due": (date.today() + timedelta(days=60)).isoformat(),
+            "exercises": ["em_understand_first"],
+            "support": None,
+        }
+    ]
+}
+
+
+def saved_plan_round(world: World) -> str:
+    """Sam's closed round with a saved plan."""
+    if "plan" not in world.shared:
+        round_id = world.closed()["id"]
+        path = f"/api/v1/rounds/{round_id}/plan"
+        assert world.api.call("PUT", path, world.subject, json=PLAN_BODY).status_code == 200
+        world.shared["plan"] = {"id": round_id}
+    return world.shared["plan"]["id"]
+
+
+def plan_save(world: World, fresh: bool) -> Call:
+    return Call({"round_id": world.closed()["id"]}, PLAN_BODY)
+
+
+def plan_settings(world: World, fresh: bool) -> Call:
+    return Call({"round_id": saved_plan_round(world)}, {"checkin_every_days": 7})
+
+
+def plan_checkin(world: World, fresh: bool) -> Call:
+    return Call({"round_id": saved_plan_round(world)}, {"text": "Tried it", "progress": 20})
+
+
+def plan_comment(world: World, fresh: bool) -> Call:
+    return Call({"round_id": saved_plan_round(world)}, {"text": "Good start"})
+
+
+def new_note(world: World, fresh: bool) -> Call:
+    return Call(body={"about": "Kim Lee", "text": "Promised to send the article"})
+
+
+def sams_note(world: World, fresh: bool) -> Call:
+    note = world.api.call("POST", "/api/v1/notes", world.subject, json=new_note(world, fresh).body)
+    return Call({"note_id": note.get_json()["id"]}, {"text": "Sent it"})
+
+
 @dataclass(frozen=True)
 class Route:
     access: str
@@ -215,6 +268,16 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_survey.Submit", "POST"): Route(SURVEY, survey_submission),
     ("api_survey.Decline", "POST"): Route(SURVEY, survey_decline),
     ("api_outbox.Outbox", "GET"): Route(HR_ONLY, nothing),
+    ("api_plans.PlanOfRound", "GET"): Route(PLAN, closed_round),
+    ("api_plans.PlanOfRound", "PUT"): Route(PLAN_OWNER, plan_save),
+    ("api_plans.PlanOfRound", "PATCH"): Route(PLAN_OWNER, plan_settings),
+    ("api_plans.Checkins", "POST"): Route(PLAN_OWNER, plan_checkin, ok=201),
+    ("api_plans.Comments", "POST"): Route(PLAN_MANAGER, plan_comment, ok=201),
+    ("api_notes.Notes", "GET"): Route(SIGNED_IN, nothing),
+    ("api_notes.Notes", "POST"): Route(SIGNED_IN, new_note, ok=201),
+    ("api_notes.NoteById", "GET"): Route(AUTHOR, sams_note),
+    ("api_notes.NoteById", "PATCH"): Route(AUTHOR, sams_note),
+    ("api_notes.NoteById", "DELETE"): Route(AUTHOR, sams_note, ok=204),
 }
 
 
@@ -239,6 +302,13 @@ def expected_statuses(route: Route, caller: str) -> set[int]:
         return {401}  # a survey token is not an API token, even for its own round
     if route.access == HR_ONLY:
         return {route.ok} if caller == "hr" else {403, 404}
+    if route.access == AUTHOR:
+        return {route.ok} if caller == "subject" else {404}
+    if route.access == PLAN_OWNER and caller == "hr":
+        return {403}
+    if route.access == PLAN_MANAGER:
+        # Sam's manager is tested in tests/service/test_plans_api.py.
+        return {403} if caller in ("subject", "hr") else {404}
     if route.access == SIGNED_IN or caller in ("subject", "hr"):
         return {route.ok}
     return {404}  # another member learns nothing about Sam's rounds, not even that they exist

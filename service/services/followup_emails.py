@@ -1,0 +1,83 @@
+"""The emails that keep a person's development going: check-in reminders for their plan and
+the follow-ups of their notes. Each says who and when, never the plan's or note's words.
+
+notifications.MESSAGES composes them through these functions; they decide at sending time
+whether the email is still wanted (None when it is not)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+
+from service.extensions import db
+from service.mail.messages import compose
+from service.models import Job, Note, Plan
+from service.services.absolute_urls import base_url
+from service.services.clock import now
+
+CHECKIN_ANCHOR = "check-in"
+
+
+def plan_page_url(round_id: str) -> str:
+    return f"{base_url()}/rounds/{round_id}/plan"
+
+
+def checkin_form_url(round_id: str) -> str:
+    """The plan page at its check-in form (the person signs in first if they must)."""
+    return f"{plan_page_url(round_id)}#{CHECKIN_ANCHOR}"
+
+
+def last_due_on(plan: Plan):
+    return max(focus.due_on for focus in plan.focus)
+
+
+def plan_reminder_wanted(plan: Plan | None) -> bool:
+    """A reminder goes only to a saved plan whose reminders run and whose goals are not all
+    past their due dates."""
+    return (
+        plan is not None
+        and not plan.reminders_paused
+        and bool(plan.focus)
+        and now().date() <= last_due_on(plan)
+    )
+
+
+def plan_reminder_message(job: Job) -> EmailMessage | None:
+    plan = db.session.scalar(select(Plan).where(Plan.round_id == job.round_id))
+    if not plan_reminder_wanted(plan):
+        return None  # paused, finished or deleted since the job was queued
+    person = plan.round.subject
+    return compose(
+        "plan_reminder",
+        sender=current_app.config["MAIL_FROM"],
+        to=person.email,
+        to_name=person.name,
+        first_name=person.first_name,
+        every_days=plan.checkin_every_days,
+        last_due=f"{last_due_on(plan):%-d %B %Y}",
+        link=checkin_form_url(job.round_id),
+        plan_link=plan_page_url(job.round_id),
+    )
+
+
+def note_id_of(job: Job) -> str:
+    """A follow-up job's key is note_follow_up:<note id>:<day> (jobs name no note)."""
+    return job.key.split(":")[1]
+
+
+def note_follow_up_message(job: Job) -> EmailMessage | None:
+    note = db.session.get(Note, note_id_of(job))
+    if note is None or note.follow_up_on is None:
+        return None  # deleted, or the follow-up removed, since the job was queued
+    author = note.author
+    return compose(
+        "note_follow_up",
+        sender=current_app.config["MAIL_FROM"],
+        to=author.email,
+        to_name=author.name,
+        first_name=author.first_name,
+        about=note.about,
+        link=f"{base_url()}/notes#note-{note.id}",
+    )
