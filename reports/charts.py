@@ -1,21 +1,15 @@
-"""The report's plotly figures (radar, per-skill bars) as dicts, and as JSON for the web page."""
+"""The report's plotly figures (radar, per-skill bars) as dicts: for print, and for the web page."""
 
 from __future__ import annotations
 
 import html
-import json
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-import plotly
 
 from reports.results import Group, Results, SkillResult
 
-# The service serves this file to the HTML report: plotly.js from the installed package, no CDN.
-PLOTLY_JS_PATH = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 SUPPRESSED = "not shown to protect anonymity"
 NO_SELF_SCORE = "no self-assessment score"
 FONT_FAMILY = "Inter, 'DejaVu Sans', sans-serif"
@@ -31,17 +25,24 @@ SCORE_RANGE = (1, 5)
 WIDTH = 660
 RADAR_HEIGHT = 400
 BAR_ROW_HEIGHT = 18
-BAR_MARGIN_HEIGHT = 30
 # The print version of a bar chart: the bars alone, 512 px drawn 128 mm wide (a quarter of a
 # millimetre a pixel, which report.css relies on), its row labels and scores beside it in the
 # page's own text. WeasyPrint lays out SVG text a letter at a time: the labels and scores of
 # seven charts were half the letters it drew that way, and a seventh of the whole rendering.
 PRINT_BAR_WIDTH = 512
 PRINT_BAR_MARGIN = {"l": 8, "r": 8, "t": 4, "b": 22}
-# Inter at 11 px averages under 6.4 px a character: enough room for the bars' row labels.
-LABEL_CHAR_WIDTH = 6.4
 LABEL_PADDING = 14
 THETA_WRAP = 16  # characters per line of a skill name around the radar
+# The web page's charts: drawn at about the width a desktop shows them and scaled down on a
+# phone, with larger text; the radar's legend is the page's own text under it.
+WEB_FONT_SIZE = 14
+WEB_RADAR_WIDTH = 600
+WEB_RADAR_HEIGHT = 470
+WEB_BAR_WIDTH = 600
+WEB_BAR_ROW_HEIGHT = 32
+WEB_BAR_MARGIN = {"r": 56, "t": 4, "b": 26}
+# Inter at 14 px averages under 8.2 px a character: enough room for the bars' row labels.
+WEB_LABEL_CHAR_WIDTH = 8.2
 
 
 @dataclass(frozen=True)
@@ -58,21 +59,40 @@ def report_charts(results: Results, *, for_print: bool = False) -> list[Chart]:
     """The radar, then one bar chart per skill; a too-few-raters round gets the radar only.
 
     for_print: bar charts without their row labels and scores, which the print page sets
-    beside them (bar_rows)."""
-    charts = [Chart("radar", radar_figure(results), WIDTH, RADAR_HEIGHT)]
+    beside them (bar_rows). Otherwise the web page's: larger text, drawn at about the width a
+    desktop shows them (a phone scales them down), the radar without its legend (the page
+    lists the groups under it), each score next to its bar."""
+    if for_print:
+        charts = [Chart("radar", radar_figure(results), WIDTH, RADAR_HEIGHT)]
+        margin_height = PRINT_BAR_MARGIN["t"] + PRINT_BAR_MARGIN["b"]
+        row_height, width = BAR_ROW_HEIGHT, PRINT_BAR_WIDTH
+    else:
+        charts = [
+            Chart("radar", radar_figure(results, web=True), WEB_RADAR_WIDTH, WEB_RADAR_HEIGHT)
+        ]
+        margin_height = WEB_BAR_MARGIN["t"] + WEB_BAR_MARGIN["b"]
+        row_height, width = WEB_BAR_ROW_HEIGHT, WEB_BAR_WIDTH
     if not results.too_few_raters:
         charts.extend(
             Chart(
                 f"skill-{skill.id}",
                 skill_bars_figure(skill, results.groups, labels_beside=for_print),
-                PRINT_BAR_WIDTH if for_print else WIDTH,
+                width,
                 # In print, exactly BAR_ROW_HEIGHT a row: the rows of text beside it match.
-                (PRINT_BAR_MARGIN["t"] + PRINT_BAR_MARGIN["b"] if for_print else BAR_MARGIN_HEIGHT)
-                + BAR_ROW_HEIGHT * len(results.groups),
+                margin_height + row_height * len(results.groups),
             )
             for skill in results.skills
         )
     return charts
+
+
+def radar_groups(results: Results) -> list[Group]:
+    """The groups the radar draws (those with a score for some skill), in legend order."""
+    return [
+        group
+        for group in results.groups
+        if any(group.key in skill.scores for skill in results.skills)
+    ]
 
 
 def bar_rows(skill: SkillResult, groups: Sequence[Group]) -> list[tuple[str, str]]:
@@ -87,13 +107,6 @@ def bar_rows(skill: SkillResult, groups: Sequence[Group]) -> list[tuple[str, str
     ]
 
 
-def figure_json(chart: Chart) -> str:
-    """The figure as JSON that is safe inside <script type="application/json">."""
-    text = json.dumps(chart.figure, separators=(",", ":"), ensure_ascii=False)
-    # No "</script>" (nor "<!--") can end the data block early; JSON.parse reads them back.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def group_colors(groups: Iterable[Group]) -> dict[str, str]:
     """A colour per published group key: self and all others fixed, the rest in turn."""
     colors = {"self": SELF_COLOR, "others": OTHERS_COLOR}
@@ -102,8 +115,11 @@ def group_colors(groups: Iterable[Group]) -> dict[str, str]:
     return colors
 
 
-def radar_figure(results: Results) -> dict[str, Any]:
-    """Self, all others and each published group over the skills (published scores only)."""
+def radar_figure(results: Results, *, web: bool = False) -> dict[str, Any]:
+    """Self, all others and each published group over the skills (published scores only).
+
+    web: larger text, no legend (the page lists the groups under the chart) and the room it
+    took given to the radar."""
     theta = [_wrapped(skill.name) for skill in results.skills]
     colors = group_colors(results.groups)
     # Drawing order: all others (filled) at the back, the groups, then self on top.
@@ -127,13 +143,22 @@ def radar_figure(results: Results) -> dict[str, Any]:
                 **style,
             }
         )
+    legend = (
+        {"showlegend": False}
+        if web
+        else {
+            "showlegend": True,
+            "legend": {"x": 1.2, "xanchor": "left", "y": 0.5, "yanchor": "middle"},
+        }
+    )
     return {
         "data": traces,
         "layout": {
-            **_base_layout(),
-            "margin": {"l": 90, "r": 210, "t": 48, "b": 36},
-            "showlegend": True,
-            "legend": {"x": 1.2, "xanchor": "left", "y": 0.5, "yanchor": "middle"},
+            **_base_layout(web),
+            "margin": {"l": 120, "r": 120, "t": 56, "b": 44}
+            if web
+            else {"l": 90, "r": 210, "t": 48, "b": 36},
+            **legend,
             "polar": {
                 "bgcolor": "rgba(0,0,0,0)",
                 "radialaxis": {
@@ -141,7 +166,7 @@ def radar_figure(results: Results) -> dict[str, Any]:
                     "tickvals": list(range(SCORE_RANGE[0], SCORE_RANGE[1] + 1)),
                     "angle": 90,
                     "tickangle": 90,
-                    "tickfont": {"size": 9, "color": MUTED_COLOR},
+                    "tickfont": {"size": 12 if web else 9, "color": MUTED_COLOR},
                     "gridcolor": GRID_COLOR,
                     "linecolor": GRID_COLOR,
                 },
@@ -150,7 +175,7 @@ def radar_figure(results: Results) -> dict[str, Any]:
                     "rotation": 90,
                     "gridcolor": GRID_COLOR,
                     "linecolor": GRID_COLOR,
-                    "tickfont": {"size": 11, "color": TEXT_COLOR},
+                    "tickfont": {"size": WEB_FONT_SIZE if web else 11, "color": TEXT_COLOR},
                 },
             },
         },
@@ -164,8 +189,10 @@ def skill_bars_figure(
 
     Every group of the round has a row; where the skill's score of a group is suppressed the
     row says so instead of showing a bar. labels_beside: no row labels and no scores, for a
-    page that sets them beside the chart (bar_rows).
+    page that sets them beside the chart (bar_rows). Otherwise, for the web page: larger text,
+    each score just past the end of its bar (past the interval's line on the all-others bar).
     """
+    web = not labels_beside
     colors = group_colors(groups)
     labels = [_bar_label(group, skill) for group in groups]
     scores = [skill.scores.get(group.key) for group in groups]
@@ -205,8 +232,12 @@ def skill_bars_figure(
                 "hovertemplate": f"90% range: {low:.2f} to {high:.2f}<extra></extra>",
             }
         )
+    ends = {
+        group.key: skill.ci90[1] if group.key == "others" and skill.ci90 is not None else score
+        for group, score in zip(groups, scores, strict=True)
+    }
     annotations = [
-        _value_annotation(group, score, label)
+        _value_annotation(group, score, label, end=ends[group.key])
         for group, score, label in zip(groups, scores, labels, strict=True)
         if score is None or not labels_beside
     ]
@@ -227,15 +258,14 @@ def skill_bars_figure(
                 "layer": "below",
             }
         )
+    margin = {**WEB_BAR_MARGIN, "l": _label_margin(labels)} if web else PRINT_BAR_MARGIN
     return {
         "data": data,
         "layout": {
-            **_base_layout(),
+            **_base_layout(web),
             # A margin worked out here rather than plotly's automargin, which lays the figure
             # out twice (a third of its export time).
-            "margin": PRINT_BAR_MARGIN
-            if labels_beside
-            else {"l": _label_margin(labels), "r": 44, "t": 4, "b": 22},
+            "margin": margin,
             "showlegend": False,
             "bargap": 0.3,
             "shapes": shapes,
@@ -246,22 +276,22 @@ def skill_bars_figure(
                 "gridcolor": GRID_COLOR,
                 "zeroline": False,
                 "fixedrange": True,
-                "tickfont": {"size": 10, "color": MUTED_COLOR},
+                "tickfont": {"size": 12 if web else 10, "color": MUTED_COLOR},
             },
             "yaxis": {
                 "type": "category",
                 "autorange": "reversed",
                 "fixedrange": True,
                 "showticklabels": not labels_beside,
-                "tickfont": {"size": 11, "color": TEXT_COLOR},
+                "tickfont": {"size": WEB_FONT_SIZE if web else 11, "color": TEXT_COLOR},
             },
         },
     }
 
 
-def _base_layout() -> dict[str, Any]:
+def _base_layout(web: bool = False) -> dict[str, Any]:
     return {
-        "font": {"family": FONT_FAMILY, "size": 11, "color": TEXT_COLOR},
+        "font": {"family": FONT_FAMILY, "size": WEB_FONT_SIZE if web else 11, "color": TEXT_COLOR},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
@@ -291,9 +321,13 @@ def _bar_label(group: Group, skill: SkillResult) -> str:
     return label if group.key == "self" or n is None else f"{label} (n={n})"
 
 
-def _value_annotation(group: Group, score: float | None, label: str) -> dict[str, Any]:
-    """The score at the right of its row, or the suppression note where the bar would be."""
-    common = {"y": label, "yref": "y", "showarrow": False, "font": {"size": 10}}
+def _value_annotation(
+    group: Group, score: float | None, label: str, *, end: float | None
+) -> dict[str, Any]:
+    """The score just past `end`, the end of what its row draws, or the suppression note
+    where the bar would be."""
+    size = WEB_FONT_SIZE - 1
+    common = {"y": label, "yref": "y", "showarrow": False, "font": {"size": size}}
     if score is None:
         note = NO_SELF_SCORE if group.key == "self" else SUPPRESSED
         return {
@@ -302,14 +336,15 @@ def _value_annotation(group: Group, score: float | None, label: str) -> dict[str
             "xref": "x",
             "xanchor": "left",
             "text": f"<i>{note}</i>",
-            "font": {"size": 10, "color": MUTED_COLOR},
+            "font": {"size": size, "color": MUTED_COLOR},
         }
-    return {**common, "x": 1.01, "xref": "paper", "xanchor": "left", "text": f"<b>{score:.2f}</b>"}
+    text = f"<b>{score:.2f}</b>"
+    return {**common, "x": end, "xref": "x", "xanchor": "left", "xshift": 5, "text": text}
 
 
 def _label_margin(labels: Iterable[str]) -> int:
     return round(
-        LABEL_PADDING + LABEL_CHAR_WIDTH * max(len(html.unescape(label)) for label in labels)
+        LABEL_PADDING + WEB_LABEL_CHAR_WIDTH * max(len(html.unescape(label)) for label in labels)
     )
 
 

@@ -6,62 +6,50 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-
 from reports import charts, pdf, svg
 from reports.content import ReportContext, report_content
-from reports.html import STATIC_DIR, render_html
+from reports.html import render_html, render_standalone_report
 from reports.results import Results
 from reports.timing import timed_stage
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
 
-# What the service uses: STATIC_DIR is the folder it serves to the web page.
-__all__ = ["STATIC_DIR", "ReportContext", "render_report_html", "render_report_pdf"]
+__all__ = [
+    "ReportContext",
+    "render_report_body",
+    "render_report_html",
+    "render_report_pdf",
+    "render_standalone_report",
+]
 
 logger = logging.getLogger(__name__)
 
 
-def render_report_html(
-    results: Results,
-    instrument: Instrument,
-    context: ReportContext,
-    *,
-    interactive: bool,
-    plotly_js_url: str | None = None,
-    static_url: str = "",
-) -> str:
-    """The report as one HTML page.
+def render_report_html(results: Results, instrument: Instrument, context: ReportContext) -> str:
+    """The print report as one HTML document, its charts inline as SVG images (bar charts
+    without their labels and scores, which are the page's text); it links no stylesheet, as
+    pdf.html_to_pdf applies report.css itself."""
+    report_charts = charts.report_charts(results, for_print=True)
+    content = report_content(results, instrument, context)
+    return render_html(content, report_charts, _inline_svgs(report_charts), web=False)
 
-    interactive=True: the web page. Figures are JSON data blocks that static/report.js draws
-    with plotly.js from `plotly_js_url`; no inline script, so a CSP of script-src 'self' holds.
-    `static_url` is where the service serves STATIC_DIR (e.g. "/static/report/").
-    interactive=False: the print version, its charts inline as SVG images (bar charts without
-    their labels and scores, which are the page's text); it links no stylesheet, as
-    pdf.html_to_pdf applies report.css itself.
-    """
-    if interactive and not plotly_js_url:
-        raise ValueError("the interactive report needs plotly_js_url")
-    report_charts = charts.report_charts(results, for_print=not interactive)
-    if interactive:
-        figures = {
-            # Escaped for a JSON data block by figure_json: no markup can end it early.
-            chart.id: Markup(charts.figure_json(chart))  # noqa: S704
-            for chart in report_charts
-        }
-    else:
-        with timed_stage(logger, f"{len(report_charts)} charts exported to SVG"):
-            svgs = svg.export_svgs(report_charts)
-        figures = {chart_id: svg.data_url(drawing) for chart_id, drawing in svgs.items()}
-    return render_html(
-        report_content(results, instrument, context),
-        report_charts,
-        figures,
-        interactive=interactive,
-        plotly_js_url=plotly_js_url,
-        static_url=static_url,
-    )
+
+def render_report_body(results: Results, instrument: Instrument, context: ReportContext) -> str:
+    """The report as the body of a web page (no <html>, no h1: the page around it has them):
+    the same content as the print report, its charts static SVG images drawn for a screen,
+    each with a table of its numbers. No script, nothing fetched: a page under a
+    Content-Security-Policy of script-src 'self' and img-src data: shows it as it is."""
+    report_charts = charts.report_charts(results)
+    content = report_content(results, instrument, context)
+    return render_html(content, report_charts, _inline_svgs(report_charts), web=True)
+
+
+def _inline_svgs(report_charts: list[charts.Chart]) -> dict[str, str]:
+    """Each chart as an SVG data: URL for an <img>, by chart id."""
+    with timed_stage(logger, f"{len(report_charts)} charts exported to SVG"):
+        svgs = svg.export_svgs(report_charts)
+    return {chart_id: svg.data_url(drawing) for chart_id, drawing in svgs.items()}
 
 
 def render_report_pdf(results: Results, instrument: Instrument, context: ReportContext) -> bytes:
@@ -77,7 +65,7 @@ def render_report_pdf(results: Results, instrument: Instrument, context: ReportC
         report_content(results, instrument, context),
         report_charts,
         {chart.id: pdf.chart_url(chart.id) for chart in report_charts},
-        interactive=False,
+        web=False,
     )
     report_pdf = pdf.html_to_pdf(html, chart_svgs=export)
     logger.info(

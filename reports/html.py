@@ -1,4 +1,4 @@
-"""The report as HTML: its content rendered by the Jinja template, as a web page or for print."""
+"""The report as HTML from its Jinja templates: the print document, or a web page's body."""
 
 from __future__ import annotations
 
@@ -11,18 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from reports import charts
 from reports.aggregate import MIXED_VIEWS_MIN_N, MIXED_VIEWS_RWG
 from reports.content import FLAG_NAMES, REASON_NAMES, ReportContent
 from reports.plan import LOWEST_RATED, SELF_RATED_LOW
-from reports.results import Group, Results
+from reports.results import Group, Results, SkillResult
 from reports.timing import timed_stage
 
 logger = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-# What the HTML report links to (report.css, report.js): the service serves this folder.
+# The print report's own files (report.css, the fonts' configuration): all WeasyPrint may read.
 STATIC_DIR = (TEMPLATES_DIR / "static").resolve()
 SUPPRESSED = charts.SUPPRESSED
 NO_SELF_SCORE = charts.NO_SELF_SCORE
@@ -38,18 +39,16 @@ def render_html(
     report_charts: Sequence[charts.Chart],
     figures: Mapping[str, str],
     *,
-    interactive: bool,
-    plotly_js_url: str | None = None,
-    static_url: str = "",
+    web: bool,
 ) -> str:
-    """The report page. figures: per chart id, what the template puts in its place (a JSON
-    data block for the web page, an <img> source in print)."""
+    """The print report (a whole document), or with web=True the web page's body (a fragment
+    for a page to place under its h1). figures: per chart id, the source of its <img>."""
     results = content.results
     count_width = _count_width(results)
     with timed_stage(logger, "HTML rendered"):
         return (
             _environment()
-            .get_template("report.html")
+            .get_template("report_body.html" if web else "report.html")
             .render(
                 # Each part of the content under its own name, as the template reads it.
                 **{
@@ -57,16 +56,49 @@ def render_html(
                     for field in dataclasses.fields(content)
                 },
                 groups=content.groups,
-                interactive=interactive,
+                web=web,
                 figures=figures,
-                chart_heights={chart.id: chart.height for chart in report_charts},
-                plotly_js_url=plotly_js_url,
-                static_url=static_url,
+                chart_sizes={chart.id: (chart.width, chart.height) for chart in report_charts},
+                radar_groups=charts.radar_groups(results),
+                swatch_classes=swatch_classes(results.groups),
                 distribution_header=_aligned(DISTRIBUTION_LABELS, count_width),
                 distribution_text=functools.partial(distribution_text, width=count_width),
                 bar_rows=functools.partial(charts.bar_rows, groups=results.groups),
+                bar_table=functools.partial(bar_table, groups=results.groups),
             )
         )
+
+
+def render_standalone_report(body: str, subject_name: str, stylesheet_url: str) -> str:
+    """A web page's body (document.render_report_body) as a document of its own: the page
+    title and h1, and one stylesheet."""
+    return (
+        _environment()
+        .get_template("report_standalone.html")
+        .render(body=Markup(body), subject_name=subject_name, stylesheet_url=stylesheet_url)  # noqa: S704
+    )
+
+
+def swatch_classes(groups: Sequence[Group]) -> dict[str, str]:
+    """A class per group for the web legend's swatches, named like charts.group_colors picks
+    the colours: self, others, and the groups between in turn (group-1 ...)."""
+    middle = [group.key for group in groups if group.key not in ("self", "others")]
+    return {
+        "self": "self",
+        "others": "others",
+        **{key: f"group-{number}" for number, key in enumerate(middle, start=1)},
+    }
+
+
+def bar_table(skill: SkillResult, groups: Sequence[Group]) -> list[tuple[str, str, bool]]:
+    """A bar chart's numbers as table rows: the bar's label, its score or why it has none, and
+    whether that cell is such a note."""
+    return [
+        (label, score, False)
+        if score
+        else (label, NO_SELF_SCORE if group.key == "self" else SUPPRESSED, True)
+        for group, (label, score) in zip(groups, charts.bar_rows(skill, groups), strict=True)
+    ]
 
 
 def score_cells(scores: Mapping[str, float], groups: Sequence[Group]) -> list[dict[str, Any]]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, send_file
+from flask import Response, jsonify, send_file, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api.auth import current_person_id
-from service.api.report_assets import report_asset_urls
 from service.api.schemas.rounds import (
     LaunchSchema,
     RaterCreateSchema,
@@ -182,8 +181,8 @@ class ReportHtml(MethodView):
     @blp.doc(**AUTH)
     @blp.response(200, content_type="text/html")
     def get(self, round_id):
-        """The development report as a web page with interactive charts"""
-        page = development_reports.get_report_html(
-            current_person_id(), round_id, **report_asset_urls()
+        """The development report as a web page (static charts, each with a table of its numbers)"""
+        document = development_reports.get_report_document(
+            current_person_id(), round_id, url_for("static", filename="report-page.css")
         )
-        return Response(page, mimetype="text/html")
+        return Response(document, mimetype="text/html")

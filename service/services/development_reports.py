@@ -7,11 +7,18 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
-from reports.document import ReportContext, render_report_html, render_report_pdf
+from reports.document import (
+    ReportContext,
+    render_report_body,
+    render_report_pdf,
+    render_standalone_report,
+)
 from reports.results import Results
 from service.extensions import db
 from service.models import Round
@@ -50,34 +57,53 @@ def _inputs(round_: Round):
     )
 
 
-def report_path(round_: Round) -> Path:
+def report_path(round_: Round, suffix: str = ".pdf") -> Path:
+    """Where the report of the round's current results is stored: the PDF, or (".html") the
+    web page's body."""
     folder = Path(current_app.config["INSTANCE_PATH"]) / REPORTS_FOLDER
-    return folder / f"{round_.id}-{results_digest(round_.results)}.pdf"
+    return folder / f"{round_.id}-{results_digest(round_.results)}{suffix}"
 
 
-def ensure_report_pdf(round_: Round) -> Path:
-    """The stored PDF of the round's current results, rendered now if it is not there yet."""
-    path = report_path(round_)
+def _ensure_stored(round_: Round, suffix: str, render: Callable[[], bytes]) -> Path:
+    """The stored file of the round's current results, rendered now if it is not there yet;
+    the files of earlier versions go."""
+    path = report_path(round_, suffix)
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    log.info("rendering the report of round %s", round_.id)
-    pdf = render_report_pdf(*_inputs(round_))
+    log.info("rendering the report of round %s (%s)", round_.id, suffix)
+    content = render()
     # Write then rename: a reader never sees half a file, and two renderers agree.
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as handle:
-        handle.write(pdf)
+        handle.write(content)
     os.replace(handle.name, path)
-    for stale in path.parent.glob(f"{round_.id}-*.pdf"):
+    for stale in path.parent.glob(f"{round_.id}-*{suffix}"):
         if stale != path:
             stale.unlink(missing_ok=True)
     return path
 
 
+def ensure_report_pdf(round_: Round) -> Path:
+    """The stored PDF of the round's current results, rendered now if it is not there yet."""
+    return _ensure_stored(round_, ".pdf", lambda: render_report_pdf(*_inputs(round_)))
+
+
+def ensure_report_body(round_: Round) -> str:
+    """The web report's body (HTML, charts inline) of the round's current results: rendered
+    once per version like the PDF, then read from its file."""
+    path = _ensure_stored(
+        round_, ".html", lambda: render_report_body(*_inputs(round_)).encode("utf-8")
+    )
+    return path.read_text(encoding="utf-8")
+
+
 def render_stored_report(round_id: str) -> None:
-    """For the worker after a close: the report is ready before anyone asks for it."""
+    """For the worker after a close: the report is ready before anyone asks for it, as a PDF
+    and as the web page's body."""
     round_ = db.session.get(Round, round_id)
     if round_ is not None and round_.results is not None:
         ensure_report_pdf(round_)
+        ensure_report_body(round_)
 
 
 def report_filename(round_: Round) -> str:
@@ -96,15 +122,30 @@ def get_report_pdf(actor_id: str, round_id: str) -> tuple[Path, str]:
     return path, report_filename(round_)
 
 
-def get_report_html(actor_id: str, round_id: str, *, plotly_js_url: str, static_url: str) -> str:
+@dataclass(frozen=True)
+class ReportPage:
+    """What a page needs to show a round's report: whose it is and its stored body."""
+
+    round_id: str
+    subject_id: str
+    subject_name: str
+    body: str
+
+
+def get_report_page(actor_id: str, round_id: str) -> ReportPage:
+    """The web report of a round for whoever may read it; the view is audited."""
     actor = load_actor(actor_id)
     round_ = load_released_round(actor_id, round_id)
-    html = render_report_html(
-        *_inputs(round_), interactive=True, plotly_js_url=plotly_js_url, static_url=static_url
-    )
+    body = ensure_report_body(round_)
     audit.record("report_viewed", actor, round_, detail="web page")
     db.session.commit()
-    return html
+    return ReportPage(round_.id, round_.subject.id, round_.subject.name, body)
+
+
+def get_report_document(actor_id: str, round_id: str, stylesheet_url: str) -> str:
+    """The web report as a document of its own (for the API), with one stylesheet."""
+    page = get_report_page(actor_id, round_id)
+    return render_standalone_report(page.body, page.subject_name, stylesheet_url)
 
 
 def export_report_pdf(round_id: str) -> tuple[bytes, str]:

@@ -1,4 +1,4 @@
-"""The report's plotly figures: valid, faithful to the results, safe inside the web page."""
+"""The report's plotly figures: valid, faithful to the results, for print and for the web page."""
 
 from __future__ import annotations
 
@@ -71,6 +71,22 @@ def test_the_bars_show_scores_and_the_others_interval(results):
     assert (band["x0"], band["x1"]) == skill.ci90
     values = [note["text"] for note in figure["layout"]["annotations"]]
     assert values == ["<b>4.20</b>", "<b>2.80</b>", "<b>2.86</b>", "<b>3.00</b>", "<b>2.91</b>"]
+    # Each score sits just past the end of its bar, the all-others one past its interval's
+    # line: next to what it labels, never over it.
+    ends = [(note["x"], note["xref"], note["xanchor"]) for note in figure["layout"]["annotations"]]
+    assert ends == [(end, "x", "left") for end in (4.2, 2.8, 2.86, 3.0, high)]
+
+
+def test_the_web_radar_leaves_its_legend_to_the_page(results):
+    assert charts.radar_figure(results, web=True)["layout"]["showlegend"] is False
+    assert charts.radar_figure(results)["layout"]["showlegend"] is True
+    assert [group.key for group in charts.radar_groups(results)] == [
+        "self",
+        "manager",
+        "peer",
+        "direct_report",
+        "others",
+    ]
 
 
 def test_the_print_bars_leave_labels_and_scores_to_the_page(results):
@@ -119,15 +135,3 @@ def test_a_suppressed_group_reads_not_shown_instead_of_a_bar(results):
     notes = [note["text"] for note in figure["layout"]["annotations"]]
     assert notes.count(f"<i>{charts.SUPPRESSED}</i>") == 3
     assert "0.00" not in json.dumps(figure)
-
-
-def test_figure_json_cannot_end_its_script_block():
-    chart = charts.Chart("x", {"data": [], "layout": {"title": "</script><!-- & -->"}}, 1, 1)
-    text = charts.figure_json(chart)
-    assert "<" not in text and ">" not in text and "&" not in text
-    assert json.loads(text)["layout"]["title"] == "</script><!-- & -->"
-
-
-def test_plotly_js_ships_with_the_installed_package():
-    assert charts.PLOTLY_JS_PATH.is_file()
-    assert charts.PLOTLY_JS_PATH.stat().st_size > 1_000_000

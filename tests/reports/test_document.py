@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -21,7 +22,12 @@ from reports.aggregate import (
 )
 from reports.charts import SUPPRESSED
 from reports.content import summary_sentences
-from reports.document import ReportContext, render_report_html, render_report_pdf
+from reports.document import (
+    ReportContext,
+    render_report_body,
+    render_report_html,
+    render_report_pdf,
+)
 from reports.results import Results
 from surveys.instrument import load_instrument
 from tests.pdf_tools import pdf_text, run_tool
@@ -359,9 +365,7 @@ def test_a_suppressed_value_is_labelled_never_zero_or_blank(rendered):
 
 def responses_table(results: Results) -> str:
     """The cover's "Who responded" table as its cells' text, in document order."""
-    page = render_report_html(
-        results, INSTRUMENT, CONTEXT, interactive=True, plotly_js_url="/static/plotly.min.js"
-    )
+    page = render_report_html(results, INSTRUMENT, CONTEXT)
     table = re.search(r'<table class="responses">(.*?)</table>', page, re.DOTALL)[1]
     return " ".join(re.sub(r"<caption>.*?</caption>|<[^>]+>", " ", table).split())
 
@@ -442,33 +446,59 @@ def test_the_pdf_uses_the_report_font(rendered, tmp_path):
     assert "DejaVu-Sans" in fonts, "DejaVu Sans is missing: install fonts-dejavu-core"
 
 
-def test_the_interactive_page_escapes_comments_and_loads_only_its_own_scripts():
-    page = render_report_html(
-        leadership_suppressed(),
-        INSTRUMENT,
-        CONTEXT,
-        interactive=True,
-        plotly_js_url="/static/plotly.min.js",
-        static_url="/static/report/",
-    )
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
-    assert "<script>alert" not in page
-    scripts = re.findall(r"<script\b[^>]*>", page)
-    sources = {match[1] for tag in scripts if (match := re.search(r'src="([^"]*)"', tag))}
-    assert sources == {"/static/plotly.min.js", "/static/report/report.js"}
-    # Every other script is a JSON data block, which no browser runs.
-    inline = [tag for tag in scripts if "src=" not in tag]
-    assert inline and all('type="application/json"' in tag for tag in inline)
-    assert '<link rel="stylesheet" href="/static/report/report.css">' in page
+def test_the_web_body_escapes_comments_and_holds_no_script():
+    body = render_report_body(leadership_suppressed(), INSTRUMENT, CONTEXT)
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in body
+    assert "<script" not in body and "<link" not in body and "<html" not in body
+    # Every image is a chart inline: nothing for the page to fetch.
+    sources = re.findall(r'<img\b[^>]*src="([^"]*)"', body)
+    assert sources and all(src.startswith("data:image/svg+xml;base64,") for src in sources)
 
 
-def test_the_interactive_page_needs_plotly():
-    with pytest.raises(ValueError, match="plotly_js_url"):
-        render_report_html(demo_results(), INSTRUMENT, CONTEXT, interactive=True)
+def test_the_web_body_heads_its_parts_under_the_pages_h1_in_order():
+    body = render_report_body(demo_results(), INSTRUMENT, CONTEXT)
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", body)]
+    # No h1 (the page has it); each heading at most one level below the one before it.
+    assert min(levels) == 2 and levels[0] == 2
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels))
+
+
+def test_each_web_chart_is_a_figure_with_a_caption_and_its_numbers_as_a_table():
+    results = demo_results()
+    body = render_report_body(results, INSTRUMENT, CONTEXT)
+    figures = re.findall(r"<figure\b.*?</figure>", body, re.DOTALL)
+    assert len(figures) == 1 + len(results.skills)  # the radar and a bar chart a skill
+    for figure in figures:
+        assert "<figcaption>" in figure and "<table" in figure and 'alt="' in figure
+    # The radar's legend is text under it; its table has a row a skill.
+    radar = figures[0]
+    assert radar.index("<img") < radar.index('class="legend"') < radar.index("<table")
+    assert radar.count('<th scope="row">') == len(results.skills)
+    # Leadership's bars: each group's score, then the 90% range the chart shades.
+    leadership = next(skill for skill in results.skills if skill.id == "leadership")
+    (bars,) = [figure for figure in figures if "Group scores for Leadership" in figure]
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", bars)
+    low, high = leadership.ci90
+    assert cells[2:] == [
+        "Self", "4.20",
+        "Manager (n=1)", "2.80",
+        "Peers (n=4)", "2.86",
+        "Direct reports + others (n=3)", "3.00",
+        "All others (n=8)", "2.91",
+        "90% range of all others", f"{low:.2f} to {high:.2f}",
+    ]  # fmt: skip
+
+
+def test_the_web_body_says_agreement_in_words_and_explains_rwg_once():
+    body = render_report_body(demo_results(), INSTRUMENT, CONTEXT)
+    appendix = body.index("How scores and anonymity work")
+    assert "rwg" not in body[:appendix]
+    assert "Raters largely agree." in body
+    assert "Agreement (rwg) runs from 0" in body[appendix:]
 
 
 def test_the_print_html_holds_its_charts_inline():
-    page = render_report_html(demo_results(), INSTRUMENT, CONTEXT, interactive=False)
+    page = render_report_html(demo_results(), INSTRUMENT, CONTEXT)
     assert page.count('src="data:image/svg+xml;base64,') == 1 + len(INSTRUMENT.skills)
     assert "<script" not in page
     # html_to_pdf brings report.css, parsed once per thread, rather than a link to parse again.

@@ -30,12 +30,17 @@ def svg_texts(document: str) -> set[str]:
 
 
 def test_export_draws_every_chart_as_svg_each_bar_chart_with_its_scores(results):
-    svgs = svg.export_svgs(charts.report_charts(results))
-    assert set(svgs) == {"radar"} | {f"skill-{skill.id}" for skill in results.skills}
-    # The radar's legend names every group with a published score on some skill.
+    print_radar = charts.Chart(
+        "print-radar", charts.radar_figure(results), charts.WIDTH, charts.RADAR_HEIGHT
+    )
+    svgs = svg.export_svgs([*charts.report_charts(results), print_radar])
+    assert set(svgs) == {"radar", "print-radar"} | {f"skill-{skill.id}" for skill in results.skills}
+    # The print radar's legend names every group with a published score on some skill; the
+    # web page's radar leaves its legend to the page's text.
     published = {key for skill in results.skills for key in skill.scores}
     legend = {group.label for group in results.groups if group.key in published}
-    assert legend <= svg_texts(svgs["radar"])
+    assert legend <= svg_texts(svgs["print-radar"])
+    assert not legend & svg_texts(svgs["radar"])
     for skill in results.skills:
         texts = svg_texts(svgs[f"skill-{skill.id}"])
         # Every group has a row; a published score is written at its bar, a withheld one

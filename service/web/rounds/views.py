@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -18,11 +17,11 @@ from flask import (
     send_file,
     url_for,
 )
+from markupsafe import Markup
 
-from service.api.report_assets import report_asset_urls
 from service.http_errors import handle_domain_error
 from service.models import Person
-from service.services.development_reports import get_report_html, get_report_pdf
+from service.services.development_reports import get_report_page, get_report_pdf
 from service.services.errors import Conflict, Invalid
 from service.services.notifications import remind_raters
 from service.services.rater_guidance import (
@@ -354,8 +353,13 @@ def preview(person: Person, round_id: str):
 @bp.get("/rounds/<round_id>/report")
 @login_required
 def report(person: Person, round_id: str):
-    page = get_report_html(person.id, round_id, **report_asset_urls())
-    return Response(page, mimetype="text/html")
+    page = get_report_page(person.id, round_id)
+    return render_template(
+        "rounds/report.html",
+        report=page,
+        body=Markup(page.body),  # noqa: S704 - rendered by reports/ with every value escaped
+        is_subject=page.subject_id == person.id,
+    )
 
 
 @bp.get("/rounds/<round_id>/report.pdf")
