@@ -79,13 +79,13 @@ def main(argv: list[str] | None = None) -> None:
     pdf = render_report_pdf(results, instrument, CONTEXT)
     pages = _pages(pdf)
     report_charts = charts.report_charts(results)
-    final_html = render_report_html(results, instrument, CONTEXT, interactive=False)
+    final_html = render_report_html(results, instrument, CONTEXT)
     warm = _times(runs, lambda: render_report_pdf(results, instrument, CONTEXT))
     export = _times(runs, lambda: svg.export_svgs(report_charts))
     weasyprint = _times(runs, lambda: html_to_pdf(final_html))
     sequential = _times(
         runs,
-        lambda: html_to_pdf(render_report_html(results, instrument, CONTEXT, interactive=False)),
+        lambda: html_to_pdf(render_report_html(results, instrument, CONTEXT)),
     )
 
     # Memory before the run and after each twentieth of it: flat means no growth.
