@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from service.services.sign_in import set_password
 from tests.browser.conftest import DESKTOP, HR_PASSWORD, PHONE
-from tests.browser.test_survey_page import AXE
+from tests.browser.page_checks import AXE
 
 # The rules about a scroll box: reachable by keyboard, its role and name allowed, and each
 # region named apart from the others on the page.

@@ -11,6 +11,7 @@ from service.services.people import find_person_by_email
 from service.services.sign_in import set_password
 from service.services.sign_in_links import mint_sign_in_link
 from tests.browser.conftest import DESKTOP, HR_PASSWORD, PHONE, sign_in_as_hr
+from tests.browser.page_checks import too_wide
 
 MAYA = "maya@example.org"
 # Long names and addresses are the ones that push a page wide.
@@ -37,8 +38,6 @@ ROUNDS_CSV = (
 )
 # The navigation may take two lines on a phone (the name, then the links), never more.
 MAX_NAV_LINES = 2
-# The content keeps at least a 16-pixel margin from each edge of the window.
-MIN_MARGIN_PX = 16
 
 
 @pytest.fixture
@@ -63,33 +62,6 @@ def sign_in_maya(app, page, live_server: str) -> None:
     page.goto(f"{live_server}/sign-in/{token}")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="My rounds")).to_be_visible()
-
-
-def too_wide(page, name: str) -> list[str]:
-    """The page, with its width, when the document is wider than the window, and when its
-    content touches an edge of the window (no margin left to read it by)."""
-    # A heading can be visible before the page's stylesheets have arrived; measure the page as
-    # it is once they have.
-    page.wait_for_load_state("load")
-    width, window, left, right = page.evaluate(
-        """() => {
-            const main = document.querySelector('main');
-            const box = main.getBoundingClientRect();
-            const style = getComputedStyle(main);
-            return [
-                document.documentElement.scrollWidth,
-                window.innerWidth,
-                box.left + parseFloat(style.paddingLeft),
-                window.innerWidth - box.right + parseFloat(style.paddingRight),
-            ];
-        }"""
-    )
-    problems = []
-    if width > window:
-        problems.append(f"{name}: {width} px wide in a {window} px window")
-    if min(left, right) < MIN_MARGIN_PX:
-        problems.append(f"{name}: margins of {left:.0f} and {right:.0f} px")
-    return problems
 
 
 def too_tall_nav(page, name: str) -> list[str]:

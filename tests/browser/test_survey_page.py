@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -10,12 +9,11 @@ from playwright.sync_api import expect
 
 from surveys.instrument import load_instrument
 from tests.browser.conftest import ARTIFACTS, PHONE
+from tests.browser.page_checks import serious_violations
 
 INSTRUMENT = load_instrument("soft-skills", "1")
 ITEMS = INSTRUMENT.item_ids
 FIRST_SKILL = INSTRUMENT.skills[0]
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.fixture
@@ -182,18 +180,6 @@ def test_the_desktop_page_for_the_readme(page, link):
     page.evaluate("window.scrollTo(0, 0)")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "survey-desktop.png")
-
-
-def serious_violations(page) -> list[str]:
-    page.evaluate(AXE.read_text())  # evaluated by the browser's devtools, not the page's CSP
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_axe_finds_no_serious_or_critical_violation(page, links, live_server):
