@@ -480,3 +480,9 @@ def plans_shared_with(actor_id: str) -> list[tuple[Round, Plan]]:
         .order_by(Plan.updated_at.desc())
     ).all()
     return [(round_, plan) for round_, plan in rows]
+
+
+def read_plan(actor_id: str, round_id: str) -> tuple[PlanAccess, dict]:
+    """For the plan page: who is reading in what capacity, and the plan as they may see it."""
+    access = load_plan_access(actor_id, round_id)
+    return access, plan_document(access)
