@@ -6,6 +6,14 @@ from service.models.jobs import JOB_KINDS, JOB_STATUSES, Job
 from service.models.notes import Note
 from service.models.people import ROLES, ApiToken, Person, SignInLink, WebSession
 from service.models.plans import CHECKIN_INTERVALS, Plan, PlanCheckin, PlanComment, PlanFocus
+from service.models.pulses import (
+    PULSE_STATUSES,
+    FollowUp,
+    Pulse,
+    PulseAnswer,
+    PulseLink,
+    PulseRater,
+)
 from service.models.rounds import (
     RELATIONSHIPS,
     RESPONSE_STATUSES,
@@ -23,6 +31,7 @@ __all__ = [
     "EXPORT_STATUSES",
     "JOB_KINDS",
     "JOB_STATUSES",
+    "PULSE_STATUSES",
     "RELATIONSHIPS",
     "RESPONSE_STATUSES",
     "ROLES",
@@ -32,6 +41,7 @@ __all__ = [
     "AuditEvent",
     "Comment",
     "Export",
+    "FollowUp",
     "Job",
     "Note",
     "OrgSettings",
@@ -40,6 +50,10 @@ __all__ = [
     "PlanCheckin",
     "PlanComment",
     "PlanFocus",
+    "Pulse",
+    "PulseAnswer",
+    "PulseLink",
+    "PulseRater",
     "Rater",
     "Round",
     "SignInLink",
