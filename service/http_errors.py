@@ -20,6 +20,7 @@ from service.services.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    TooSoon,
     Unauthorized,
 )
 
@@ -31,6 +32,7 @@ STATUS_CODES: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     Invalid: 422,
+    TooSoon: 429,
 }
 
 API_PREFIX = "/api/"

@@ -29,3 +29,7 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     """Input that breaks a rule; errors name each offending field."""
+
+
+class TooSoon(DomainError):
+    """Allowed again later (an email that may go only once a week); the message says when."""
