@@ -74,7 +74,7 @@ def _check_new_rater(
     return errors
 
 
-def _hands_out_links(actor: Person, round_: Round) -> bool:
+def hands_out_links(actor: Person, round_: Round) -> bool:
     """Whether answers to this actor may carry survey links: a link goes to its rater by email,
     and to HR as well only where the organisation hands links out through its own channels.
     Never to a member: the person a round is about could answer or read in a rater's name."""
@@ -190,7 +190,7 @@ def add_rater(
     actor_id: str, round_id: str, name: str, email: str, relationship: str
 ) -> tuple[Rater, str | None]:
     """Name one more rater; on an open round they get an invitation (and the link is returned
-    where `_hands_out_links` allows).
+    where `hands_out_links` allows).
 
     Once results were released no rater can be added, reopened or not: only raters invited
     before the first close may answer late, or a rater added (and answered) by the subject
@@ -216,7 +216,7 @@ def add_rater(
         db.session.flush()
         if round_.status == "open":
             job_id = queue_invitation(rater)
-            if _hands_out_links(actor, round_):
+            if hands_out_links(actor, round_):
                 token = issue_survey_link(rater)
         audit.record("rater_added", actor, round_, detail=f"{rater.name} ({relationship})")
         db.session.commit()
@@ -260,7 +260,7 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
 def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]:
     """Open the round: a queued invitation email per rater (minting its own link when sent).
     Each rater comes back with a survey link (returned once, never stored) only where
-    `_hands_out_links` allows, else with None."""
+    `hands_out_links` allows, else with None."""
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "draft":
@@ -278,7 +278,7 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]
         count_sets=[list(s) for s in launch_partition(invited, round_.anonymity_threshold)],
         lost_to="launched by another request",
     )
-    hand_out = _hands_out_links(actor, round_)
+    hand_out = hands_out_links(actor, round_)
     links = [(rater, issue_survey_link(rater) if hand_out else None) for rater in round_.raters]
     job_ids = [queue_invitation(rater) for rater in round_.raters]
     audit.record("round_launched", actor, round_, detail=f"{len(round_.raters)} raters invited")
@@ -308,7 +308,7 @@ def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rate
         db.session.rollback()  # nothing to send; the subject's answer stays the same
         return rater, None
     revoke_survey_links(rater)
-    token = issue_survey_link(rater) if _hands_out_links(actor, round_) else None
+    token = issue_survey_link(rater) if hands_out_links(actor, round_) else None
     job_id = queue_invitation(rater)
     db.session.commit()
     dispatch([job_id])
