@@ -1,5 +1,6 @@
 """Email use cases and their jobs: invitations, reminders, report-ready and round-closed
-(and the plan reminders and note follow-ups of services/followup_emails.py).
+(and the plan reminders and note follow-ups of services/followup_emails.py, the thank-you
+and pulse emails of services/pulse_emails.py).
 
 Every email is a Job row first (its state visible in the database, its key making it
 idempotent), then a queue task that delivers it. A survey link is minted when its email is
@@ -42,6 +43,11 @@ from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, NotFound
 from service.services.followup_emails import note_follow_up_message, plan_reminder_message
+from service.services.pulse_emails import (
+    pulse_due_message,
+    pulse_invitation_message,
+    thank_you_message,
+)
 from service.services.queue import SEND_EMAIL, SEND_EMAILS, enqueue
 from service.services.settings import current_settings
 from service.services.sign_in_links import mint_sign_in_link
@@ -324,6 +330,10 @@ MESSAGES = {
     "welcome": lambda job: _person_message(job, "welcome", lambda _: f"{base_url()}/sign-in"),
     "plan_reminder": plan_reminder_message,
     "note_follow_up": note_follow_up_message,
+    # After the report (services/pulse_emails.py); a pulse link is minted as it is sent.
+    "thank_you": thank_you_message,
+    "pulse_invitation": pulse_invitation_message,
+    "pulse_due": pulse_due_message,
 }
 
 
