@@ -9,7 +9,7 @@ from service.extensions import csrf, limiter
 from service.http_errors import API_PREFIX
 from service.web import security
 from service.web.auth import signed_in_person
-from service.web.formatting import long_datetime
+from service.web.time_zone import date_element, time_element, zone_phrase
 
 
 def _protect_forms() -> None:
@@ -67,7 +67,10 @@ def init_web(app: Flask) -> None:
     app.session_interface = security.SessionInterface()
     app.after_request(security.add_security_headers)
     app.after_request(_never_store_private_pages)
-    app.jinja_env.filters["long_datetime"] = long_datetime
+    # Every date-time a page shows, in the viewer's zone and one format; days likewise.
+    app.jinja_env.filters["long_datetime"] = time_element
+    app.jinja_env.filters["long_date"] = date_element
+    app.jinja_env.globals["zone_phrase"] = zone_phrase
     app.jinja_env.globals["signed_in_person"] = signed_in_person
     app.add_url_rule("/", "home", home)
     for blueprint in (survey_bp, account_bp, rounds_bp, hr_bp, admin_bp):

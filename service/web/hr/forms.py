@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    DateTimeLocalField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -22,9 +21,9 @@ from service.models import ROLES, ROUND_STATUSES
 from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 from service.web.filters import FilterForm, NotBefore, select_filter
 from service.web.formatting import ROUND_STATUS_LABELS
+from service.web.time_zone import INPUT_FORMATS, LocalDateTimeField, deadline_field, time_zone_field
 
 ROLE_LABELS = {"member": "Member", "hr": "HR"}
-DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class DashboardFilterForm(FilterForm):
@@ -90,14 +89,14 @@ class ConfirmImportForm(FlaskForm):
 
 
 class BulkLaunchForm(CsvUploadForm):
-    deadline = DateTimeLocalField(
-        "Deadline (UTC)",
-        format=DEADLINE_FORMAT,
-        validators=[InputRequired("Choose the deadline, in UTC.")],
-    )
+    deadline = deadline_field()
+    time_zone = time_zone_field()
 
 
 class ConfirmLaunchForm(ConfirmImportForm):
-    deadline = DateTimeLocalField(
-        format=DEADLINE_FORMAT, widget=HiddenInput(), validators=[InputRequired()]
+    """The previewed deadline goes back as typed, with the zone it was typed in."""
+
+    deadline = LocalDateTimeField(
+        format=INPUT_FORMATS, widget=HiddenInput(), validators=[InputRequired()]
     )
+    time_zone = time_zone_field()

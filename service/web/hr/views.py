@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
@@ -27,6 +27,7 @@ from service.web.hr.forms import (
     ExportForm,
 )
 from service.web.hr.uploads import CsvPage
+from service.web.time_zone import in_utc
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -38,6 +39,7 @@ def _labels():
         "role_labels": ROLE_LABELS,
         "max_csv_mb": MAX_CSV_BYTES // 1_000_000,
         "max_csv_rows": MAX_CSV_ROWS,
+        "in_utc": in_utc,
     }
 
 
@@ -153,10 +155,11 @@ def confirm_people(person: Person):
 
 
 def _in_utc(fields: dict) -> datetime | None:
-    # The form's deadline is a UTC wall-clock time, as its label says; None when the form
-    # could not read one (the file is still checked, its deadline problem beside the field).
+    # The form's deadline is typed on the viewer's clock, in the zone the form names; None
+    # when the form could not read one (the file is still checked, its deadline problem
+    # beside the field).
     deadline = fields["deadline"]
-    return deadline.replace(tzinfo=UTC) if deadline else None
+    return in_utc(deadline) if deadline else None
 
 
 ROUNDS_CSV = CsvPage(

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     FieldList,
     Form,
@@ -17,16 +14,13 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from service.services.clock import now
+from service.web.time_zone import deadline_field, time_zone_field
 from surveys.relationships import NAMES, RATERS_NAMED
 
 # A fixed set of rows works without JavaScript; "More rows" adds this many more.
 ROWS = 8
 MORE_ROWS = 4
 MAX_ROWS = 60
-DEFAULT_DAYS = 14
-# A deadline is a day on the form; the round closes at this time (UTC) on that day.
-DEADLINE_TIME = time(17, 0, tzinfo=UTC)
 # A rater's relationship, as the form's options name it: "Direct report".
 RELATIONSHIPS = {
     relationship: NAMES[relationship].one.capitalize() for relationship in RATERS_NAMED
@@ -38,14 +32,6 @@ EMAIL = [Email("Enter a valid email address."), Length(max=320)]
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def deadline_at(day: date) -> datetime:
-    return datetime.combine(day, DEADLINE_TIME)
-
-
-def default_deadline() -> date:
-    return (now() + timedelta(days=DEFAULT_DAYS)).date()
 
 
 class RaterRow(Form):
@@ -86,13 +72,14 @@ class RaterRow(Form):
         }
 
 
-def _deadline_field() -> DateField:
-    # Whether the day is still in the future is the service's rule (Invalid on "deadline").
-    return DateField("Deadline", validators=[InputRequired("Choose the last day for answers.")])
+# A date and a time on the viewer's clock, read in the zone the form was shown in (its
+# hidden time_zone); whether it is still in the future is the service's rule.
+MISSING_DEADLINE = "Choose the last day and time for answers."
 
 
 class NewRoundForm(FlaskForm):
-    deadline = _deadline_field()
+    deadline = deadline_field(missing=MISSING_DEADLINE)
+    time_zone = time_zone_field()
     raters = FieldList(FormField(RaterRow), max_entries=MAX_ROWS)
 
     def __init__(self, *args, **kwargs):
@@ -127,7 +114,8 @@ class AddRaterForm(FlaskForm):
 
 
 class DeadlineForm(FlaskForm):
-    deadline = _deadline_field()
+    deadline = deadline_field(missing=MISSING_DEADLINE)
+    time_zone = time_zone_field()
 
 
 class ActionForm(FlaskForm):

@@ -5,7 +5,7 @@ what (a member's look-up of another member's round is a 404)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from service.http_errors import handle_domain_error
 from service.models import Person
+from service.services.clock import now
 from service.services.development_reports import get_report_page, get_report_pdf
 from service.services.errors import Conflict, Invalid
 from service.services.notifications import remind_raters
@@ -46,20 +47,24 @@ from service.services.self_assessment import open_self_assessment, self_assessme
 from service.services.settings import current_settings
 from service.services.survey import survey_preview
 from service.web.auth import NOTICE, login_required, signed_in_person
-from service.web.formatting import ROUND_STATUS_LABELS, long_datetime
+from service.web.formatting import ROUND_STATUS_LABELS
 from service.web.rounds.forms import (
-    DEADLINE_TIME,
     MORE_ROWS,
     RELATIONSHIPS,
     ActionForm,
     AddRaterForm,
     DeadlineForm,
     NewRoundForm,
-    deadline_at,
-    default_deadline,
 )
 from service.web.survey.form import scale_choices
 from service.web.survey.session import sign_in_beside
+from service.web.time_zone import (
+    SUGGESTION,
+    in_utc,
+    on_the_viewers_clock,
+    shown_datetime,
+    suggested_deadline,
+)
 from surveys.relationships import NAMES
 
 bp = Blueprint("rounds", __name__)
@@ -72,7 +77,6 @@ def _labels():
         "relationship_labels": RELATIONSHIP_LABELS,
         "relationship_names": RELATIONSHIPS,
         "status_labels": ROUND_STATUS_LABELS,
-        "deadline_time": DEADLINE_TIME.strftime("%H:%M"),
         "recommended_group_size": recommended_group_size,
     }
 
@@ -99,8 +103,8 @@ def my_rounds(person: Person):
 @login_required
 def new_round(person: Person):
     if request.method == "GET":
-        form = NewRoundForm(formdata=None, data={"deadline": default_deadline()})
-        return _new_round_page(form)
+        form = NewRoundForm(formdata=None, data={"deadline": suggested_deadline()})
+        return _new_round_page(form, deadline_note=SUGGESTION)
     form = NewRoundForm()
     action = request.form.get("action")
     if action in ("more", "check"):
@@ -113,7 +117,7 @@ def new_round(person: Person):
     # same answer rather than on the next try.
     rows = [index for index in form.used_rows() if not form.raters[index].form.errors]
     raters = [form.raters[index].form.as_rater() for index in rows]
-    deadline = deadline_at(form.deadline.data) if form.deadline.data else None
+    deadline = in_utc(form.deadline.data) if form.deadline.data else None
     if not valid:
         _attach_errors(form, rows, new_round_problems(person.id, deadline=deadline, raters=raters))
         return _new_round_page(form, status=422)
@@ -166,7 +170,7 @@ def _problems(form) -> list[tuple[str, str]]:
     ]
 
 
-def _new_round_page(form: NewRoundForm, status: int = 200):
+def _new_round_page(form: NewRoundForm, status: int = 200, deadline_note: str | None = None):
     counts = {}
     for row in form.raters:
         relationship = row.form.relationship.data
@@ -180,6 +184,7 @@ def _new_round_page(form: NewRoundForm, status: int = 200):
         guidance=rater_guidance(counts, threshold),
         voice=SUBJECT,
         threshold=threshold,
+        deadline_note=deadline_note,
     )
     return page, status
 
@@ -201,9 +206,11 @@ def _round_page(
 ):
     round_ = get_round(person.id, round_id)
     invited = {r: n for r, n in round_["responses"]["invited"].items() if r != "self"}
+    # A form sent back shows what was typed, with no note; a fresh one is filled in.
+    deadline_note = deadline_attrs = None
     if deadline_form is None:
-        later = (round_["deadline"] + timedelta(days=7)).date()
-        deadline_form = DeadlineForm(formdata=None, data={"deadline": later})
+        shown, deadline_note, deadline_attrs = _deadline_shown(round_)
+        deadline_form = DeadlineForm(formdata=None, data={"deadline": shown})
     is_subject = round_["subject"].id == person.id
     # HR looking at someone else's round reads the advice about that person, not about "you".
     voice = SUBJECT if is_subject else Voice(round_["subject"].first_name)
@@ -216,12 +223,25 @@ def _round_page(
         report_readable=may_read_results(person),
         add_form=add_form or AddRaterForm(formdata=None),
         deadline_form=deadline_form,
+        deadline_note=deadline_note,
+        deadline_attrs=deadline_attrs or {},
         action_form=ActionForm(formdata=None),
         self_assessment=self_assessments(person.id, [round_id]).get(round_id),
         problem=problem,
         problems=_problems(deadline_form) if deadline_form.errors else [],
     )
     return page, status
+
+
+def _deadline_shown(round_: dict) -> tuple[datetime, str, dict]:
+    """What the deadline form is filled with, the note that says what it is, and the
+    input's attributes: the current deadline while it is ahead (its instant there for the
+    script, should the browser's zone be another than the page's), else a suggestion."""
+    deadline = round_["deadline"]
+    if deadline > now():
+        instant = {"data-instant": deadline.astimezone(UTC).isoformat()}
+        return on_the_viewers_clock(deadline), "Filled in: the current deadline.", instant
+    return suggested_deadline(), SUGGESTION, {}
 
 
 @bp.post("/rounds/<round_id>/raters")
@@ -326,13 +346,13 @@ def deadline_action(person: Person, round_id: str):
         get_round(person.id, round_id)  # someone else's round stays a 404
         return _round_page(person, round_id, deadline_form=form, status=422)
     try:
-        round_ = extend_deadline(person.id, round_id, deadline_at(form.deadline.data))
+        round_ = extend_deadline(person.id, round_id, in_utc(form.deadline.data))
     except Invalid as error:
         form.deadline.errors = [*form.deadline.errors, *(error.errors or {}).get("deadline", [])]
         if not form.deadline.errors:
             form.deadline.errors = [error.message]
         return _round_page(person, round_id, deadline_form=form, status=422)
-    flash(f"The deadline is now {long_datetime(round_.deadline)}.", NOTICE)
+    flash(f"The deadline is now {shown_datetime(round_.deadline)}.", NOTICE)
     return _back_to(round_id)
 
 

@@ -95,10 +95,6 @@
     status.setAttribute("data-state", state);
   }
 
-  function timeOf(iso) {
-    return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
-
   var refusals = {
     403: "Not saved: please open the link from your invitation email again.",
     409: "Not saved: this survey can no longer change. Reload the page to see why.",
@@ -126,7 +122,7 @@
           return;
         }
         return response.json().then(function (body) {
-          show("Saved at " + timeOf(body.saved_at), "saved");
+          show("Saved at " + body.saved_at_text, "saved");
         });
       })
       .catch(function () {

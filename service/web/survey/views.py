@@ -39,6 +39,7 @@ from service.web.survey.session import (
     sign_in,
     signed_in_rater,
 )
+from service.web.time_zone import shown_datetime
 from surveys.questionnaire import MAX_COMMENT_LENGTH
 
 bp = Blueprint("survey", __name__)
@@ -94,10 +95,15 @@ def save_or_submit(rater: Rater):
 @bp.post("/survey/draft")
 @rater_required
 def autosave(rater: Rater):
-    """The script's autosave: the same form, answered with JSON."""
+    """The script's autosave: the same form, answered with JSON (with the time as the pages
+    write it, in the rater's zone, for the page to show)."""
     answers, comments = response_from_form(request.form)
     state = save_draft(rater.id, answers, comments)
-    return {"response_status": state["response_status"], "saved_at": state["saved_at"].isoformat()}
+    return {
+        "response_status": state["response_status"],
+        "saved_at": state["saved_at"].isoformat(),
+        "saved_at_text": shown_datetime(state["saved_at"]),
+    }
 
 
 @bp.post("/survey/decline")

@@ -111,7 +111,8 @@ def csv_upload(text: str, **fields) -> Callable[[], dict]:
 
 
 def day_in(days: int) -> str:
-    return (now() + timedelta(days=days)).date().isoformat()
+    """A deadline as a date-and-time input sends it, at 17:00 that many days from now."""
+    return (now() + timedelta(days=days)).strftime("%Y-%m-%dT17:00")
 
 
 def peer_of(round_: dict) -> str:

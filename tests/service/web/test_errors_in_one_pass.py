@@ -71,7 +71,7 @@ def start_form(rows, deadline: str) -> dict:
 
 
 def yesterday() -> str:
-    return (now() - timedelta(days=1)).date().isoformat()
+    return (now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
 
 
 def in_two_weeks() -> str:
@@ -113,7 +113,7 @@ def test_a_missing_deadline_and_a_repeated_rater_are_reported_together(app, maya
     response = maya.post("/rounds/new", data=start_form(rows, ""))
     assert response.status_code == 422
     text = words(response.get_data(as_text=True))
-    assert "Deadline: Choose the last day for answers." in text
+    assert "Deadline: Choose the last day and time for answers." in text
     assert "Rater 2, email address: is already a rater in this round" in text
     assert count(app, Round) == 0
 
@@ -123,7 +123,7 @@ def test_a_missing_deadline_and_a_repeated_rater_are_reported_together(app, maya
 
 @pytest.mark.parametrize(
     ("deadline", "deadline_problem"),
-    [("", "Choose the deadline, in UTC."), ("tomorrow", "Not a valid datetime value.")],
+    [("", "Choose the deadline."), ("tomorrow", "Enter a date and a time, like 2030-01-31 17:00.")],
 )
 def test_the_files_problems_show_even_without_a_usable_deadline(
     app, hana, subjects, deadline, deadline_problem

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -64,8 +64,8 @@ def audit_actions(app, round_id: str) -> list[str]:
 def start_form(*rows, deadline=None, action="create") -> dict:
     """The start page's form as a browser posts it: each row (name, email, relationship) at
     its index, None for a row left empty."""
-    day = deadline or (now() + timedelta(days=10)).date()
-    form = {"deadline": day.isoformat(), "action": action}
+    moment = deadline or now() + timedelta(days=10)
+    form = {"deadline": moment.strftime("%Y-%m-%dT%H:%M"), "action": action}
     for index, row in enumerate(rows):
         name, email, relationship = row or ("", "", "")
         form |= {
@@ -113,9 +113,11 @@ def test_the_start_page_offers_rows_a_default_deadline_and_guidance(people, maya
     for number in range(1, 9):
         assert f"<legend>Rater {number}</legend>" in page
     assert 'for="raters-0-email"' in page and 'id="raters-7-relationship"' in page
-    default = (now() + timedelta(days=14)).date().isoformat()
-    assert f'name="deadline" required type="date" value="{default}"' in page
+    # No zone told yet: the suggestion is on a UTC clock, and the hint says so.
+    default = (now() + timedelta(days=14)).strftime("%Y-%m-%dT17:00")
+    assert f'name="deadline" required type="datetime-local" value="{default}"' in page
     text = words(page)
+    assert "accepted until this date and time, in UTC . Suggested: two weeks from today" in text
     assert "Name your manager" in text and "Name 4–6 peers" in text
     assert "rounds.js" in page and 'name="csrf_token"' in page
     assert "<script>" not in page  # the policy allows script files only
@@ -210,7 +212,7 @@ def test_the_services_errors_land_on_the_right_row(app, people, maya):
 
 
 def test_a_deadline_in_the_past_is_refused(app, people, maya):
-    past = (now() - timedelta(days=1)).date()
+    past = now() - timedelta(days=1)
     form = start_form(("Pia Peer", "pia@example.org", "peer"), deadline=past)
     response = maya.post("/rounds/new", data=form)
     assert response.status_code == 422
@@ -316,16 +318,21 @@ def test_adding_a_rater_to_an_open_round_invites_them_without_showing_the_link(
 def test_extending_the_deadline(app, draft, maya):
     url = f"/rounds/{draft['id']}/deadline"
     day = (now() + timedelta(days=30)).date()
-    assert maya.post(url, data={"deadline": day.isoformat()}).status_code == 303
-    assert stored(app, draft["id"])["deadline"].date() == day
+    assert maya.post(url, data={"deadline": f"{day}T18:30"}).status_code == 303
+    # No zone told: the time typed is read as UTC.
+    moved = datetime.combine(day, time(18, 30), UTC)
+    assert stored(app, draft["id"])["deadline"] == moved
     assert "The deadline is now" in words(maya.html(f"/rounds/{draft['id']}"))
 
-    past = maya.post(url, data={"deadline": "2001-01-01"})
+    past = maya.post(url, data={"deadline": "2001-01-01T12:00"})
     assert past.status_code == 422
     assert "Deadline: must be in the future" in words(past.get_data(as_text=True))
     empty = maya.post(url, data={"deadline": ""})
     assert empty.status_code == 422
-    assert stored(app, draft["id"])["deadline"].date() == day
+    a_day_alone = maya.post(url, data={"deadline": day.isoformat()})
+    assert a_day_alone.status_code == 422
+    assert "Enter a date and a time" in words(a_day_alone.get_data(as_text=True))
+    assert stored(app, draft["id"])["deadline"] == moved
 
 
 def test_the_preview_shows_the_observer_wording_with_the_subjects_name(draft, maya):
@@ -373,7 +380,7 @@ def test_closing_then_the_report_page_and_pdf_are_audited(app, api, people, draf
 
     # A closed round takes no more steps: the page says why, with a 409.
     for path, data in [
-        ("deadline", {"deadline": (now() + timedelta(days=30)).date().isoformat()}),
+        ("deadline", {"deadline": (now() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")}),
         ("remind", {}),
         ("close", {}),
     ]:
@@ -414,7 +421,7 @@ def test_the_report_is_hidden_when_the_subject_may_not_read_it(app, api, people,
 
 def member_posts(app, round_id: str) -> list[tuple[str, dict]]:
     pat = rater_id(app, round_id, "pat@example.org")
-    later = (now() + timedelta(days=30)).date().isoformat()
+    later = (now() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
     return [
         (
             f"/rounds/{round_id}/raters",

@@ -58,11 +58,14 @@ def test_two_rounds_started_the_same_day_have_different_titles(app, api, member,
             db.session.get(Round, round_id).created_at = day + timedelta(hours=hours)
         db.session.commit()
     page = person_session(MEMBER_EMAIL).html("/rounds")
-    titles = re.findall(r'<h2><a href="/rounds/([^"]+)">([^<]+)</a>', page)
+    titles = [
+        (round_id, words(title))
+        for round_id, title in re.findall(r'<h2><a href="/rounds/([^"]+)">(.+?)</a>', page)
+    ]
     # Newest first, numbered in the order they were started.
     assert titles == [
-        (second, "360 started 1 December 2026 (no. 2)"),
-        (first, "360 started 1 December 2026 (no. 1)"),
+        (second, "360 started Tuesday 1 December 2026 (no. 2)"),
+        (first, "360 started Tuesday 1 December 2026 (no. 1)"),
     ]
 
 

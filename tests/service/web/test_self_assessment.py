@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from service.extensions import db
 from service.models import Rater, SurveyLink
-from service.web.formatting import long_datetime
+from service.time_text import long_datetime
 from surveys.instrument import load_instrument
 from tests.service.web.conftest import HANA, MAYA, OMAR
 from tests.service.web.pages import stored_rows, words

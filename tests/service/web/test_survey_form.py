@@ -369,7 +369,7 @@ def test_a_closed_round_shows_a_page_without_a_form(api, launched, pat):
 def test_a_passed_deadline_shows_a_page_without_a_form(launched, pat, clock):
     clock.advance(days=15)
     html = pat.html()
-    assert re.search(r"The deadline, \w+day .* UTC, has passed", words(html))
+    assert re.search(r"The deadline, \w+day .* UTC , has passed", words(html))
     assert "<form" not in html
 
 
