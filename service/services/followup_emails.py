@@ -44,17 +44,24 @@ def plan_reminder_wanted(plan: Plan | None) -> bool:
     )
 
 
-def plan_reminder_message(job: Job) -> EmailMessage | None:
-    plan = db.session.scalar(select(Plan).where(Plan.round_id == job.round_id))
-    if not plan_reminder_wanted(plan):
-        return None  # paused, finished or deleted since the job was queued
-    person = plan.round.subject
+def _to_person(template: str, person, **context) -> EmailMessage:
     return compose(
-        "plan_reminder",
+        template,
         sender=current_app.config["MAIL_FROM"],
         to=person.email,
         to_name=person.name,
         first_name=person.first_name,
+        **context,
+    )
+
+
+def plan_reminder_message(job: Job) -> EmailMessage | None:
+    plan = db.session.scalar(select(Plan).where(Plan.round_id == job.round_id))
+    if not plan_reminder_wanted(plan):
+        return None  # paused, finished or deleted since the job was queued
+    return _to_person(
+        "plan_reminder",
+        plan.round.subject,
         every_days=plan.checkin_every_days,
         last_due=f"{last_due_on(plan):%-d %B %Y}",
         link=checkin_form_url(job.round_id),
@@ -71,13 +78,9 @@ def note_follow_up_message(job: Job) -> EmailMessage | None:
     note = db.session.get(Note, note_id_of(job))
     if note is None or note.follow_up_on is None:
         return None  # deleted, or the follow-up removed, since the job was queued
-    author = note.author
-    return compose(
+    return _to_person(
         "note_follow_up",
-        sender=current_app.config["MAIL_FROM"],
-        to=author.email,
-        to_name=author.name,
-        first_name=author.first_name,
+        note.author,
         about=note.about,
         link=f"{base_url()}/notes#note-{note.id}",
     )

@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from service.extensions import db
-from service.services.people import find_person_by_email
-from service.services.sign_in_links import mint_sign_in_link
 from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.browser.page_checks import serious_violations, too_wide
+from tests.browser.test_self_assessment import sign_in
 from tests.service.conftest import RATERS, SCORES, answer_all
 
 MAYA = "maya@example.org"
@@ -32,15 +30,6 @@ def closed_round(api):
         answer_all(api, tokens[email], score)
     assert api.call("POST", f"/api/v1/rounds/{created['id']}/close", hr).status_code == 200
     return created["id"]
-
-
-def sign_in(app, page, live_server: str) -> None:
-    with app.app_context():
-        token = mint_sign_in_link(find_person_by_email(MAYA))
-        db.session.commit()
-    page.goto(f"{live_server}/sign-in/{token}")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My rounds")).to_be_visible()
 
 
 def checked(page, name: str) -> list[str]:
