@@ -20,7 +20,7 @@ def _protect_forms() -> None:
 
 
 # Blueprints whose pages show people's names, answers or reports: no cache may keep them.
-PRIVATE_PAGES = {"survey", "account", "rounds", "hr", "admin"}
+PRIVATE_PAGES = {"survey", "account", "rounds", "plans", "notes", "hr", "admin"}
 
 
 def _never_store_private_pages(response):
@@ -49,6 +49,8 @@ def init_web(app: Flask) -> None:
     from service.web.account import bp as account_bp
     from service.web.admin import bp as admin_bp
     from service.web.hr import bp as hr_bp
+    from service.web.notes import bp as notes_bp
+    from service.web.plans import bp as plans_bp
     from service.web.rounds import bp as rounds_bp
     from service.web.survey import bp as survey_bp
 
@@ -73,5 +75,5 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["zone_phrase"] = zone_phrase
     app.jinja_env.globals["signed_in_person"] = signed_in_person
     app.add_url_rule("/", "home", home)
-    for blueprint in (survey_bp, account_bp, rounds_bp, hr_bp, admin_bp):
+    for blueprint in (survey_bp, account_bp, rounds_bp, plans_bp, notes_bp, hr_bp, admin_bp):
         app.register_blueprint(blueprint)

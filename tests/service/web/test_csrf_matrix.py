@@ -228,6 +228,73 @@ def survey_decline(org: Org) -> Post:
     return Post(org.rater(), data=lambda: {"reason": "busy"})
 
 
+PLAN = {
+    "focus": [
+        {
+            "skill": "empathy",
+            "goal": "Listen first",
+            "success_measure": "Colleagues feel heard",
+            "due": (now() + timedelta(days=60)).date().isoformat(),
+            "exercises": ["em_understand_first"],
+        }
+    ]
+}
+
+
+def sams_plan(org: Org, **settings) -> dict:
+    """Sam's closed round with a saved plan: the round's URL values."""
+    round_id = org.closed()["id"]
+    path = f"/api/v1/rounds/{round_id}/plan"
+    saved = org.api.call("PUT", path, org.subject, json={**PLAN, **settings})
+    assert saved.status_code == 200
+    return {"round_id": round_id}
+
+
+def plan_form(org: Org) -> Post:
+    form = {
+        "focus-empathy": "on",
+        "goal-empathy": "Listen first",
+        "measure-empathy": "Colleagues feel heard",
+        "due-empathy": (now() + timedelta(days=60)).date().isoformat(),
+        "exercises-empathy": "em_understand_first",
+        "checkin_every_days": "14",
+    }
+    return Post(org.sam(), {"round_id": org.closed()["id"]}, lambda: dict(form))
+
+
+def checkin_form(org: Org) -> Post:
+    return Post(org.sam(), sams_plan(org), lambda: {"text": "Tried it", "progress": "20"})
+
+
+def reminders_button(org: Org) -> Post:
+    return Post(org.sam(), sams_plan(org), lambda: {"action": "pause"})
+
+
+def manager_comment_form(org: Org) -> Post:
+    with org.app.app_context():
+        find_person_by_email(SUBJECT_EMAIL).manager_id = org.hr_id
+        db.session.commit()
+    return Post(org.hana(), sams_plan(org, shared_with_manager=True), lambda: {"text": "Nice"})
+
+
+def note_form(org: Org) -> Post:
+    return Post(org.sam(), data=lambda: {"about": "Kim Lee", "text": "Promised the article"})
+
+
+def sams_note(org: Org) -> dict:
+    body = {"about": "Kim Lee", "text": "Promised the article"}
+    note = org.api.call("POST", "/api/v1/notes", org.subject, json=body).get_json()
+    return {"note_id": note["id"]}
+
+
+def note_edit_form(org: Org) -> Post:
+    return Post(org.sam(), sams_note(org), lambda: {"about": "Kim Lee", "text": "Sent it"})
+
+
+def note_delete_button(org: Org) -> Post:
+    return Post(org.sam(), sams_note(org))
+
+
 # Every form, by endpoint.
 FORMS: dict[str, Callable[[Org], Post]] = {
     "account.send_link": sign_in_link_form,
@@ -254,6 +321,13 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "survey.save_or_submit": survey_save,
     "survey.autosave": survey_autosave,
     "survey.decline": survey_decline,
+    "plans.save_plan_action": plan_form,
+    "plans.checkin_action": checkin_form,
+    "plans.reminders_action": reminders_button,
+    "plans.comment_action": manager_comment_form,
+    "notes.add_note": note_form,
+    "notes.save_note": note_edit_form,
+    "notes.remove_note": note_delete_button,
 }
 
 
