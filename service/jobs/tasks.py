@@ -12,6 +12,7 @@ from service.services import (
     notes,
     notifications,
     plan_reminders,
+    pulses,
     rounds,
 )
 from service.services.queue import BUILD_EXPORT, RENDER_REPORT, SEND_EMAIL, SEND_EMAILS
@@ -85,10 +86,11 @@ def requeue_lost_jobs_on_start() -> None:
 @huey.periodic_task(huey.housekeeping_due)
 @huey.in_app_context
 def periodic_housekeeping() -> None:
-    """Close rounds past their deadline, queue the reminders due (raters', plans' check-ins,
-    notes' follow-ups) and the emails lost by a dead worker, fail exports whose worker died,
-    delete expired exports."""
+    """Close rounds and impact pulses past their deadline, queue the reminders due (raters',
+    plans' check-ins, notes' follow-ups) and the emails lost by a dead worker, fail exports
+    whose worker died, delete expired exports."""
     rounds.close_overdue_rounds()
+    pulses.close_overdue_pulses()
     notifications.queue_due_reminders()
     plan_reminders.queue_plan_reminders()
     notes.queue_note_follow_ups()

@@ -56,6 +56,8 @@ class Pulse(db.Model):
     comment_seed: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The results, frozen at the close like a round's: a rater removed later changes nothing.
+    results: Mapped[dict | None] = mapped_column(JSON)
 
     round: Mapped[Round] = orm.relationship()
     raters: Mapped[list[PulseRater]] = orm.relationship(

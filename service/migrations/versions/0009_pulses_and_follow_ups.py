@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('comment_seed', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('results', sa.JSON(), nullable=True),
     sa.CheckConstraint("status IN ('open', 'closed')", name=op.f('ck_pulses_status')),
     sa.ForeignKeyConstraint(['created_by_id'], ['people.id'], name=op.f('fk_pulses_created_by_id_people'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_pulses_round_id_rounds'), ondelete='CASCADE'),
