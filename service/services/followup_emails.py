@@ -16,6 +16,7 @@ from service.mail.messages import compose
 from service.models import Job, Note, Plan
 from service.services.absolute_urls import base_url
 from service.services.clock import now
+from service.time_text import long_date
 
 CHECKIN_ANCHOR = "check-in"
 
@@ -63,7 +64,7 @@ def plan_reminder_message(job: Job) -> EmailMessage | None:
         "plan_reminder",
         plan.round.subject,
         every_days=plan.checkin_every_days,
-        last_due=f"{last_due_on(plan):%-d %B %Y}",
+        last_due=long_date(last_due_on(plan)),
         link=checkin_form_url(job.round_id),
         plan_link=plan_page_url(job.round_id),
     )
