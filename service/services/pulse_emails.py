@@ -26,7 +26,9 @@ def skills_in_words(instrument: Instrument, skill_ids: Sequence[str]) -> str:
     names = [instrument.skill(skill_id).name.lower() for skill_id in skill_ids]
     if len(names) < 2:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    # "empathy and compassion, and leadership": a comma keeps names that hold "and" apart.
+    last = ", and " if len(names) > 2 or any(" and " in name for name in names) else " and "
+    return f"{', '.join(names[:-1])}{last}{names[-1]}"
 
 
 def _key_part(job: Job) -> str:
