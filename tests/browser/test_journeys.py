@@ -17,7 +17,7 @@ from service.services.people import find_person_by_email
 from service.services.sign_in import set_password
 from service.services.survey_links import issue_survey_link
 from surveys.instrument import load_instrument
-from tests.browser.conftest import DESKTOP, HR_PASSWORD, PHONE, sign_in_as_hr
+from tests.browser.conftest import ARTIFACTS, DESKTOP, HR_PASSWORD, PHONE, sign_in_as_hr
 from tests.browser.page_checks import serious_violations, too_wide
 
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -121,6 +121,9 @@ def test_the_persons_journey(app, new_page, live_server, demo, viewport):
     page.get_by_role("button", name="Launch and send the invitations").click()
     expect(page.get_by_role("button", name="Close early…")).to_be_visible()
     walk.check("an open round")
+    if viewport == PHONE:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "round-page-phone.png", full_page=True)
     walk.visit(f"{draft}/close", "closing a round early")
     page.goto(draft)
     page.get_by_role("button", name="Answer your self-assessment").click()
