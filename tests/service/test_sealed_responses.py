@@ -22,6 +22,8 @@ SECRET = "Interrupts people in meetings."  # a comment no link holder may read b
 # 31 January 2030 is a Thursday: 1 January 2030 is a Tuesday and 30 days later is
 # 4 weeks and 2 days later.
 SUBMITTED_AT = datetime(2030, 1, 31, 17, 5, tzinfo=UTC)
+# No zone told (no tz cookie): UTC, named. The page holds it in a <time> element, which
+# words() sets apart from the full stop after it.
 SUBMITTED_ON = "Thursday 31 January 2030, 17:05 UTC"
 
 
@@ -164,7 +166,7 @@ def test_the_page_of_a_submitted_response_says_when_and_shows_nothing_of_it(
     form = {"action": "submit", **all_answers(), "comment-keep_doing": SECRET}
     assert pat.post(data=form).status_code == 303
     html = pat.html()
-    assert f"You submitted your feedback on {SUBMITTED_ON}." in words(html)
+    assert f"You submitted your feedback on {SUBMITTED_ON} ." in words(html)
     assert SECRET not in html
     assert "checked" not in html and "<form" not in html
 
@@ -199,7 +201,7 @@ def test_the_pages_refuse_every_change_to_a_submitted_response(api, pat_at_a_kno
     response = pat.client.post(path, data={"csrf_token": csrf, **data})
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert f"You submitted your feedback on {SUBMITTED_ON}." in words(html)
+    assert f"You submitted your feedback on {SUBMITTED_ON} ." in words(html)
     assert SECRET not in html
     assert stored_response(api.app, pat.token) == before
 
