@@ -2,11 +2,11 @@
 
 Every route under /api/ must be classified in ROUTES; a route added without a line there
 fails `test_the_table_classifies_every_api_route`, so no new route escapes these checks.
-Each route is then called by six callers (no token, a forged token, a rater's survey token,
-a member the round is not about, the member it is about, HR) in the state the route needs,
-and the answer must be what the table says. A refused call must change nothing stored, and
-no answer to anyone but HR (and to HR only where the deployment allows it) may carry a
-rater's survey link or token.
+Each route is then called by seven callers (no token, a forged token, a rater's survey token,
+a rater's pulse token, a member the round is not about, the member it is about, HR) in the
+state the route needs, and the answer must be what the table says. A refused call must
+change nothing stored, and no answer to anyone but HR (and to HR only where the deployment
+allows it) may carry a rater's survey link or token.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from service.extensions import db
 from service.services.survey_links import live_link
 from service.services.tokens import hash_token
 from tests.conftest import in_days
+from tests.service.pulse_helpers import pulse_tokens
 from tests.service.web.pages import PersonSession, stored_rows
 
 HR_EMAIL = "hana@example.org"
@@ -33,12 +34,13 @@ SUBJECT_EMAIL = "sam@example.org"
 OTHER_MEMBER_EMAIL = "pat@example.org"
 # Who calls, in this order: the refused callers of a round route come before the ones
 # allowed to act, so a refusal is checked on a round nobody has changed yet.
-CALLERS = ("anonymous", "forged", "rater", "other_member", "subject", "hr")
+CALLERS = ("anonymous", "forged", "rater", "pulse_rater", "other_member", "subject", "hr")
 FORGED_TOKEN = "f360_" + "x" * 43
 
 # Who may call a route.
 PUBLIC = "public"  # anyone, without a token: the API's own description
 SURVEY = "survey"  # a rater's survey token, and nothing else
+PULSE = "pulse"  # a rater's pulse token, and nothing else
 SIGNED_IN = "signed in"  # any person's API token; each sees and makes only their own rounds
 ROUND = "round"  # HR on every round; a member only on a round about themselves
 RESULTS = "results"  # as ROUND; the subject only while people may read their own results
@@ -72,6 +74,8 @@ class World:
     def token(self, caller: str) -> str | None:
         if caller == "rater":
             return self.rater_token()
+        if caller == "pulse_rater":
+            return self.pulse_token()
         return {
             "anonymous": None,
             "forged": FORGED_TOKEN,
@@ -110,6 +114,11 @@ class World:
     def rater_token(self) -> str:
         """The manager's survey token for Sam's open round: a rater who is not Sam."""
         return self.survey_tokens[self.open()["id"]]["morgan@example.org"]
+
+    def pulse_token(self) -> str:
+        """The manager's pulse token for the pulse on Sam's saved plan."""
+        shared_pulse(self)
+        return pulse_tokens(self.api.app)["morgan@example.org"]
 
     @staticmethod
     def peer(round_: dict) -> str:
@@ -211,6 +220,46 @@ def saved_plan_round(world: World) -> str:
     return world.shared["plan"]["id"]
 
 
+def start_pulse(world: World, round_id: str) -> dict:
+    path = f"/api/v1/rounds/{round_id}/pulses"
+    started = world.api.call("POST", path, world.subject, json={"deadline": in_days(30)})
+    assert started.status_code == 201, started.get_json()
+    return started.get_json()
+
+
+def plan_round_for_pulse(world: World, fresh: bool) -> Call:
+    """A round with a saved plan and no open pulse: one of its own for a caller who may act."""
+    if not fresh:
+        return Call({"round_id": saved_plan_round(world)}, {"deadline": in_days(30)})
+    round_id = world.closed(fresh=True)["id"]
+    path = f"/api/v1/rounds/{round_id}/plan"
+    assert world.api.call("PUT", path, world.subject, json=PLAN_BODY).status_code == 200
+    return Call({"round_id": round_id}, {"deadline": in_days(30)})
+
+
+def a_pulse(world: World, fresh: bool) -> Call:
+    """A pulse on Sam's plan: a pulse of its own for a caller who may act (close it)."""
+    if not fresh:
+        return Call({"round_id": saved_plan_round(world), "pulse_id": shared_pulse(world)})
+    round_id = plan_round_for_pulse(world, fresh).values["round_id"]
+    return Call({"round_id": round_id, "pulse_id": start_pulse(world, round_id)["id"]})
+
+
+def shared_pulse(world: World) -> str:
+    """The id of the pulse on Sam's saved plan, started when first asked for."""
+    if "pulse" not in world.shared:
+        world.shared["pulse"] = start_pulse(world, saved_plan_round(world))
+    return world.shared["pulse"]["id"]
+
+
+def follow_up(world: World, fresh: bool) -> Call:
+    return Call({"round_id": saved_plan_round(world)}, {"message": "Thank you all"})
+
+
+def pulse_answer(world: World, fresh: bool) -> Call:
+    return Call(body={"answers": {"empathy": 1}})
+
+
 def plan_save(world: World, fresh: bool) -> Call:
     return Call({"round_id": world.closed()["id"]}, PLAN_BODY)
 
@@ -278,6 +327,13 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_notes.NoteById", "GET"): Route(AUTHOR, sams_note),
     ("api_notes.NoteById", "PATCH"): Route(AUTHOR, sams_note),
     ("api_notes.NoteById", "DELETE"): Route(AUTHOR, sams_note, ok=204),
+    ("api_pulses.FollowUp", "POST"): Route(PLAN_OWNER, follow_up),
+    ("api_pulses.Pulses", "GET"): Route(PLAN, plan_round_for_pulse),
+    ("api_pulses.Pulses", "POST"): Route(PLAN, plan_round_for_pulse, ok=201),
+    ("api_pulses.PulseOfRound", "GET"): Route(PLAN, a_pulse),
+    ("api_pulses.ClosePulse", "POST"): Route(PLAN, a_pulse),
+    ("api_pulse.RaterPulse", "GET"): Route(PULSE, nothing),
+    ("api_pulse.SubmitPulse", "POST"): Route(PULSE, pulse_answer),
 }
 
 
@@ -298,8 +354,10 @@ def expected_statuses(route: Route, caller: str) -> set[int]:
         return {401}
     if route.access == SURVEY:
         return {route.ok} if caller == "rater" else {401}
-    if caller == "rater":
-        return {401}  # a survey token is not an API token, even for its own round
+    if route.access == PULSE:
+        return {route.ok} if caller == "pulse_rater" else {401}
+    if caller in ("rater", "pulse_rater"):
+        return {401}  # a survey or pulse token is not an API token, even for its own round
     if route.access == HR_ONLY:
         return {route.ok} if caller == "hr" else {403, 404}
     if route.access == AUTHOR:
