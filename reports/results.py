@@ -148,6 +148,75 @@ class SkillResult:
 
 
 @dataclass(frozen=True)
+class SkillChange:
+    """One skill's change since the previous round (docs/scoring.md, "Change since the
+    previous round"); self only where published in both rounds, never with an rci."""
+
+    before: float
+    now: float
+    delta: float
+    rci: float
+    reliable: bool
+    direction: str | None  # "up" or "down" when reliable, else None
+    self_before: float | None
+    self_now: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "before": _rounded(self.before),
+            "now": _rounded(self.now),
+            "delta": _rounded(self.delta),
+            "rci": _rounded(self.rci),
+            "reliable": self.reliable,
+            "direction": self.direction,
+            "self_before": _rounded(self.self_before),
+            "self_now": _rounded(self.self_now),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SkillChange:
+        return cls(
+            before=float(data["before"]),
+            now=float(data["now"]),
+            delta=float(data["delta"]),
+            rci=float(data["rci"]),
+            reliable=bool(data["reliable"]),
+            direction=data["direction"],
+            self_before=_number(data.get("self_before")),
+            self_now=_number(data.get("self_now")),
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change since the previous round: its id and, in the instrument's order, every skill
+    whose all-others score is published in both rounds."""
+
+    previous_round_id: str
+    skills: Mapping[str, SkillChange]
+
+    @property
+    def reliable(self) -> dict[str, SkillChange]:
+        return {skill_id: c for skill_id, c in self.skills.items() if c.reliable}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "previous_round_id": self.previous_round_id,
+            "skills": {skill_id: change.to_dict() for skill_id, change in self.skills.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Change:
+        return cls(
+            previous_round_id=data["previous_round_id"],
+            skills={
+                skill_id: SkillChange.from_dict(change)
+                for skill_id, change in data["skills"].items()
+            },
+        )
+
+
+@dataclass(frozen=True)
 class Results:
     """Everything the subject may see about one closed round; `to_dict()` is the API's JSON.
 
@@ -175,9 +244,11 @@ class Results:
     top_items: tuple[str, ...]
     bottom_items: tuple[str, ...]
     comments: Mapping[str, tuple[str, ...]]
+    # None for a round with no previous round to compare with (reports.change).
+    change: Change | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        document = {
             "round_id": self.round_id,
             "instrument": {"id": self.instrument_id, "version": self.instrument_version},
             "anonymity_threshold": self.anonymity_threshold,
@@ -196,6 +267,9 @@ class Results:
             "bottom_items": list(self.bottom_items),
             "comments": {key: list(texts) for key, texts in self.comments.items()},
         }
+        if self.change is not None:
+            document["change"] = self.change.to_dict()
+        return document
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Results:
@@ -218,6 +292,8 @@ class Results:
             top_items=tuple(data["top_items"]),
             bottom_items=tuple(data["bottom_items"]),
             comments={key: tuple(texts) for key, texts in data["comments"].items()},
+            # A document stored before changes were computed has none.
+            change=Change.from_dict(data["change"]) if "change" in data else None,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ EXERCISE_KINDS = ("reflection", "practice")
 SCALE_SCORES = (1, 2, 3, 4, 5)
 MIN_STRATEGIES = 3
 MIN_EXERCISES = 2
+# The reliable change rule's defaults (docs/scoring.md, "Change since the previous round"):
+# the spread of skill scores between people, and the reliability of a skill score.
+DEFAULT_SCORE_SD = 0.5
+DEFAULT_RELIABILITY = 0.80
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 
 # Instrument ids and versions become path components, so this pattern is also
@@ -82,6 +87,9 @@ class Instrument:
     questions: tuple[Question, ...]
     scale_labels: tuple[str, ...]  # index 0 labels score 1
     na_label: str
+    # The reliable change rule's settings: SD of skill scores (> 0) and their reliability r.
+    score_sd: float = DEFAULT_SCORE_SD
+    reliability: float = DEFAULT_RELIABILITY
     _skills_by_id: dict[str, Skill] = field(init=False, repr=False, compare=False)
     _skills_by_item_id: dict[str, Skill] = field(init=False, repr=False, compare=False)
 
@@ -258,13 +266,15 @@ def _at(path: str, key: object) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _mapping(value: object, path: str, keys: tuple[Any, ...]) -> dict[Any, Any]:
-    """A mapping with exactly `keys`, all required."""
+def _mapping(
+    value: object, path: str, keys: tuple[Any, ...], optional: tuple[Any, ...] = ()
+) -> dict[Any, Any]:
+    """A mapping with `keys`, all required, and any of `optional`."""
     if not isinstance(value, dict):
         raise _Invalid(path or "<document>", "must be a mapping")
     for key in value:
-        if key not in keys:
-            expected = ", ".join(str(k) for k in keys)
+        if key not in keys and key not in optional:
+            expected = ", ".join(str(k) for k in (*keys, *optional))
             raise _Invalid(_at(path, key), f"unknown key {key!r} (expected one of: {expected})")
     for key in keys:
         if key not in value:
@@ -298,7 +308,7 @@ def _id(value: object, path: str, pattern: re.Pattern[str], ids: _Ids | None = N
 
 def _instrument(document: object) -> Instrument:
     keys = ("id", "version", "name", "scale", "na_label", "skills", "questions")
-    data = _mapping(document, "", keys)
+    data = _mapping(document, "", keys, optional=("reliable_change",))
     instrument_id = _id(data["id"], "id", _FILE_NAME)
     if not isinstance(data["version"], str):
         raise _Invalid("version", 'must be a string (quote it in YAML, e.g. version: "1")')
@@ -326,7 +336,30 @@ def _instrument(document: object) -> Instrument:
         questions=questions,
         scale_labels=scale_labels,
         na_label=na_label,
+        **_reliable_change(data.get("reliable_change", {})),
     )
+
+
+def _reliable_change(value: object) -> dict[str, float]:
+    """The optional `reliable_change` settings: score_sd > 0 and 0 <= reliability < 1."""
+    path = "reliable_change"
+    data = _mapping(value, path, (), optional=("score_sd", "reliability"))
+    score_sd = _real(data.get("score_sd", DEFAULT_SCORE_SD), _at(path, "score_sd"))
+    if not score_sd > 0:
+        raise _Invalid(_at(path, "score_sd"), f"must be greater than 0, got {score_sd!r}")
+    reliability = _real(data.get("reliability", DEFAULT_RELIABILITY), _at(path, "reliability"))
+    if not 0 <= reliability < 1:
+        raise _Invalid(
+            _at(path, "reliability"), f"must be at least 0 and below 1, got {reliability!r}"
+        )
+    return {"score_sd": score_sd, "reliability": reliability}
+
+
+def _real(value: object, path: str) -> float:
+    # bool is an int in Python, but "true" is no number here; inf and nan are no setting either.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _Invalid(path, f"must be a number, got {value!r}")
+    return float(value)
 
 
 def _skill(value: object, path: str, skill_ids: _Ids, item_ids: _Ids, exercise_ids: _Ids) -> Skill:

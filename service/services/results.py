@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from reports.results import Results
 from service.extensions import db
 from service.models import Answer, Comment, Person, Rater, Round
 from service.services.access import load_actor, load_round_for
+from service.services.change import change_since_previous
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden
@@ -61,8 +64,10 @@ def compute_results(round_: Round) -> Results:
 
 def freeze_results(round_: Round) -> None:
     """Store the results at close; after the first release, late responses change them only
-    when the late-response rule allows (the caller commits)."""
+    when the late-response rule allows (the caller commits). The change since the previous
+    round is frozen with them."""
     candidate = compute_results(round_)
+    candidate = replace(candidate, change=change_since_previous(round_, candidate))
     if round_.results is not None:
         released = Results.from_dict(round_.results)
         if not late_update_allowed(released, candidate):

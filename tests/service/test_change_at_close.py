@@ -1,0 +1,138 @@
+"""The change since the previous round, frozen at close: which round is the previous one, and
+the previous round's scores at full precision (recomputed from its answers)."""
+
+from __future__ import annotations
+
+from service.extensions import db
+from service.models import Round
+from service.services.change import previous_round
+from surveys.instrument import load_instrument
+from tests.service.conftest import answer_all
+
+INSTRUMENT = load_instrument("soft-skills", "1")
+MAYA = "maya@example.org"
+
+
+def _raters(scores):
+    relationships = ["manager"] + ["peer"] * (len(scores) - 1)
+    return [
+        {"name": f"Rater {n}", "email": f"r{n}@example.org", "relationship": relationship}
+        for n, relationship in enumerate(relationships)
+    ]
+
+
+def closed_round(api, hr, scores, *, self_score=None, subject=MAYA):
+    """A round about `subject`: a manager then peers, each answering every item with their
+    score (a list of scores answers item by item, one list per skill); closed; its id."""
+    raters = _raters(scores)
+    created = api.create_round(hr, subject_email=subject, raters=raters)
+    tokens = api.launch(hr, created["id"])
+    for rater, score in zip(raters, scores, strict=True):
+        if isinstance(score, list):
+            answers = {
+                item.id: value
+                for skill in INSTRUMENT.skills
+                for item, value in zip(skill.items, score, strict=True)
+            }
+            response = api.call(
+                "POST",
+                "/api/v1/survey/submit",
+                tokens[rater["email"]],
+                json={"answers": answers, "comments": {}},
+            )
+            assert response.status_code == 200, response.get_json()
+        else:
+            answer_all(api, tokens[rater["email"]], score)
+    if self_score is not None:
+        answer_all(api, tokens[subject], self_score)
+    assert api.call("POST", f"/api/v1/rounds/{created['id']}/close", hr).status_code == 200
+    return created["id"]
+
+
+def results(api, hr, round_id):
+    return api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).get_json()
+
+
+def people(api):
+    _, hr = api.person("hr")
+    api.person("member", name="Maya Lind", email=MAYA)
+    return hr
+
+
+def test_a_first_round_has_no_change_and_the_second_compares_with_it(api):
+    hr = people(api)
+    first = closed_round(api, hr, [2, 3, 3, 3], self_score=5)
+    assert "change" not in results(api, hr, first)
+    second = closed_round(api, hr, [4, 4, 4, 3], self_score=4)
+    change = results(api, hr, second)["change"]
+    assert change["previous_round_id"] == first
+    assert list(change["skills"]) == [skill.id for skill in INSTRUMENT.skills]
+    # others before = (2 + 3 + 3 + 3) / 4 = 2.75; now = (4 + 4 + 4 + 3) / 4 = 3.75;
+    # delta 1.0, rci = 1.0 / sqrt(0.1) = 3.1623: reliable, up. Self 5 before, 4 now.
+    assert change["skills"]["leadership"] == {
+        "before": 2.75,
+        "now": 3.75,
+        "delta": 1.0,
+        "rci": 3.16,
+        "reliable": True,
+        "direction": "up",
+        "self_before": 5.0,
+        "self_now": 4.0,
+    }
+
+
+def test_the_latest_earlier_round_is_the_previous_one(api, app):
+    hr = people(api)
+    closed_round(api, hr, [2, 2, 2, 2])
+    middle = closed_round(api, hr, [3, 3, 3, 3])
+    latest = closed_round(api, hr, [3, 4, 4, 4])
+    change = results(api, hr, latest)["change"]
+    # Compared with the middle round (3.0), not the first (2.0): (3 + 4 + 4 + 4) / 4 = 3.75,
+    # delta 0.75, rci = 0.75 / 0.31623 = 2.3717.
+    assert change["previous_round_id"] == middle
+    assert change["skills"]["empathy"]["before"] == 3.0
+    assert change["skills"]["empathy"]["rci"] == 2.37
+    with app.app_context():
+        assert previous_round(db.session.get(Round, latest)).id == middle
+
+
+def test_a_round_about_someone_else_or_on_another_version_is_never_used(api, app):
+    hr = people(api)
+    api.person("member", name="Ola Other", email="ola@example.org")
+    closed_round(api, hr, [1, 1, 1, 1], subject="ola@example.org")
+    other_version = closed_round(api, hr, [2, 2, 2, 2])
+    with app.app_context():
+        # As if it had been taken on another version of the questionnaire.
+        db.session.get(Round, other_version).instrument_version = "0"
+        db.session.commit()
+    mine = closed_round(api, hr, [4, 4, 4, 4])
+    assert "change" not in results(api, hr, mine)
+    with app.app_context():
+        assert previous_round(db.session.get(Round, mine)) is None
+
+
+def test_a_skill_suppressed_in_the_previous_round_has_no_change(api):
+    hr = people(api)
+    # Three raters, but the second peer answers only 2 of every skill's 5 statements: below
+    # half, so they count for no skill; others has 2 raters < k = 3 and is not published.
+    first = closed_round(api, hr, [3, 3, [3, 3, None, None, None]])
+    assert "others" not in results(api, hr, first)["skills"][0]["scores"]
+    second = closed_round(api, hr, [4, 4, 4, 4])
+    assert results(api, hr, second)["change"] == {"previous_round_id": first, "skills": {}}
+
+
+def test_the_previous_round_counts_at_full_precision(api):
+    hr = people(api)
+    # Before: (3 + 3 + 4) / 3 = 3.3333 (published 3.33). Now: the last peer answers one
+    # statement of each skill with 3 and the rest with 4, a skill score of 19 / 5 = 3.8;
+    # (4 + 4 + 4 + 3.8) / 4 = 3.95. delta = 0.61667, rci = 0.61667 / 0.31623 = 1.9501: not
+    # reliable. From the published 3.33 it would be 0.62 / 0.31623 = 1.9606, reliable.
+    first = closed_round(api, hr, [3, 3, 4])
+    second = closed_round(api, hr, [4, 4, 4, [3, 4, 4, 4, 4]])
+    listening = results(api, hr, second)["change"]["skills"]["leadership"]
+    assert results(api, hr, first)["skills"][0]["scores"]["others"] == 3.33
+    assert listening["before"] == 3.33
+    assert listening["now"] == 3.95
+    assert listening["delta"] == 0.62
+    assert listening["rci"] == 1.95
+    assert listening["reliable"] is False
