@@ -20,7 +20,7 @@ def _protect_forms() -> None:
 
 
 # Blueprints whose pages show people's names, answers or reports: no cache may keep them.
-PRIVATE_PAGES = {"survey", "account", "rounds", "plans", "notes", "hr", "admin"}
+PRIVATE_PAGES = {"survey", "account", "rounds", "plans", "notes", "hr", "admin", "pulse"}
 
 
 def _never_store_private_pages(response):
@@ -51,6 +51,7 @@ def init_web(app: Flask) -> None:
     from service.web.hr import bp as hr_bp
     from service.web.notes import bp as notes_bp
     from service.web.plans import bp as plans_bp
+    from service.web.pulse import bp as pulse_bp
     from service.web.rounds import bp as rounds_bp
     from service.web.survey import bp as survey_bp
 
@@ -75,5 +76,6 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["zone_phrase"] = zone_phrase
     app.jinja_env.globals["signed_in_person"] = signed_in_person
     app.add_url_rule("/", "home", home)
-    for blueprint in (survey_bp, account_bp, rounds_bp, plans_bp, notes_bp, hr_bp, admin_bp):
+    blueprints = (survey_bp, pulse_bp, account_bp, rounds_bp, plans_bp, notes_bp, hr_bp, admin_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from email.parser import BytesParser
 
 from tests.conftest import outbox_folder
 from tests.service.plan_helpers import focus_entry, plan_path
+from tests.service.web.pages import RaterSession
 
 PULSE_LINK = re.compile(r"/p/([A-Za-z0-9_-]+)")
 FOCUS = ("empathy", "leadership")
@@ -54,3 +55,16 @@ def pulse_tokens(app) -> dict[str, str]:
         if link:
             tokens[to_of(message)] = link.group(1)
     return tokens
+
+
+class PulseSession(RaterSession):
+    """A rater's browser on their pulse: opened from the pulse link, as a survey is."""
+
+    def open_link(self, **kwargs):
+        return self.client.get(f"/p/{self.token}", **kwargs)
+
+    def page(self):
+        return self.client.get("/pulse")
+
+    def post(self, path: str = "/pulse", data=None, *, csrf: bool = True, **kwargs):
+        return super().post(path, data, csrf=csrf, **kwargs)
