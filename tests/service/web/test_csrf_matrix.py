@@ -23,6 +23,8 @@ from service.services.clock import now
 from service.services.people import find_person_by_email
 from service.services.sign_in import set_password
 from service.services.sign_in_links import mint_sign_in_link
+from tests.conftest import in_days
+from tests.service.pulse_helpers import PulseSession, pulse_tokens
 from tests.service.web.pages import (
     CSRF_FIELD,
     PersonSession,
@@ -277,6 +279,34 @@ def manager_comment_form(org: Org) -> Post:
     return Post(org.hana(), sams_plan(org, shared_with_manager=True), lambda: {"text": "Nice"})
 
 
+def thank_you_form(org: Org) -> Post:
+    return Post(org.sam(), sams_plan(org), lambda: {"message": "Thank you all"})
+
+
+def pulse_start_form(org: Org) -> Post:
+    return Post(org.sam(), sams_plan(org), lambda: {"deadline": day_in(30), "time_zone": "UTC"})
+
+
+def sams_pulse(org: Org) -> dict:
+    """A pulse on Sam's plan, started through the API: its URL values."""
+    values = sams_plan(org)
+    path = f"/api/v1/rounds/{values['round_id']}/pulses"
+    started = org.api.call("POST", path, org.subject, json={"deadline": in_days(30)})
+    assert started.status_code == 201
+    return {**values, "pulse_id": started.get_json()["id"]}
+
+
+def pulse_close_button(org: Org) -> Post:
+    return Post(org.sam(), sams_pulse(org))
+
+
+def pulse_answer_form(org: Org) -> Post:
+    sams_pulse(org)
+    session = PulseSession(org.app, pulse_tokens(org.app)["pat@example.org"])
+    assert session.open_link().status_code == 303
+    return Post(session, data=lambda: {"answer-empathy": "1", "comment": "Listens more"})
+
+
 def note_form(org: Org) -> Post:
     return Post(org.sam(), data=lambda: {"about": "Kim Lee", "text": "Promised the article"})
 
@@ -325,6 +355,10 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "plans.checkin_action": checkin_form,
     "plans.reminders_action": reminders_button,
     "plans.comment_action": manager_comment_form,
+    "pulse.thank_raters": thank_you_form,
+    "pulse.start_pulse": pulse_start_form,
+    "pulse.close_pulse": pulse_close_button,
+    "pulse.submit_pulse": pulse_answer_form,
     "notes.add_note": note_form,
     "notes.save_note": note_edit_form,
     "notes.remove_note": note_delete_button,
