@@ -1,14 +1,14 @@
 """gunicorn's logs without the secrets that open the product: `--logger-class
 service.access_log.TokenMaskingLogger`.
 
-A rater's survey link (`/s/<token>`) and a sign-in link (`/sign-in/<token>`) carry their
-secret in the path, so gunicorn's access log, which writes the request line, would hand
-anyone who reads the logs the survey of every rater and an account of everyone who signed
-in. The logger masks the token wherever a value of a log line can hold such a path: the
-request line, path, query, Referer (the sign-in page posts to its own address), the other
-headers and the WSGI environ (an object there is printed with str(), and a request object
-prints its URL), the response's headers, and the error log's messages (gunicorn names the
-request it failed on, Flask the path of a page that failed). Credentials
+A rater's survey link (`/s/<token>`), pulse link (`/p/<token>`) and a sign-in link
+(`/sign-in/<token>`) carry their secret in the path, so gunicorn's access log, which writes
+the request line, would hand anyone who reads the logs the survey of every rater and an
+account of everyone who signed in. The logger masks the token wherever a value of a log line
+can hold such a path: the request line, path, query, Referer (the sign-in page posts to its
+own address), the other headers and the WSGI environ (an object there is printed with str(),
+and a request object prints its URL), the response's headers, and the error log's messages
+(gunicorn names the request it failed on, Flask the path of a page that failed). Credentials
 sent in headers (Authorization, Cookie, Set-Cookie) are hidden whole. Other paths are kept
 as they are: they name ids, not secrets.
 """
@@ -31,11 +31,12 @@ _PAGES = "|".join(SIGN_IN_PAGES)
 _SLASH = r"(?:/|%2[fF])"  # a path inside a query or another URL is percent-encoded
 _SEGMENT_END = r"""(?:[/?#&;\s"']|%2[fF]|%3[fF]|$)"""
 # Wherever the path begins (a request line, a full URL, a path under a prefix the proxy
-# keeps, a path inside a query value): no other page has a segment named "s" or "sign-in".
+# keeps, a path inside a query value): no other page has a segment named "s", "p" or
+# "sign-in".
 _TOKEN_LINK = re.compile(
     rf"""
     (?P<route>
-        {_SLASH}s{_SLASH}
+        {_SLASH}[sp]{_SLASH}
         | {_SLASH}sign-in{_SLASH}(?!(?:{_PAGES}){_SEGMENT_END})
     )
     [^/?#&;\s"']+  # the token: up to the end of its path segment
@@ -58,7 +59,7 @@ CREDENTIAL_ATOMS = frozenset(
 
 
 def mask_token_links(text: str) -> str:
-    """`text` with the token of every survey and sign-in link replaced by [hidden]."""
+    """`text` with the token of every survey, pulse and sign-in link replaced by [hidden]."""
     return _TOKEN_LINK.sub(rf"\g<route>{HIDDEN}", text)
 
 

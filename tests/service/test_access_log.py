@@ -242,7 +242,7 @@ def test_masking(logged, masked):
 
 def test_no_other_route_of_the_app_is_masked(app):
     # A page added under /sign-in/ fails here until it is named in SIGN_IN_PAGES.
-    links = {"/s/<token>", "/sign-in/<token>"}
+    links = {"/s/<token>", "/p/<token>", "/sign-in/<token>"}
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:\w+:)?(\w+)>", lambda arg: f"sample-{arg.group(1)}", rule.rule)
         expected = re.sub(r"sample-token$", "[hidden]", path) if rule.rule in links else path
