@@ -45,7 +45,8 @@ def plan_reminder_wanted(plan: Plan | None) -> bool:
     )
 
 
-def _to_person(template: str, person, **context) -> EmailMessage:
+def email_to_person(template: str, person, **context) -> EmailMessage:
+    """An email to a person, greeting them by their first name."""
     return compose(
         template,
         sender=current_app.config["MAIL_FROM"],
@@ -60,7 +61,7 @@ def plan_reminder_message(job: Job) -> EmailMessage | None:
     plan = db.session.scalar(select(Plan).where(Plan.round_id == job.round_id))
     if not plan_reminder_wanted(plan):
         return None  # paused, finished or deleted since the job was queued
-    return _to_person(
+    return email_to_person(
         "plan_reminder",
         plan.round.subject,
         every_days=plan.checkin_every_days,
@@ -79,7 +80,7 @@ def note_follow_up_message(job: Job) -> EmailMessage | None:
     note = db.session.get(Note, note_id_of(job))
     if note is None or note.follow_up_on is None:
         return None  # deleted, or the follow-up removed, since the job was queued
-    return _to_person(
+    return email_to_person(
         "note_follow_up",
         note.author,
         about=note.about,

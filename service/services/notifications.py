@@ -42,7 +42,11 @@ from service.services.access import acts_as_hr, load_actor, load_hr, load_round_
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, NotFound
-from service.services.followup_emails import note_follow_up_message, plan_reminder_message
+from service.services.followup_emails import (
+    email_to_person,
+    note_follow_up_message,
+    plan_reminder_message,
+)
 from service.services.pulse_emails import (
     pulse_due_message,
     pulse_invitation_message,
@@ -308,14 +312,7 @@ def _person_message(job: Job, template: str, link) -> EmailMessage | None:
     person = db.session.get(Person, job.person_id)
     if person is None:
         return None
-    return compose(
-        template,
-        sender=current_app.config["MAIL_FROM"],
-        to=person.email,
-        to_name=person.name,
-        first_name=person.first_name,
-        link=link(person),
-    )
+    return email_to_person(template, person, link=link(person))
 
 
 MESSAGES = {
