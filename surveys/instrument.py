@@ -1,4 +1,9 @@
-"""Survey instruments: immutable dataclasses and the validating YAML loader."""
+"""Survey instruments: immutable dataclasses and the validating YAML loader.
+
+An instrument file may declare `languages: [en, de, ...]` and then give every text as a
+mapping with one entry per declared language; the first language is the default. A file
+without `languages` is English only and gives every text as a plain string.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import functools
 import math
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +28,19 @@ MIN_EXERCISES = 2
 DEFAULT_SCORE_SD = 0.5
 DEFAULT_RELIABILITY = 0.80
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
+# The language of a file that declares none; its texts are plain strings.
+DEFAULT_LANGUAGE = "en"
+# The two-letter ISO 639-1 codes: what `languages` may declare.
+_ISO_639_1 = """
+    aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho
+    hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku
+    kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn
+    no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm
+    sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi
+    vo wa wo xh yi yo za zh zu
+"""
+LANGUAGE_CODES = frozenset(_ISO_639_1.split())
 
 # Instrument ids and versions become path components, so this pattern is also
 # what keeps load_instrument() inside INSTRUMENTS_DIR.
@@ -90,8 +109,13 @@ class Instrument:
     # The reliable change rule's settings: SD of skill scores (> 0) and their reliability r.
     score_sd: float = DEFAULT_SCORE_SD
     reliability: float = DEFAULT_RELIABILITY
+    # The language of this object's texts, and every language the file carries (default first).
+    language: str = DEFAULT_LANGUAGE
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     _skills_by_id: dict[str, Skill] = field(init=False, repr=False, compare=False)
     _skills_by_item_id: dict[str, Skill] = field(init=False, repr=False, compare=False)
+    # The same instrument in each of its languages, shared by all of them.
+    _by_language: Mapping[str, Instrument] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Frozen and slotted: the lookups are built once here, not on every call.
@@ -101,6 +125,7 @@ class Instrument:
             "_skills_by_item_id",
             {item.id: skill for skill in self.skills for item in skill.items},
         )
+        object.__setattr__(self, "_by_language", {self.language: self})
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -120,6 +145,19 @@ class Instrument:
 
     def skill_of(self, item_id: str) -> Skill:
         return self._skills_by_item_id[item_id]
+
+    def in_language(self, code: str) -> Instrument:
+        """This instrument with every text in language `code`; ids and order stay the same.
+
+        Answers given in any language share the item ids, so they pool as one instrument.
+        """
+        try:
+            return self._by_language[code]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"instrument {self.id!r} version {self.version!r} has no language {code!r}; "
+                f"supported: {', '.join(self.languages)}"
+            ) from None
 
 
 class InstrumentError(ValueError):
@@ -181,7 +219,7 @@ def load_instrument_file(path: str | os.PathLike[str]) -> Instrument:
     except yaml.YAMLError as exc:
         raise InstrumentError(file, "<document>", _describe_yaml_error(exc)) from exc
     try:
-        return _instrument(document)
+        return _instruments(document)
     except _Invalid as exc:
         raise InstrumentError(file, exc.path, exc.reason) from None
 
@@ -306,26 +344,90 @@ def _id(value: object, path: str, pattern: re.Pattern[str], ids: _Ids | None = N
     return text
 
 
-def _instrument(document: object) -> Instrument:
-    keys = ("id", "version", "name", "scale", "na_label", "skills", "questions")
-    data = _mapping(document, "", keys, optional=("reliable_change",))
+_INSTRUMENT_KEYS = ("id", "version", "name", "scale", "na_label", "skills", "questions")
+_OPTIONAL_INSTRUMENT_KEYS = ("languages", "reliable_change")
+
+
+class _Texts:
+    """Reads the texts of a document in one of its languages.
+
+    With declared languages, a text is a mapping with exactly one non-empty string per
+    language; every language is checked whichever one is read, so the first pass over the
+    document finds every problem in document order. Without, a text is a plain string.
+    """
+
+    def __init__(self, languages: tuple[str, ...] | None, language: str) -> None:
+        self.languages = languages
+        self.language = language
+
+    def read(
+        self, value: object, path: str, check: Callable[[str, str], str | None] | None = None
+    ) -> str:
+        """The text at `path` in this language; `check(language, text)` returns a problem."""
+        if self.languages is None:
+            text = _text(value, path)
+            if check is not None and (problem := check(DEFAULT_LANGUAGE, text)):
+                raise _Invalid(path, problem)
+            return text
+        declared = ", ".join(self.languages)
+        if not isinstance(value, dict):
+            raise _Invalid(path, f"must give the text in every declared language ({declared})")
+        for code in value:
+            if code not in self.languages:
+                raise _Invalid(_at(path, code), f"{code!r} is not a declared language ({declared})")
+        texts = {}
+        for code in self.languages:
+            if code not in value:
+                raise _Invalid(path, f"no {code!r} (declared languages: {declared})")
+            texts[code] = _text(value[code], _at(path, code))
+            if check is not None and (problem := check(code, texts[code])):
+                raise _Invalid(_at(path, code), problem)
+        return texts[self.language]
+
+
+def _instruments(document: object) -> Instrument:
+    """The instrument in its default language, holding its other languages."""
+    data = _mapping(document, "", _INSTRUMENT_KEYS, optional=_OPTIONAL_INSTRUMENT_KEYS)
+    declared = _languages(data["languages"]) if "languages" in data else None
+    languages = declared or (DEFAULT_LANGUAGE,)
+    # One read per language: the first validates the whole document, the others cannot fail.
+    by_language = {code: _instrument(data, _Texts(declared, code), languages) for code in languages}
+    for instrument in by_language.values():
+        object.__setattr__(instrument, "_by_language", by_language)
+    return by_language[languages[0]]
+
+
+def _languages(value: object) -> tuple[str, ...]:
+    codes = _list(value, "languages", 1, "language")
+    for i, code in enumerate(codes):
+        path = f"languages[{i}]"
+        if not isinstance(code, str) or code not in LANGUAGE_CODES:
+            raise _Invalid(
+                path, f"{code!r} is not a language code (a two-letter ISO 639-1 code, e.g. en)"
+            )
+        if code in codes[:i]:
+            raise _Invalid(path, f"{code!r} is declared twice")
+    return tuple(codes)
+
+
+def _instrument(data: dict[Any, Any], texts: _Texts, languages: tuple[str, ...]) -> Instrument:
     instrument_id = _id(data["id"], "id", _FILE_NAME)
     if not isinstance(data["version"], str):
         raise _Invalid("version", 'must be a string (quote it in YAML, e.g. version: "1")')
     version = _id(data["version"], "version", _FILE_NAME)
-    name = _text(data["name"], "name")
+    name = texts.read(data["name"], "name")
     scale = _mapping(data["scale"], "scale", SCALE_SCORES)
-    scale_labels = tuple(_text(scale[score], _at("scale", score)) for score in SCALE_SCORES)
-    na_label = _text(data["na_label"], "na_label")
+    scale_labels = tuple(texts.read(scale[score], _at("scale", score)) for score in SCALE_SCORES)
+    na_label = texts.read(data["na_label"], "na_label")
 
     skill_ids, item_ids, exercise_ids = _Ids("skill"), _Ids("item"), _Ids("exercise")
     skills = tuple(
-        _skill(skill, f"skills[{i}]", skill_ids, item_ids, exercise_ids)
+        _skill(skill, f"skills[{i}]", texts, skill_ids, item_ids, exercise_ids)
         for i, skill in enumerate(_list(data["skills"], "skills", 1, "skill"))
     )
     question_ids = _Ids("question")
     questions = tuple(
-        _question(question, f"questions[{i}]", question_ids, skill_ids)
+        _question(question, f"questions[{i}]", texts, question_ids, skill_ids)
         for i, question in enumerate(_list(data["questions"], "questions", 0, "questions"))
     )
     return Instrument(
@@ -336,6 +438,8 @@ def _instrument(document: object) -> Instrument:
         questions=questions,
         scale_labels=scale_labels,
         na_label=na_label,
+        language=texts.language,
+        languages=languages,
         **_reliable_change(data.get("reliable_change", {})),
     )
 
@@ -362,28 +466,30 @@ def _real(value: object, path: str) -> float:
     return float(value)
 
 
-def _skill(value: object, path: str, skill_ids: _Ids, item_ids: _Ids, exercise_ids: _Ids) -> Skill:
+def _skill(
+    value: object, path: str, texts: _Texts, skill_ids: _Ids, item_ids: _Ids, exercise_ids: _Ids
+) -> Skill:
     keys = ("id", "name", "description", "why_it_matters", "items", "strategies", "exercises")
     data = _mapping(value, path, keys)
     skill_id = _id(data["id"], _at(path, "id"), _KEY, skill_ids)
-    name = _text(data["name"], _at(path, "name"))
-    description = _text(data["description"], _at(path, "description"))
-    why_it_matters = _text(data["why_it_matters"], _at(path, "why_it_matters"))
+    name = texts.read(data["name"], _at(path, "name"))
+    description = texts.read(data["description"], _at(path, "description"))
+    why_it_matters = texts.read(data["why_it_matters"], _at(path, "why_it_matters"))
     items_path = _at(path, "items")
     items = tuple(
-        _item(item, f"{items_path}[{i}]", item_ids)
+        _item(item, f"{items_path}[{i}]", texts, item_ids)
         for i, item in enumerate(_list(data["items"], items_path, 1, "item"))
     )
     strategies_path = _at(path, "strategies")
     strategies = tuple(
-        _text(strategy, f"{strategies_path}[{i}]")
+        texts.read(strategy, f"{strategies_path}[{i}]")
         for i, strategy in enumerate(
             _list(data["strategies"], strategies_path, MIN_STRATEGIES, "strategies")
         )
     )
     exercises_path = _at(path, "exercises")
     exercises = tuple(
-        _exercise(exercise, f"{exercises_path}[{i}]", exercise_ids)
+        _exercise(exercise, f"{exercises_path}[{i}]", texts, exercise_ids)
         for i, exercise in enumerate(
             _list(data["exercises"], exercises_path, MIN_EXERCISES, "exercises")
         )
@@ -403,17 +509,28 @@ def _skill(value: object, path: str, skill_ids: _Ids, item_ids: _Ids, exercise_i
     )
 
 
-def _item(value: object, path: str, item_ids: _Ids) -> Item:
+def _first_person(language: str, text: str) -> str | None:
+    # Only English has one fixed opening; other languages word the first person their own way.
+    if language == "en" and not text.startswith("I "):
+        return 'self wording must start with "I "'
+    return None
+
+
+def _names_the_subject(language: str, text: str) -> str | None:
+    return None if "{name}" in text else "observer wording must contain {name}"
+
+
+def _item(value: object, path: str, texts: _Texts, item_ids: _Ids) -> Item:
     data = _mapping(value, path, ("id", "self", "observer"))
     item_id = _id(data["id"], _at(path, "id"), _KEY, item_ids)
-    self_text = _text(data["self"], _at(path, "self"))
-    if not self_text.startswith("I "):
-        raise _Invalid(_at(path, "self"), 'self wording must start with "I "')
-    observer_text = _observer_text(data["observer"], _at(path, "observer"))
+    self_text = texts.read(data["self"], _at(path, "self"), _first_person)
+    observer_text = texts.read(data["observer"], _at(path, "observer"), _names_the_subject)
     return Item(id=item_id, self_text=self_text, observer_text=observer_text)
 
 
-def _question(value: object, path: str, question_ids: _Ids, skill_ids: _Ids) -> Question:
+def _question(
+    value: object, path: str, texts: _Texts, question_ids: _Ids, skill_ids: _Ids
+) -> Question:
     data = _mapping(value, path, ("id", "self", "observer"))
     question_id = _id(data["id"], _at(path, "id"), _KEY, question_ids)
     # Comments are keyed by skill id and question id alike, so the two must differ.
@@ -422,24 +539,18 @@ def _question(value: object, path: str, question_ids: _Ids, skill_ids: _Ids) -> 
         raise _Invalid(_at(path, "id"), f"{question_id!r} is already a skill id (at {where})")
     return Question(
         id=question_id,
-        self_text=_text(data["self"], _at(path, "self")),
-        observer_text=_observer_text(data["observer"], _at(path, "observer")),
+        self_text=texts.read(data["self"], _at(path, "self")),
+        observer_text=texts.read(data["observer"], _at(path, "observer"), _names_the_subject),
     )
 
 
-def _observer_text(value: object, path: str) -> str:
-    text = _text(value, path)
-    if "{name}" not in text:
-        raise _Invalid(path, "observer wording must contain {name}")
-    return text
-
-
-def _exercise(value: object, path: str, exercise_ids: _Ids) -> Exercise:
+def _exercise(value: object, path: str, texts: _Texts, exercise_ids: _Ids) -> Exercise:
     data = _mapping(value, path, ("id", "title", "description", "time_frame", "kind"))
     exercise_id = _id(data["id"], _at(path, "id"), _KEY, exercise_ids)
-    title = _text(data["title"], _at(path, "title"))
-    description = _text(data["description"], _at(path, "description"))
-    time_frame = _text(data["time_frame"], _at(path, "time_frame"))
+    title = texts.read(data["title"], _at(path, "title"))
+    description = texts.read(data["description"], _at(path, "description"))
+    time_frame = texts.read(data["time_frame"], _at(path, "time_frame"))
+    # The kind is a key the plan page uses, not a text: one value in every language.
     kind = _text(data["kind"], _at(path, "kind"))
     if kind not in EXERCISE_KINDS:
         raise _Invalid(_at(path, "kind"), f"{kind!r} must be one of: {', '.join(EXERCISE_KINDS)}")
