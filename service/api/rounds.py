@@ -21,7 +21,7 @@ from service.api.schemas.rounds import (
     RoundSchema,
     RoundUpdateSchema,
 )
-from service.services import development_reports, notifications, results, rounds
+from service.services import development_reports, notifications, repeat_rounds, results, rounds
 from service.services.absolute_urls import survey_url
 
 blp = Blueprint(
@@ -154,6 +154,18 @@ class Reopen(MethodView):
         actor_id = current_person_id()
         rounds.reopen_round(actor_id, round_id, body["deadline"])
         return rounds.get_round(actor_id, round_id)
+
+
+@blp.route("/<round_id>/repeat")
+class Repeat(MethodView):
+    @blp.doc(**AUTH)
+    @blp.arguments(ReopenSchema)
+    @blp.response(201, RoundSchema)
+    def post(self, body, round_id):
+        """Run a closed round again: a draft about the same person, with the same raters to
+        edit before launch"""
+        round_ = repeat_rounds.repeat_round(current_person_id(), round_id, body["deadline"])
+        return rounds.get_round(round_.created_by_id, round_.id)
 
 
 @blp.route("/<round_id>/results")

@@ -309,6 +309,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_rounds.Remind", "POST"): Route(ROUND, open_round),
     ("api_rounds.Close", "POST"): Route(ROUND, close_open_round),
     ("api_rounds.Reopen", "POST"): Route(ROUND, reopen_closed_round),
+    ("api_rounds.Repeat", "POST"): Route(ROUND, reopen_closed_round, ok=201),
     ("api_rounds.RoundResults", "GET"): Route(RESULTS, closed_round),
     ("api_rounds.ReportPdf", "GET"): Route(RESULTS, closed_round),
     ("api_rounds.ReportHtml", "GET"): Route(RESULTS, closed_round),

@@ -31,6 +31,7 @@ from service.services.rater_guidance import (
     rater_guidance,
     recommended_group_size,
 )
+from service.services.repeat_rounds import repeat_round
 from service.services.results import may_read_results
 from service.services.rounds import (
     add_rater,
@@ -336,6 +337,19 @@ def close_action(person: Person, round_id: str):
     close_round(person.id, round_id)
     flash("The round is closed: no more answers are accepted.", NOTICE)
     return _back_to(round_id)
+
+
+@bp.post("/rounds/<round_id>/repeat")
+@login_required
+def repeat_action(person: Person, round_id: str):
+    _check_button()
+    draft = repeat_round(person.id, round_id, in_utc(suggested_deadline()))
+    flash(
+        "A new round is ready as a draft, with the same raters. Check them and the deadline, "
+        "then launch it.",
+        NOTICE,
+    )
+    return _back_to(draft.id)
 
 
 @bp.post("/rounds/<round_id>/deadline")

@@ -181,6 +181,10 @@ def button_on_open_round(org: Org) -> Post:
     return Post(org.sam(), {"round_id": org.open()[0]["id"]})
 
 
+def button_on_closed_round(org: Org) -> Post:
+    return Post(org.sam(), {"round_id": org.closed()["id"]})
+
+
 def deadline_form(org: Org) -> Post:
     return Post(org.sam(), {"round_id": org.open()[0]["id"]}, lambda: {"deadline": day_in(20)})
 
@@ -340,6 +344,7 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "rounds.remind_action": button_on_open_round,
     "rounds.close_action": button_on_open_round,
     "rounds.deadline_action": deadline_form,
+    "rounds.repeat_action": button_on_closed_round,
     "rounds.self_assessment_action": button_on_open_round,
     "hr.add_person": add_person_form,
     "hr.preview_people": people_upload,
