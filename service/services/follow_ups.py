@@ -29,6 +29,11 @@ def observers(round_: Round) -> list:
     return [rater for rater in round_.raters if rater.relationship != "self"]
 
 
+def lock_round(round_: Round) -> None:
+    """Hold the round's row until the commit (PostgreSQL; SQLite has one writer anyway)."""
+    db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+
+
 def last_follow_up(round_: Round) -> FollowUp | None:
     return db.session.scalar(
         select(FollowUp).where(FollowUp.round_id == round_.id).order_by(FollowUp.sent_at.desc())
@@ -70,6 +75,8 @@ def thank_raters(actor_id: str, round_id: str, *, message: str) -> dict:
     if access.role != SUBJECT:
         raise Forbidden(ONLY_THE_PERSON)
     round_ = access.round
+    # Two thank-yous sent at once wait for each other here, so only one goes in a week.
+    lock_round(round_)
     if access.plan is None:
         raise Conflict("there is no saved plan yet; save your plan first")
     if round_.status != "closed":

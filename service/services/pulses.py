@@ -25,7 +25,7 @@ from service.services.access import acts_as_hr
 from service.services.clock import now
 from service.services.counts import counts_for_subject
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
-from service.services.follow_ups import observers
+from service.services.follow_ups import lock_round, observers
 from service.services.free_text import text_problem
 from service.services.notifications import _new_job, dispatch
 from service.services.plans import HR, SUBJECT, PlanAccess, load_plan_access
@@ -91,6 +91,7 @@ def start_pulse(actor_id: str, round_id: str, *, deadline: datetime | None = Non
     person, open until `deadline` (by default 12 weeks after the report)."""
     access = _round_for_pulses(actor_id, round_id, acting=True)
     round_ = access.round
+    lock_round(round_)  # two pulses started at once: the second sees the first
     if access.plan is None or not access.plan.focus:
         raise Conflict("there is no saved plan yet; a pulse asks about the plan's focus skills")
     if round_.status != "closed":
