@@ -15,7 +15,7 @@ from service.services.clock import now
 from service.services.errors import Conflict, Forbidden, Invalid, TooSoon
 from service.services.free_text import text_problem
 from service.services.notifications import _new_job, dispatch
-from service.services.plans import SUBJECT, load_plan_access, saved_focus_skills
+from service.services.plans import SUBJECT, PlanAccess, load_plan_access, saved_focus_skills
 from service.services.pulse_emails import skills_in_words
 from service.time_text import long_datetime
 
@@ -66,21 +66,29 @@ def suggested_thanks(round_: Round) -> str:
     )
 
 
+def thank_you_access(actor_id: str, round_id: str, *, lock: bool = False) -> PlanAccess:
+    """The person's access to thanking their raters: their own closed round with a saved
+    plan (403 for anyone else who may read the plan, 409 without one or while it is open)."""
+    access = load_plan_access(actor_id, round_id)
+    if access.role != SUBJECT:
+        raise Forbidden(ONLY_THE_PERSON)
+    if lock:
+        # Two thank-yous sent at once wait for each other here, so only one goes in a week.
+        lock_round(access.round)
+    if access.plan is None:
+        raise Conflict("there is no saved plan yet; save your plan first")
+    if access.round.status != "closed":
+        raise Conflict("the round is open again; thank your raters once it has closed")
+    return access
+
+
 def thank_raters(actor_id: str, round_id: str, *, message: str) -> dict:
     """Email the person's message to every rater of the closed round besides themselves.
 
     Refused (409) without a saved plan or while the round is open, and (429) within a week
     of the last thank-you, saying when it is possible again."""
-    access = load_plan_access(actor_id, round_id)
-    if access.role != SUBJECT:
-        raise Forbidden(ONLY_THE_PERSON)
+    access = thank_you_access(actor_id, round_id, lock=True)
     round_ = access.round
-    # Two thank-yous sent at once wait for each other here, so only one goes in a week.
-    lock_round(round_)
-    if access.plan is None:
-        raise Conflict("there is no saved plan yet; save your plan first")
-    if round_.status != "closed":
-        raise Conflict("the round is open again; thank your raters once it has closed")
     if problem := text_problem(message, MESSAGE_LENGTH):
         raise Invalid("the thank-you was not sent", {"message": [problem]})
     if (again := next_follow_up_at(round_)) is not None:

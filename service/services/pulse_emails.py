@@ -79,6 +79,7 @@ def pulse_invitation_message(job: Job) -> EmailMessage | None:
         question_count=len(pulse.skill_ids),
         deadline=long_datetime(pulse.deadline),
         threshold=pulse.round.anonymity_threshold,
+        is_manager=rater.relationship == "manager",
         link=pulse_url(issue_pulse_link(pulse_rater)),
     )
 

@@ -86,18 +86,26 @@ def round_pulses(round_: Round) -> list[Pulse]:
     )
 
 
+def pulse_start_access(actor_id: str, round_id: str, *, lock: bool = False) -> PlanAccess:
+    """Whether the actor may start a pulse now: the person or HR, on a closed round with a
+    saved plan and no pulse open."""
+    access = _round_for_pulses(actor_id, round_id, acting=True)
+    if lock:
+        lock_round(access.round)  # two pulses started at once: the second sees the first
+    if access.plan is None or not access.plan.focus:
+        raise Conflict("there is no saved plan yet; a pulse asks about the plan's focus skills")
+    if access.round.status != "closed":
+        raise Conflict("the round is open again; start a pulse once it has closed")
+    if open_pulse(access.round) is not None:
+        raise Conflict("a pulse is already running for this round; close it first")
+    return access
+
+
 def start_pulse(actor_id: str, round_id: str, *, deadline: datetime | None = None) -> dict:
     """Send a pulse on the plan's focus skills to every rater of the round besides the
     person, open until `deadline` (by default 12 weeks after the report)."""
-    access = _round_for_pulses(actor_id, round_id, acting=True)
+    access = pulse_start_access(actor_id, round_id, lock=True)
     round_ = access.round
-    lock_round(round_)  # two pulses started at once: the second sees the first
-    if access.plan is None or not access.plan.focus:
-        raise Conflict("there is no saved plan yet; a pulse asks about the plan's focus skills")
-    if round_.status != "closed":
-        raise Conflict("the round is open again; start a pulse once it has closed")
-    if open_pulse(round_) is not None:
-        raise Conflict("a pulse is already running for this round; close it first")
     deadline = deadline or default_pulse_deadline(round_)
     if deadline.tzinfo is None:
         raise Invalid("the pulse was not started", {"deadline": ["give a time zone (or Z)"]})
@@ -287,6 +295,7 @@ def pulse_for_rater(pulse_rater: PulseRater) -> dict:
         ],
         "deadline": pulse.deadline,
         "anonymity_threshold": pulse.round.anonymity_threshold,
+        "relationship": pulse_rater.rater.relationship,
         "accepting_answers": pulse_accepts_answers(pulse),
         "submitted": pulse_rater.submitted_at is not None,
     }

@@ -101,6 +101,7 @@ class RaterPulseSchema(Schema):
     skills = fields.List(fields.Nested(PulseQuestionSchema))
     deadline = fields.DateTime()
     anonymity_threshold = fields.Integer()
+    relationship = fields.String(metadata={"description": "How you were asked"})
     accepting_answers = fields.Boolean()
     submitted = fields.Boolean()
 

@@ -96,7 +96,7 @@ def _plan_page(round_id: str, anchor: str = "pulse"):
 @bp.route("/rounds/<round_id>/plan/thank-you", methods=["GET", "POST"])
 @login_required
 def thank_raters(person: Person, round_id: str):
-    access = load_plan_access(person.id, round_id)
+    access = follow_ups.thank_you_access(person.id, round_id)
     message = request.form.get("message")
     errors = []
     if request.method == "POST":
@@ -125,7 +125,7 @@ def thank_raters(person: Person, round_id: str):
 @bp.route("/rounds/<round_id>/plan/pulse", methods=["GET", "POST"])
 @login_required
 def start_pulse(person: Person, round_id: str):
-    access = load_plan_access(person.id, round_id)
+    access = pulses.pulse_start_access(person.id, round_id)
     form = PulseForm()
     errors = []
     if request.method == "GET":

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from service.extensions import db
 from service.services.clock import now
+from service.services.people import find_person_by_email
+from tests.conftest import in_days
+from tests.service.plan_helpers import make_manager
 from tests.service.pulse_helpers import PulseSession, emails, pulse_tokens, save_plan
 from tests.service.web.pages import PersonSession, words
 
@@ -99,3 +103,58 @@ def test_a_link_that_does_not_work_reveals_nothing(app, client):
     assert page.status_code == 404
     assert "This link is not valid" in words(page.get_data(as_text=True))
     assert client.get("/pulse").status_code == 403
+
+
+def test_who_may_open_the_pages_after_the_report(app, api, scored_round):
+    _, maya, round_id = scored_round
+    api.person("hr", name="Hana Reyes", email="hana@example.org")
+    save_plan(api, maya, round_id)
+    started = api.call(
+        "POST", f"/api/v1/rounds/{round_id}/pulses", maya, json={"deadline": in_days(30)}
+    )
+    pulse_id = started.get_json()["id"]
+    make_manager(api, app, MAYA, name="Mo Boss")
+    with app.app_context():
+        manager_email = find_person_by_email(MAYA).manager.email
+        db.session.remove()
+    api.person("member", name="Sy Stranger", email="sy@example.org")
+    thank_you = f"/rounds/{round_id}/plan/thank-you"
+    start = f"/rounds/{round_id}/plan/pulse"
+    report = f"/rounds/{round_id}/pulses/{pulse_id}"
+
+    hana = PersonSession(app, "hana@example.org")
+    # HR may start and close pulses, but not thank in the person's name.
+    assert hana.get(thank_you).status_code == 403
+    assert hana.get(start).status_code == 409  # a pulse is open
+    assert "Close the pulse now" in words(hana.html(f"/rounds/{round_id}/plan"))
+
+    for email in (manager_email, "sy@example.org"):
+        # The plan is not shared: the manager learns nothing, like anyone else.
+        browser = PersonSession(app, email)
+        for path in (thank_you, start, report, f"/rounds/{round_id}/plan"):
+            assert browser.get(path).status_code == 404, (email, path)
+        closed = browser.post(f"/rounds/{round_id}/pulses/{pulse_id}/close")
+        assert closed.status_code == 404
+    # The report of an open pulse does not exist yet.
+    assert PersonSession(app, MAYA).get(report).status_code == 409
+    # Shared, the manager reads the section but has no button to close it.
+    api.call("PATCH", f"/api/v1/rounds/{round_id}/plan", maya, json={"shared_with_manager": True})
+    plan = words(PersonSession(app, manager_email).html(f"/rounds/{round_id}/plan"))
+    assert "Impact pulse" in plan and "Close the pulse now" not in plan
+    assert PersonSession(app, manager_email).get(thank_you).status_code == 403
+    # Signed out: to the sign-in page.
+    signed_out = app.test_client().get(thank_you)
+    assert signed_out.status_code == 303 and "/sign-in" in signed_out.headers["Location"]
+
+
+def test_the_manager_is_told_their_answers_are_shown_on_their_own(app, api, scored_round):
+    _, maya, round_id = scored_round
+    save_plan(api, maya, round_id)
+    api.call("POST", f"/api/v1/rounds/{round_id}/pulses", maya, json={"deadline": in_days(30)})
+    tokens = pulse_tokens(app)
+    manager = PulseSession(app, tokens["mo@example.org"])
+    manager.open_link()
+    assert "your answers are shown as their own group" in words(manager.html())
+    peer = PulseSession(app, tokens["pia@example.org"])
+    peer.open_link()
+    assert "your answers are shown as their own group" not in words(peer.html())
