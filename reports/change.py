@@ -67,3 +67,26 @@ def compute_change(
             self_now=now.self[skill_id] if both_self else None,
         )
     return Change(previous_round_id=previous_round_id, skills=skills)
+
+
+def reliable_points(score_sd: float, reliability: float) -> float:
+    """How far all others' score must move to count as a reliable change, in points."""
+    return RELIABLE_RCI * change_error(score_sd, reliability)
+
+
+def change_sentences(change: Change, names: Mapping[str, str]) -> list[str]:
+    """One plain sentence per reliable change, in the instrument's order (`names`: skill id to
+    skill name); one sentence saying so when nothing changed reliably."""
+    sentences = [
+        f"Others now rate your {names[skill_id]} "
+        f"{'higher' if c.direction == 'up' else 'lower'}: {c.now:.2f}, "
+        f"{'up' if c.direction == 'up' else 'down'} from {c.before:.2f}."
+        for skill_id, c in change.reliable.items()
+    ]
+    if not sentences:
+        sentences.append(
+            "No skill's score from others moved by more than chance alone could explain: "
+            "the differences from your last round are within what the measurement produces "
+            "by itself."
+        )
+    return sentences

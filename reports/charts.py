@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reports.results import Group, Results, SkillResult
+from reports.results import Change, Group, Results, SkillResult
 
 SUPPRESSED = "not shown to protect anonymity"
 NO_SELF_SCORE = "no self-assessment score"
@@ -21,6 +21,15 @@ OTHERS_COLOR = "#1f4e79"
 # Published groups between self and all others (manager, peers, a combined block ...).
 GROUP_COLORS = ("#6f9bc4", "#6a9f6b", "#a184c2", "#b3925a")
 INTERVAL_FILL = "rgba(31, 78, 121, 0.12)"
+# The change since the previous round: a reliable rise, a reliable fall, and the rest.
+RISE_COLOR = "#1d7a4a"
+FALL_COLOR = "#b23c17"
+UNCHANGED_COLOR = "#8a929c"
+PREVIOUS_COLOR = "#8a929c"  # the radar's faint outline of the previous round's all others
+PREVIOUS_LABEL = "All others, last round"
+CHANGE_ROW_HEIGHT = 26
+WEB_CHANGE_ROW_HEIGHT = 38
+CHANGE_MARGIN = {"t": 8, "b": 30}
 SCORE_RANGE = (1, 5)
 WIDTH = 660
 RADAR_HEIGHT = 400
@@ -72,6 +81,8 @@ def report_charts(results: Results, *, for_print: bool = False) -> list[Chart]:
         ]
         margin_height = WEB_BAR_MARGIN["t"] + WEB_BAR_MARGIN["b"]
         row_height, width = WEB_BAR_ROW_HEIGHT, WEB_BAR_WIDTH
+    if results.change is not None and results.change.skills:
+        charts.append(change_chart(results, web=not for_print))
     if not results.too_few_raters:
         charts.extend(
             Chart(
@@ -84,6 +95,84 @@ def report_charts(results: Results, *, for_print: bool = False) -> list[Chart]:
             for skill in results.skills
         )
     return charts
+
+
+def change_chart(results: Results, *, web: bool) -> Chart:
+    """The change since the previous round as a chart of its own, sized for print or web."""
+    rows = len(results.change.skills) if results.change is not None else 0
+    row_height = WEB_CHANGE_ROW_HEIGHT if web else CHANGE_ROW_HEIGHT
+    height = CHANGE_MARGIN["t"] + CHANGE_MARGIN["b"] + row_height * rows
+    return Chart("change", change_figure(results, web=web), WEB_BAR_WIDTH if web else WIDTH, height)
+
+
+def change_figure(results: Results, *, web: bool = False) -> dict[str, Any]:
+    """Before and now per skill (all others), joined by a line: a dumbbell chart. A reliable
+    rise is green, a reliable fall red-orange, any other change grey; the previous round is
+    a hollow circle, this one a filled one."""
+    change: Change | None = results.change
+    names = {skill.id: skill.name for skill in results.skills}
+    skills = list(change.skills.items()) if change is not None else []
+    labels = [html.escape(names[skill_id]) for skill_id, _ in skills]
+    colors = [change_color(c.direction) for _, c in skills]
+    lines = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [c.before, c.now],
+            "y": [label, label],
+            "line": {"color": color, "width": 3 if c.reliable else 2},
+            "hoverinfo": "skip",
+        }
+        for (_, c), label, color in zip(skills, labels, colors, strict=True)
+    ]
+    size = 11 if web else 8
+    points = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": name,
+            "x": [getattr(c, field) for _, c in skills],
+            "y": labels,
+            "marker": {
+                "size": size,
+                "color": "#ffffff" if hollow else colors,
+                "line": {"color": colors, "width": 2},
+            },
+            "hovertemplate": "%{y}: %{x:.2f}<extra>" + name + "</extra>",
+        }
+        for field, name, hollow in (("before", "Last round", True), ("now", "This round", False))
+    ]
+    font_size = WEB_FONT_SIZE if web else 11
+    return {
+        "data": [*lines, *points],
+        "layout": {
+            **_base_layout(web),
+            "margin": {
+                **CHANGE_MARGIN,
+                "l": _label_margin(labels) if web else 200,
+                "r": 24,
+            },
+            "showlegend": False,
+            "xaxis": {
+                "range": list(SCORE_RANGE),
+                "dtick": 1,
+                "gridcolor": GRID_COLOR,
+                "zeroline": False,
+                "fixedrange": True,
+                "tickfont": {"size": 12 if web else 10, "color": MUTED_COLOR},
+            },
+            "yaxis": {
+                "type": "category",
+                "autorange": "reversed",
+                "fixedrange": True,
+                "tickfont": {"size": font_size, "color": TEXT_COLOR},
+            },
+        },
+    }
+
+
+def change_color(direction: str | None) -> str:
+    return {"up": RISE_COLOR, "down": FALL_COLOR}.get(direction or "", UNCHANGED_COLOR)
 
 
 def radar_groups(results: Results) -> list[Group]:
@@ -142,6 +231,24 @@ def radar_figure(results: Results, *, web: bool = False) -> dict[str, Any]:
                 + "</extra>",
                 **style,
             }
+        )
+    if results.change is not None and results.change.skills:
+        # The previous round's all others, faint and behind everything, where it is compared.
+        before = [
+            results.change.skills[skill.id].before if skill.id in results.change.skills else None
+            for skill in results.skills
+        ]
+        traces.insert(
+            0,
+            {
+                "type": "scatterpolar",
+                "name": PREVIOUS_LABEL,
+                "r": [*before, before[0]],
+                "theta": [*theta, theta[0]],
+                "hovertemplate": "%{theta}: %{r:.2f}<extra>" + PREVIOUS_LABEL + "</extra>",
+                "line": {"color": PREVIOUS_COLOR, "width": 1.2, "dash": "dash"},
+                "mode": "lines",
+            },
         )
     legend = (
         {"showlegend": False}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from reports.change import change_sentences, reliable_points
 from reports.plan import BLIND_SPOT, LOWEST_RATED, SELF_RATED_LOW, DevelopmentPlan, development_plan
 from reports.results import Group, ItemResult, Results, SkillResult
 from surveys.relationships import NAMES
@@ -32,6 +33,10 @@ class ReportContext:
     deadline: datetime
     generated_at: datetime
     reassessment_after_days: int = 180  # suggested re-assessment round: closed_at + this
+    # The round the change is measured from (results.change): when it closed, and the mean
+    # change all others reported in its impact pulse, per skill, where one was published.
+    previous_closed_at: datetime | None = None
+    previous_pulse: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ class ReportContent:
     plan: DevelopmentPlan
     questions: tuple[tuple[str, tuple[str, ...]], ...]  # (open question, its comments)
     comments_published: bool
+    change_sentences: tuple[str, ...] = ()
+    reliable_points: float = 0.0  # how far a score must move to count as a reliable change
 
     @property
     def groups(self) -> tuple[Group, ...]:
@@ -103,6 +110,12 @@ def report_content(
             for question in instrument.questions
         ),
         comments_published=bool(results.comments),
+        change_sentences=tuple(
+            change_sentences(results.change, {skill.id: skill.name for skill in results.skills})
+            if results.change is not None
+            else ()
+        ),
+        reliable_points=reliable_points(instrument.score_sd, instrument.reliability),
     )
 
 

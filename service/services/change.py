@@ -18,7 +18,7 @@ from reports.aggregate import skill_scores_by_block
 from reports.change import SkillScores, compute_change
 from reports.results import DECIMALS, Change, Results
 from service.extensions import db
-from service.models import Answer, Rater, Round
+from service.models import Answer, Pulse, Rater, Round
 
 
 def previous_round(round_: Round) -> Round | None:
@@ -104,3 +104,24 @@ def _full_precision(round_: Round) -> dict[str, dict[str, float]]:
     for row in table[table["group"].isin(["others", "self"])].itertuples(index=False):
         scores.setdefault(str(row.group), {})[str(row.skill)] = float(row.score)
     return scores
+
+
+def previous_round_of(results: dict) -> Round | None:
+    """The round a results document's change is measured from, if it has one."""
+    change = results.get("change")
+    return None if change is None else db.session.get(Round, change["previous_round_id"])
+
+
+def pulse_change(round_: Round) -> dict[str, float] | None:
+    """The mean change all others reported per skill in the round's latest closed impact
+    pulse, where published; None without one."""
+    pulse = db.session.scalar(
+        select(Pulse)
+        .where(Pulse.round_id == round_.id, Pulse.results.is_not(None))
+        .order_by(Pulse.closed_at.desc(), Pulse.id.desc())
+        .limit(1)
+    )
+    if pulse is None:
+        return None
+    skills = pulse.results.get("skills", [])
+    return {s["id"]: float(s["scores"]["others"]) for s in skills if "others" in s["scores"]}

@@ -24,6 +24,7 @@ from service.extensions import db
 from service.models import Round
 from service.services import audit
 from service.services.access import load_actor
+from service.services.change import previous_round_of, pulse_change
 from service.services.clock import now
 from service.services.errors import Conflict, NotFound
 from service.services.results import load_released_round
@@ -39,6 +40,7 @@ def results_digest(document: dict) -> str:
 
 
 def _context(round_: Round) -> ReportContext:
+    previous = previous_round_of(round_.results)
     return ReportContext(
         subject_name=round_.subject.name,
         launched_at=round_.launched_at,
@@ -46,6 +48,8 @@ def _context(round_: Round) -> ReportContext:
         closed_at=round_.closed_at or round_.results_released_at,
         deadline=round_.deadline,
         generated_at=now(),
+        previous_closed_at=None if previous is None else previous.closed_at,
+        previous_pulse=None if previous is None else pulse_change(previous),
     )
 
 

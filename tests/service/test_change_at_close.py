@@ -136,3 +136,17 @@ def test_the_previous_round_counts_at_full_precision(api):
     assert listening["delta"] == 0.62
     assert listening["rci"] == 1.95
     assert listening["reliable"] is False
+
+
+def test_the_report_of_the_second_round_says_what_changed(api):
+    hr = people(api)
+    first = closed_round(api, hr, [2, 3, 3, 3], self_score=5)
+    second = closed_round(api, hr, [4, 4, 4, 3], self_score=4)
+    first_page = api.call("GET", f"/api/v1/rounds/{first}/report.html", hr)
+    assert first_page.status_code == 200
+    assert "Since your last 360" not in first_page.get_data(as_text=True)
+    page = api.call("GET", f"/api/v1/rounds/{second}/report.html", hr).get_data(as_text=True)
+    assert "Since your last 360" in page
+    # Every skill rose from 2.75 to 3.75 (rci 3.16): one sentence each, the date of the first.
+    assert page.count("higher: 3.75, up from 2.75.") == len(INSTRUMENT.skills)
+    assert "which closed on" in page
