@@ -165,3 +165,12 @@ def test_an_unknown_skill_is_refused():
     frame = answers_frame({"p": ("peer", [1])}, skills=("empathy",))
     with pytest.raises(ValueError, match="not in the pulse"):
         aggregate_pulse(frame, comments_frame(), SKILLS, k=3, seed=1)
+
+
+def test_a_pulse_nobody_answered_publishes_nothing():
+    results = aggregate_pulse(answers_frame({}), comments_frame(), SKILLS, k=2, seed=1)
+    assert results.to_dict() == {
+        "groups": [],
+        "skills": [{"id": skill, "scores": {}, "n": {}, "distribution": None} for skill in SKILLS],
+        "comments": [],
+    }
