@@ -21,6 +21,7 @@ import pytest
 from flask import url_for
 
 from service.extensions import db
+from service.services.people import find_person_by_email
 from service.services.survey_links import live_link
 from service.services.tokens import hash_token
 from tests.conftest import in_days
@@ -135,6 +136,11 @@ def nothing(world: World, fresh: bool) -> Call:
 
 def docs_asset(world: World, fresh: bool) -> Call:
     return Call({"filename": "swagger-ui-bundle.js"})
+
+
+def sams_history(world: World, fresh: bool) -> Call:
+    with world.api.app.app_context():
+        return Call({"person_id": find_person_by_email(SUBJECT_EMAIL).id})
 
 
 def new_round(world: World, fresh: bool) -> Call:
@@ -335,6 +341,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_pulses.ClosePulse", "POST"): Route(PLAN, a_pulse),
     ("api_pulse.RaterPulse", "GET"): Route(PULSE, nothing),
     ("api_pulse.SubmitPulse", "POST"): Route(PULSE, pulse_answer),
+    ("api_history.MyHistory", "GET"): Route(SIGNED_IN, nothing),
+    ("api_history.PersonHistory", "GET"): Route(ROUND, sams_history),
 }
 
 
