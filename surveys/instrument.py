@@ -247,7 +247,11 @@ def _natural_order(version: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: several times faster on a file with four languages.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """A SafeLoader that rejects a key given twice instead of keeping the last one."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -371,7 +375,7 @@ class _Texts:
             return text
         declared = ", ".join(self.languages)
         if not isinstance(value, dict):
-            raise _Invalid(path, f"must give the text in every declared language ({declared})")
+            raise _Invalid(path, f"must map each declared language ({declared}) to its text")
         for code in value:
             if code not in self.languages:
                 raise _Invalid(_at(path, code), f"{code!r} is not a declared language ({declared})")

@@ -195,11 +195,11 @@ def missing_observer_wording(doc):
 
 
 def observer_wording_without_name(doc):
-    doc["skills"][5]["items"][2]["observer"] = "They step forward to lead."
+    doc["skills"][5]["items"][2]["observer"]["fr"] = "Prend les devants."
 
 
 def self_wording_not_in_first_person(doc):
-    doc["skills"][1]["items"][0]["self"] = "Adapts plans quickly."
+    doc["skills"][1]["items"][0]["self"]["en"] = "Adapts plans quickly."
 
 
 def empty_skill(doc):
@@ -244,8 +244,8 @@ def missing_scale_label(doc):
         (duplicate_question_id, "questions[1].id", "duplicate question id 'keep_doing'"),
         (question_id_is_a_skill_id, "questions[0].id", "already a skill id"),
         (missing_observer_wording, "skills[2].items[4].observer", "missing required key"),
-        (observer_wording_without_name, "skills[5].items[2].observer", "{name}"),
-        (self_wording_not_in_first_person, "skills[1].items[0].self", 'start with "I "'),
+        (observer_wording_without_name, "skills[5].items[2].observer.fr", "{name}"),
+        (self_wording_not_in_first_person, "skills[1].items[0].self.en", 'start with "I "'),
         (empty_skill, "skills[1].items", "at least 1 item"),
         (too_few_strategies, "skills[4].strategies", "at least 3 strategies, found 2"),
         (too_few_exercises, "skills[0].exercises", "at least 2 exercises, found 1"),
