@@ -1,6 +1,7 @@
 """The database models, one module per aggregate."""
 
 from service.models.audit import AuditEvent
+from service.models.campaigns import NOMINATION_STAGES, Campaign
 from service.models.exports import EXPORT_STATUSES, Export
 from service.models.jobs import JOB_KINDS, JOB_STATUSES, Job
 from service.models.notes import Note
@@ -30,6 +31,7 @@ __all__ = [
     "CHECKIN_INTERVALS",
     "EXPORT_STATUSES",
     "JOB_KINDS",
+    "NOMINATION_STAGES",
     "JOB_STATUSES",
     "PULSE_STATUSES",
     "RELATIONSHIPS",
@@ -39,6 +41,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "AuditEvent",
+    "Campaign",
     "Comment",
     "Export",
     "FollowUp",

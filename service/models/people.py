@@ -28,6 +28,9 @@ class Person(db.Model):
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
 
+    # Free text HR groups people by (a team, a site); optional.
+    department: Mapped[str | None] = mapped_column(String(100), index=True)
+
     manager: Mapped[Person | None] = relationship(remote_side=[id])
 
     tokens: Mapped[list[ApiToken]] = relationship(

@@ -62,6 +62,13 @@ class Round(db.Model):
     # The relationships counted together in the response counts the subject sees, fixed at
     # launch (reports.response_counts.launch_partition); None before launch.
     count_sets: Mapped[list | None] = mapped_column(JSON)
+    # A campaign's round: the campaign, and where its nomination is (models/campaigns.py).
+    campaign_id: Mapped[str | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
+    )
+    nomination_stage: Mapped[str | None] = mapped_column(String(24))
+    nominated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     subject: Mapped[Person] = orm.relationship(foreign_keys=[subject_id])
     created_by: Mapped[Person] = orm.relationship(foreign_keys=[created_by_id])

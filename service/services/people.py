@@ -22,6 +22,7 @@ from service.services.tokens import hash_token, new_token
 API_TOKEN_PREFIX = "f360_"  # noqa: S105 - marks tokens in logs and scanners
 MAX_NAME_LENGTH = 200
 MAX_EMAIL_LENGTH = 320
+MAX_DEPARTMENT_LENGTH = 100
 PEOPLE_PAGE_SIZE = 100
 
 
@@ -61,6 +62,15 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+def department_problem(department: str) -> str | None:
+    """What is wrong with a department's name, or None (an empty one means none)."""
+    if len(department) > MAX_DEPARTMENT_LENGTH:
+        return f"must be at most {MAX_DEPARTMENT_LENGTH} characters"
+    if any(unicodedata.category(character) == "Cc" for character in department):
+        return "must not contain line breaks, tabs or other control characters"
+    return None
+
+
 def person_problems(name: str, email: str, role: str, manager_email: str) -> dict[str, str]:
     """The problems of one new person's fields, by field, before any database look-up."""
     problems = {}
@@ -83,13 +93,22 @@ def person_problems(name: str, email: str, role: str, manager_email: str) -> dic
 
 
 def invite_person(
-    actor_id: str, name: str, email: str, role: str, manager_email: str | None = None
+    actor_id: str,
+    name: str,
+    email: str,
+    role: str,
+    manager_email: str | None = None,
+    department: str | None = None,
 ) -> Person:
-    """HR adds one person (with their manager, who must exist) and emails them a welcome."""
+    """HR adds one person (with their manager, who must exist, and their department) and
+    emails them a welcome."""
     actor = load_hr(actor_id)
     name, email = name.strip(), normalise_email(email)
     manager_email = normalise_email(manager_email or "")
+    department = (department or "").strip()
     errors = person_problems(name, email, role, manager_email)
+    if problem := department_problem(department):
+        errors["department"] = problem
     manager = find_person_by_email(manager_email) if manager_email else None
     if manager_email and "manager_email" not in errors and manager is None:
         errors["manager_email"] = "no person has this email; add the manager first"
@@ -97,7 +116,9 @@ def invite_person(
         raise Invalid("this person cannot be added", {k: [v] for k, v in errors.items()})
     if find_person_by_email(email):
         raise Conflict(f"a person with the email {email} already exists")
-    person = Person(email=email, name=name, role=role, manager=manager)
+    person = Person(
+        email=email, name=name, role=role, manager=manager, department=department or None
+    )
     db.session.add(person)
     try:
         db.session.flush()

@@ -143,6 +143,14 @@ def sams_history(world: World, fresh: bool) -> Call:
         return Call({"person_id": find_person_by_email(SUBJECT_EMAIL).id})
 
 
+def new_person(world: World, fresh: bool) -> Call:
+    return Call(body={"name": "Nia New", "email": f"nia-{uuid.uuid4().hex[:8]}@example.org"})
+
+
+def sams_record(world: World, fresh: bool) -> Call:
+    return Call(sams_history(world, fresh).values, {"department": "Sales"})
+
+
 def new_round(world: World, fresh: bool) -> Call:
     return Call(body={"deadline": in_days(10), "raters": []})
 
@@ -343,6 +351,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_pulse.SubmitPulse", "POST"): Route(PULSE, pulse_answer),
     ("api_history.MyHistory", "GET"): Route(SIGNED_IN, nothing),
     ("api_history.PersonHistory", "GET"): Route(ROUND, sams_history),
+    ("api_people.People", "GET"): Route(HR_ONLY, nothing),
+    ("api_people.People", "POST"): Route(HR_ONLY, new_person, ok=201),
+    ("api_people.PersonById", "PATCH"): Route(HR_ONLY, sams_record),
 }
 
 
