@@ -9,8 +9,16 @@ SCORE_MESSAGE = 'must be a whole number from 1 to 5, or null for "don\'t know / 
 MISSING_MESSAGE = 'not answered: give a score from 1 to 5, or null for "don\'t know"'
 
 
-def questionnaire_for(instrument, relationship: str, first_name: str) -> dict:
-    """The questionnaire worded for one rater: "I …" for self, the subject's name for others."""
+def questionnaire_for(
+    instrument, relationship: str, first_name: str, language: str | None = None
+) -> dict:
+    """The questionnaire worded for one rater: "I …" for self, the subject's name for others.
+
+    In `language` when given (one of instrument.languages), else in the instrument's own;
+    the ids are the same in every language, so answers pool whatever language was read.
+    """
+    if language is not None:
+        instrument = instrument.in_language(language)
     return {
         "skills": [
             {
