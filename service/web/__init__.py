@@ -20,7 +20,17 @@ def _protect_forms() -> None:
 
 
 # Blueprints whose pages show people's names, answers or reports: no cache may keep them.
-PRIVATE_PAGES = {"survey", "account", "rounds", "plans", "notes", "hr", "admin", "pulse"}
+PRIVATE_PAGES = {
+    "survey",
+    "account",
+    "rounds",
+    "plans",
+    "notes",
+    "hr",
+    "admin",
+    "pulse",
+    "history",
+}
 
 
 def _never_store_private_pages(response):
@@ -48,6 +58,8 @@ def home():
 def init_web(app: Flask) -> None:
     from service.web.account import bp as account_bp
     from service.web.admin import bp as admin_bp
+    from service.web.assets import bp as assets_bp
+    from service.web.history import bp as history_bp
     from service.web.hr import bp as hr_bp
     from service.web.notes import bp as notes_bp
     from service.web.plans import bp as plans_bp
@@ -76,6 +88,17 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["zone_phrase"] = zone_phrase
     app.jinja_env.globals["signed_in_person"] = signed_in_person
     app.add_url_rule("/", "home", home)
-    blueprints = (survey_bp, pulse_bp, account_bp, rounds_bp, plans_bp, notes_bp, hr_bp, admin_bp)
+    blueprints = (
+        survey_bp,
+        pulse_bp,
+        account_bp,
+        rounds_bp,
+        plans_bp,
+        notes_bp,
+        history_bp,
+        hr_bp,
+        admin_bp,
+        assets_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
