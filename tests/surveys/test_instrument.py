@@ -258,7 +258,11 @@ def missing_scale_label(doc):
 )
 def test_broken_instruments_name_file_path_and_reason(tmp_path, document, mutate, path, reason):
     mutate(document)
-    file = write(tmp_path, document)
+    assert_refused(write(tmp_path, document), path, reason)
+
+
+def assert_refused(file: Path, path: str, reason: str) -> None:
+    """Loading `file` fails at `path`, with `reason` in the message after file and path."""
     with pytest.raises(InstrumentError) as caught:
         load_instrument_file(file)
     error = caught.value
