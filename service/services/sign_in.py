@@ -147,8 +147,15 @@ def idle_limit(person: Person) -> timedelta:
     return timedelta(minutes=current_app.config[key])
 
 
-def start_web_session(person: Person) -> str:
-    """A new server-side session; its token goes into the (renewed) cookie."""
+# How someone signed in, as the audit log names it.
+BY_LINK = "with an emailed link"
+BY_PASSWORD = "with a password"  # noqa: S105 - a description, not a secret
+BY_SINGLE_SIGN_ON = "with single sign-on (OpenID Connect)"
+
+
+def start_web_session(person: Person, method: str) -> str:
+    """A new server-side session; its token goes into the (renewed) cookie. The audit log
+    records the sign-in and how it was made (BY_LINK, BY_PASSWORD, BY_SINGLE_SIGN_ON)."""
     token = new_token()
     current = now()
     db.session.add(
@@ -159,7 +166,7 @@ def start_web_session(person: Person) -> str:
             last_seen_at=current,
         )
     )
-    audit.record("signed_in", person)
+    audit.record("signed_in", person, detail=method)
     db.session.commit()
     return token
 

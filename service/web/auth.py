@@ -16,10 +16,11 @@ SESSION_KEY = "web_session"
 NOTICE = "notice"
 
 
-def sign_in_browser(person: Person) -> None:
-    """Renew the whole session (a new cookie, a new CSRF token) for the signed-in person."""
+def sign_in_browser(person: Person, method: str) -> None:
+    """Renew the whole session (a new cookie, a new CSRF token) for the signed-in person;
+    `method` says how they signed in, for the audit log (sign_in.BY_…)."""
     session.clear()
-    session[SESSION_KEY] = start_web_session(person)
+    session[SESSION_KEY] = start_web_session(person, method)
     g.person = person
 
 

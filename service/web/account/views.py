@@ -18,6 +18,8 @@ from service.models import Person
 from service.services.errors import Unauthorized
 from service.services.people import normalise_email
 from service.services.sign_in import (
+    BY_LINK,
+    BY_PASSWORD,
     check_password,
     email_sign_in_link,
     person_for_sign_in_link,
@@ -123,7 +125,7 @@ def password_sign_in():
             "You can also ask for a sign-in link by email."
         )
         return _sign_in_page(password_form=form, status=401)
-    sign_in_browser(person)
+    sign_in_browser(person, BY_PASSWORD)
     return _home_after_sign_in()
 
 
@@ -145,7 +147,7 @@ def use_link(token: str):
         person = use_sign_in_link(token)
     except Unauthorized:
         return SIGN_IN_LINK.invalid()
-    sign_in_browser(person)
+    sign_in_browser(person, BY_LINK)
     return redirect(url_for("home"), code=303)
 
 
