@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the settings read from the environment."""
     from service import commands
     from service.api import init_api
+    from service.health import init_health
     from service.http_errors import init_errors
     from service.jobs import init_jobs
     from service.web import init_web
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     init_errors(app)
+    init_health(app)
     init_api(app)
     init_web(app)
     init_jobs(app)

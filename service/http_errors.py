@@ -22,6 +22,7 @@ from service.services.errors import (
     NotFound,
     TooSoon,
     Unauthorized,
+    Unavailable,
 )
 
 # The most specific class wins; DomainError answers for a subclass not listed here.
@@ -33,6 +34,7 @@ STATUS_CODES: dict[type[DomainError], int] = {
     Conflict: 409,
     Invalid: 422,
     TooSoon: 429,
+    Unavailable: 503,
 }
 
 API_PREFIX = "/api/"

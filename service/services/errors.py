@@ -33,3 +33,8 @@ class Invalid(DomainError):
 
 class TooSoon(DomainError):
     """Allowed again later (an email that may go only once a week); the message says when."""
+
+
+class Unavailable(DomainError):
+    """A part the server needs is missing or down (Chromium, the mail server); the message
+    names it and how to put it right. Nothing the caller did: asking again later may work."""
