@@ -26,7 +26,18 @@ def _never_store_api_answers(response: Response) -> Response:
 
 
 def init_api(app: Flask) -> None:
-    from service.api import docs, history, notes, outbox, people, plans, pulses, rounds, survey
+    from service.api import (
+        campaigns,
+        docs,
+        history,
+        notes,
+        outbox,
+        people,
+        plans,
+        pulses,
+        rounds,
+        survey,
+    )
     from service.api.auth import BEARER_SCHEME
     from service.extensions import api
 
@@ -47,4 +58,5 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(pulses.rater_blp, name="api_pulse")
     api.register_blueprint(history.blp, name="api_history")
     api.register_blueprint(people.blp, name="api_people")
+    api.register_blueprint(campaigns.blp, name="api_campaigns")
     app.register_blueprint(docs.bp)

@@ -15,6 +15,7 @@ from service.services import (
     pulses,
     rounds,
 )
+from service.services.campaigns import launch, nominations
 from service.services.queue import BUILD_EXPORT, RENDER_REPORT, SEND_EMAIL, SEND_EMAILS
 
 # Mail server down: try again after 5 s, 10 s, 20 s … about 40 minutes in all.
@@ -86,10 +87,13 @@ def requeue_lost_jobs_on_start() -> None:
 @huey.periodic_task(huey.housekeeping_due)
 @huey.in_app_context
 def periodic_housekeeping() -> None:
-    """Close rounds and impact pulses past their deadline, queue the reminders due (raters',
-    plans' check-ins, notes' follow-ups) and the emails lost by a dead worker, fail exports
-    whose worker died, delete expired exports."""
+    """Close rounds and impact pulses past their deadline, launch the approved rounds of
+    campaigns past their nomination deadline, queue the reminders due (raters', nominations'
+    and approvals', plans' check-ins, notes' follow-ups) and the emails lost by a dead
+    worker, fail exports whose worker died, delete expired exports."""
     rounds.close_overdue_rounds()
+    launch.launch_due_campaigns()
+    nominations.queue_nomination_reminders()
     pulses.close_overdue_pulses()
     notifications.queue_due_reminders()
     plan_reminders.queue_plan_reminders()

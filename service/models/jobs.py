@@ -10,7 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.extensions import db
 from service.models.types import UTCDateTime, new_id, utcnow
 
-JOB_KINDS = ("invitation", "reminder", "report_ready", "round_closed", "sign_in", "welcome")
+JOB_KINDS = (
+    "invitation",
+    "reminder",
+    "report_ready",
+    "round_closed",
+    "sign_in",
+    "welcome",
+    "nomination_request",
+    "nomination_reminder",
+    "approval_request",
+    "approval_reminder",
+)
 JOB_STATUSES = ("queued", "retrying", "sent", "skipped", "failed", "bounced")
 
 

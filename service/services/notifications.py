@@ -39,6 +39,11 @@ from service.models.types import new_id
 from service.services import audit
 from service.services.absolute_urls import base_url, round_page_url, survey_url
 from service.services.access import acts_as_hr, load_actor, load_hr, load_round_for
+from service.services.campaigns.emails import (
+    approval_message,
+    approval_reminder_message,
+    nomination_message,
+)
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, NotFound
@@ -331,6 +336,11 @@ MESSAGES = {
     "thank_you": thank_you_message,
     "pulse_invitation": pulse_invitation_message,
     "pulse_due": pulse_due_message,
+    # A campaign's nominations (services/campaigns/emails.py).
+    "nomination_request": lambda job: nomination_message(job, reminder=False),
+    "nomination_reminder": lambda job: nomination_message(job, reminder=True),
+    "approval_request": approval_message,
+    "approval_reminder": approval_reminder_message,
 }
 
 

@@ -205,6 +205,7 @@ def add_rater(
         )
     if round_.status == "closed":
         raise Conflict("the round is closed; no raters can be added")
+    _refuse_after_nomination(actor, round_)
     errors = _check_new_rater(
         round_.subject.email, {r.email for r in round_.raters}, name, email, relationship
     )
@@ -228,6 +229,17 @@ def add_rater(
     return rater, token
 
 
+def _refuse_after_nomination(actor: Person, round_: Round) -> None:
+    """A campaign's list, once submitted, changes only through its approval (or HR): the
+    person cannot slip raters in or out of a list their manager checked."""
+    if round_.nomination_stage in ("awaiting_approval", "approved") and not acts_as_hr(
+        actor, round_
+    ):
+        raise Conflict(
+            "your list of raters was submitted for approval; ask your manager to change it"
+        )
+
+
 def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
     """Remove a rater: anyone on a draft; after launch only HR, and only a rater who has not
     submitted. The subject is refused after launch whatever the rater did, so a removal can
@@ -244,6 +256,7 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
             "raters can be removed only before the round is launched; ask HR if someone "
             "must be taken out"
         )
+    _refuse_after_nomination(actor, round_)
     # The conditional delete wins any race with a submit of the same response.
     deleted = db.session.execute(
         Rater.__table__.delete().where(
@@ -265,6 +278,13 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "draft":
         raise Conflict(f"the round is already {round_.status}; it can be launched only once")
+    if round_.campaign_id is not None and not (
+        round_.nomination_stage == "approved" and acts_as_hr(actor, round_)
+    ):
+        raise Conflict(
+            "this round is part of a campaign: it is launched with the campaign once its "
+            "list of raters is approved"
+        )
     if not any(r.relationship != "self" for r in round_.raters):
         raise Conflict("name at least one rater besides the self-assessment before launching")
     if round_.deadline <= now():

@@ -50,6 +50,7 @@ PLAN = "plan"  # the subject; HR too (whether a plan exists, never its words); o
 PLAN_OWNER = "plan owner"  # the subject only: HR is refused (403), others 404
 PLAN_MANAGER = "plan manager"  # the subject's manager, shared with: 403 to Sam and HR
 AUTHOR = "author"  # the note's author; everyone else, HR included, 404
+APPROVER = "approver"  # the person's manager or HR; the person and others 404 (Sam has none)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,67 @@ def new_person(world: World, fresh: bool) -> Call:
 
 def sams_record(world: World, fresh: bool) -> Call:
     return Call(sams_history(world, fresh).values, {"department": "Sales"})
+
+
+CAMPAIGN_BODY = {"name": "Spring 360", "subjects": [SUBJECT_EMAIL]}
+
+
+def new_campaign(world: World, fresh: bool) -> Call:
+    return Call(body=CAMPAIGN_BODY | {"nomination_deadline": in_days(5), "deadline": in_days(20)})
+
+
+def make_campaign(world: World, **fields) -> dict:
+    body = new_campaign(world, True).body | fields
+    created = world.api.call("POST", "/api/v1/campaigns", world.hr, json=body)
+    assert created.status_code == 201, created.get_json()
+    return created.get_json()
+
+
+def sams_campaign(world: World, fresh: bool) -> Call:
+    """A campaign about Sam: one of its own for a caller who may act on it."""
+    if fresh:
+        return Call({"campaign_id": make_campaign(world)["id"]})
+    if "campaign" not in world.shared:
+        world.shared["campaign"] = make_campaign(world)
+    return Call({"campaign_id": world.shared["campaign"]["id"]})
+
+
+def nominated(world: World, **fields) -> tuple[str, str]:
+    """A new campaign about Sam and its round, where Sam has named one peer."""
+    campaign = make_campaign(world, **fields)
+    round_id = campaign["rounds"][0]["id"]
+    rater = {"name": "Pia Peer", "email": "pia@example.org", "relationship": "peer"}
+    added = world.api.call("POST", f"/api/v1/rounds/{round_id}/raters", world.subject, json=rater)
+    assert added.status_code == 201, added.get_json()
+    return campaign["id"], round_id
+
+
+def sams_nominated_round(world: World, fresh: bool) -> Call:
+    if fresh or "nominated" not in world.shared:
+        world.shared["nominated"] = nominated(world)
+    return Call({"round_id": world.shared["nominated"][1]})
+
+
+def sams_submitted_round(world: World, fresh: bool) -> Call:
+    if fresh or "submitted" not in world.shared:
+        _, round_id = nominated(world)
+        path = f"/api/v1/rounds/{round_id}/nominations"
+        assert world.api.call("POST", path, world.subject).status_code == 200
+        world.shared["submitted"] = round_id
+    return Call({"round_id": world.shared["submitted"]}, {})
+
+
+def closed_campaign(world: World, fresh: bool) -> Call:
+    """A campaign about Sam whose one round is closed."""
+    if "closed_campaign" not in world.shared:
+        campaign_id, round_id = nominated(world, manager_approval=False)
+        path = f"/api/v1/rounds/{round_id}/nominations"
+        assert world.api.call("POST", path, world.subject).status_code == 200
+        for step in ("launch", "close"):
+            path = f"/api/v1/campaigns/{campaign_id}/{step}"
+            assert world.api.call("POST", path, world.hr).status_code == 200
+        world.shared["closed_campaign"] = campaign_id
+    return Call({"campaign_id": world.shared["closed_campaign"]})
 
 
 def new_round(world: World, fresh: bool) -> Call:
@@ -354,6 +416,15 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_people.People", "GET"): Route(HR_ONLY, nothing),
     ("api_people.People", "POST"): Route(HR_ONLY, new_person, ok=201),
     ("api_people.PersonById", "PATCH"): Route(HR_ONLY, sams_record),
+    ("api_campaigns.Campaigns", "GET"): Route(HR_ONLY, nothing),
+    ("api_campaigns.Campaigns", "POST"): Route(HR_ONLY, new_campaign, ok=201),
+    ("api_campaigns.CampaignById", "GET"): Route(HR_ONLY, sams_campaign),
+    ("api_campaigns.LaunchCampaign", "POST"): Route(HR_ONLY, sams_campaign),
+    ("api_campaigns.RemindCampaign", "POST"): Route(HR_ONLY, sams_campaign),
+    ("api_campaigns.CloseCampaign", "POST"): Route(HR_ONLY, sams_campaign),
+    ("api_campaigns.ExportCampaign", "POST"): Route(HR_ONLY, closed_campaign, ok=202),
+    ("api_campaigns.SubmitNominations", "POST"): Route(ROUND, sams_nominated_round),
+    ("api_campaigns.ApproveNominations", "POST"): Route(APPROVER, sams_submitted_round),
 }
 
 
@@ -380,6 +451,8 @@ def expected_statuses(route: Route, caller: str) -> set[int]:
         return {401}  # a survey or pulse token is not an API token, even for its own round
     if route.access == HR_ONLY:
         return {route.ok} if caller == "hr" else {403, 404}
+    if route.access == APPROVER:
+        return {route.ok} if caller == "hr" else {404}
     if route.access == AUTHOR:
         return {route.ok} if caller == "subject" else {404}
     if route.access == PLAN_OWNER and caller == "hr":

@@ -1,0 +1,73 @@
+"""What a campaign asks of each person's list of raters, and where each round stands; pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from surveys.relationships import NAMES, RATERS_NAMED
+
+# What each stage reads as, for rounds before and after launch.
+STAGE_LABELS = {
+    "nominating": "Nominating",
+    "awaiting_approval": "Awaiting approval",
+    "approved": "Approved, waiting for launch",
+    "open": "Open",
+    "closed": "Closed",
+}
+STAGES = tuple(STAGE_LABELS)
+
+
+def stage_of(status: str, nomination_stage: str | None) -> str:
+    """One word for where a campaign's round is: its nomination stage while it is a draft,
+    then its status."""
+    if status == "draft":
+        return nomination_stage or "nominating"
+    return status
+
+
+def list_problems(
+    named: Mapping[str, int], minimum: Mapping[str, int], maximum: int | None
+) -> dict[str, list[str]]:
+    """Each relationship named fewer times than its minimum, and a total above the maximum,
+    as errors by field; empty when the list may be submitted."""
+    problems: dict[str, list[str]] = {}
+    for relationship in RATERS_NAMED:
+        wanted, got = minimum.get(relationship, 0), named.get(relationship, 0)
+        if got < wanted:
+            problems.setdefault("minimum_raters", []).append(
+                f"{NAMES[relationship].many}: {got} named, at least {wanted} needed"
+            )
+    total = sum(n for relationship, n in named.items() if relationship != "self")
+    if maximum is not None and total > maximum:
+        problems["maximum_raters"] = [f"{total} raters named, at most {maximum} allowed"]
+    if total == 0:
+        problems.setdefault("raters", []).append("name at least one rater")
+    return problems
+
+
+def guidance(minimum: Mapping[str, int], maximum: int | None) -> list[str]:
+    """The sentences each person reads about whom to name."""
+    lines = [
+        f"at least {n} {NAMES[r].one if n == 1 else NAMES[r].many}"
+        for r in RATERS_NAMED
+        if (n := minimum.get(r, 0))
+    ]
+    if maximum is not None:
+        lines.append(f"at most {maximum} raters in all")
+    return lines
+
+
+def not_ready_reason(
+    status: str, nomination_stage: str | None, deadline: datetime, now: datetime
+) -> str | None:
+    """Why a draft round of a campaign cannot be launched now, or None."""
+    if status != "draft":
+        return None
+    if nomination_stage == "nominating":
+        return "the raters have not been submitted"
+    if nomination_stage == "awaiting_approval":
+        return "the list of raters waits for approval"
+    if deadline <= now:
+        return "the round's deadline has passed"
+    return None
