@@ -2,7 +2,9 @@
 
 from surveys.instrument import (
     DEFAULT_INSTRUMENT,
+    DEFAULT_LANGUAGE,
     EXERCISE_KINDS,
+    LANGUAGE_CODES,
     Exercise,
     Instrument,
     InstrumentError,
@@ -17,7 +19,9 @@ from surveys.instrument import (
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
+    "DEFAULT_LANGUAGE",
     "EXERCISE_KINDS",
+    "LANGUAGE_CODES",
     "Exercise",
     "Instrument",
     "InstrumentError",
