@@ -3,10 +3,12 @@
 The previous round is the most recent other round about the same person, on the same
 instrument id and version, that closed before this one (a round reopened for late responses
 is not closed, so it is not a candidate until it closes again). The change needs the previous
-round's scores at full precision, while its stored document keeps two decimals: they are
-recomputed from its stored answers, those submitted by the time its results were released
-(a late answer that did not change the released version is not in it). A recomputed value is
-used only where it rounds to the published one; otherwise the published value stands.
+round's scores at full precision, while its published document keeps two decimals: the
+stored document keeps them beside it, under FULL_PRECISION (never served), since this
+feature exists. For a round stored before, they are recomputed from its stored answers,
+those submitted by the time its results were released (a late answer that did not change
+the released version is not in it). Either way a full-precision value is used only where it
+rounds to the published one; otherwise the published value stands.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ from reports.change import SkillScores, compute_change
 from reports.results import DECIMALS, Change, Results
 from service.extensions import db
 from service.models import Answer, Pulse, Rater, Round
+
+# The key of the stored results document that keeps the published skill scores at full
+# precision, {"others": {skill id: score}, "self": {...}}; Results.from_dict ignores it.
+FULL_PRECISION = "full_precision"
+
+
+def full_precision(results: Results) -> dict[str, dict[str, float]]:
+    """What the stored document keeps under FULL_PRECISION for `results` (full precision)."""
+    scores = published_scores(results)
+    return {"others": dict(scores.others), "self": dict(scores.self)}
 
 
 def previous_round(round_: Round) -> Round | None:
@@ -66,7 +78,7 @@ def published_scores(results: Results) -> SkillScores:
 def _released_scores(round_: Round) -> SkillScores:
     """The round's published skill scores at full precision, as far as its answers tell."""
     published = published_scores(Results.from_dict(round_.results))
-    full = _full_precision(round_)
+    full = round_.results.get(FULL_PRECISION) or _recomputed(round_)
     return SkillScores(
         others=_precise(published.others, full.get("others", {})),
         self=_precise(published.self, full.get("self", {})),
@@ -82,7 +94,7 @@ def _precise(published: dict[str, float], full: dict[str, float]) -> dict[str, f
     }
 
 
-def _full_precision(round_: Round) -> dict[str, dict[str, float]]:
+def _recomputed(round_: Round) -> dict[str, dict[str, float]]:
     """{"others" | "self": {skill id: score}} from the answers released with the round."""
     rows = db.session.execute(
         select(Rater.round_id, Rater.id, Rater.relationship, Answer.item_id, Answer.score)

@@ -12,7 +12,7 @@ from reports.results import Results
 from service.extensions import db
 from service.models import Answer, Comment, Person, Rater, Round
 from service.services.access import load_actor, load_round_for
-from service.services.change import change_since_previous
+from service.services.change import FULL_PRECISION, change_since_previous, full_precision
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden
@@ -72,7 +72,8 @@ def freeze_results(round_: Round) -> None:
         released = Results.from_dict(round_.results)
         if not late_update_allowed(released, candidate):
             return
-    round_.results = candidate.to_dict()
+    # The next round's change is computed from these scores at full precision.
+    round_.results = candidate.to_dict() | {FULL_PRECISION: full_precision(candidate)}
     round_.results_released_at = now()
 
 

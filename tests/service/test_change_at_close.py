@@ -3,9 +3,11 @@ the previous round's scores at full precision (recomputed from its answers)."""
 
 from __future__ import annotations
 
+import pytest
+
 from service.extensions import db
 from service.models import Round
-from service.services.change import previous_round
+from service.services.change import FULL_PRECISION, previous_round
 from surveys.instrument import load_instrument
 from tests.service.conftest import answer_all
 
@@ -121,13 +123,23 @@ def test_a_skill_suppressed_in_the_previous_round_has_no_change(api):
     assert results(api, hr, second)["change"] == {"previous_round_id": first, "skills": {}}
 
 
-def test_the_previous_round_counts_at_full_precision(api):
+@pytest.mark.parametrize("stored_before", [True, False], ids=["stored", "recomputed"])
+def test_the_previous_round_counts_at_full_precision(api, app, stored_before):
     hr = people(api)
     # Before: (3 + 3 + 4) / 3 = 3.3333 (published 3.33). Now: the last peer answers one
     # statement of each skill with 3 and the rest with 4, a skill score of 19 / 5 = 3.8;
     # (4 + 4 + 4 + 3.8) / 4 = 3.95. delta = 0.61667, rci = 0.61667 / 0.31623 = 1.9501: not
     # reliable. From the published 3.33 it would be 0.62 / 0.31623 = 1.9606, reliable.
     first = closed_round(api, hr, [3, 3, 4])
+    with app.app_context():
+        stored = db.session.get(Round, first)
+        # Kept beside the published document, never served.
+        assert stored.results[FULL_PRECISION]["others"]["leadership"] == pytest.approx(10 / 3)
+        if not stored_before:
+            # As a round stored before full precision was kept: recomputed from its answers.
+            stored.results = {k: v for k, v in stored.results.items() if k != FULL_PRECISION}
+            db.session.commit()
+    assert FULL_PRECISION not in results(api, hr, first)
     second = closed_round(api, hr, [4, 4, 4, [3, 4, 4, 4, 4]])
     listening = results(api, hr, second)["change"]["skills"]["leadership"]
     assert results(api, hr, first)["skills"][0]["scores"]["others"] == 3.33
