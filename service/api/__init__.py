@@ -37,6 +37,7 @@ def init_api(app: Flask) -> None:
         pulses,
         rounds,
         survey,
+        team,
     )
     from service.api.auth import BEARER_SCHEME
     from service.extensions import api
@@ -59,4 +60,5 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(history.blp, name="api_history")
     api.register_blueprint(people.blp, name="api_people")
     api.register_blueprint(campaigns.blp, name="api_campaigns")
+    api.register_blueprint(team.blp, name="api_team")
     app.register_blueprint(docs.bp)
