@@ -19,6 +19,7 @@ from reports.document import (
     render_report_pdf,
     render_standalone_report,
 )
+from reports.kaleido_server import ChartExportError
 from reports.results import Results
 from service.extensions import db
 from service.models import Round
@@ -26,7 +27,8 @@ from service.services import audit
 from service.services.access import load_actor
 from service.services.change import previous_round_of, pulse_change
 from service.services.clock import now
-from service.services.errors import Conflict, NotFound
+from service.services.errors import Conflict, NotFound, Unavailable
+from service.services.health import BROWSER_FIX, browser_problem
 from service.services.results import load_released_round
 
 log = logging.getLogger(__name__)
@@ -76,7 +78,12 @@ def _ensure_stored(round_: Round, suffix: str, render: Callable[[], bytes]) -> P
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     log.info("rendering the report of round %s (%s)", round_.id, suffix)
-    content = render()
+    try:
+        content = render()
+    except ChartExportError as error:
+        # A missing or broken Chromium is the server's to fix, not the reader's: a 503.
+        problem = browser_problem() or str(error)
+        raise Unavailable(f"Reports cannot be drawn: {problem}. {BROWSER_FIX}") from error
     # Write then rename: a reader never sees half a file, and two renderers agree.
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as handle:
         handle.write(content)
