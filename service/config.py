@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import limits
 
@@ -111,6 +112,39 @@ def _domains_setting(environ, name: str) -> frozenset[str]:
     return frozenset(domains)
 
 
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+DEFAULT_OIDC_PROVIDER_NAME = "your organisation's account"
+
+
+def _oidc_settings(environ) -> dict:
+    """Single sign-on with an OpenID Connect provider; no issuer means it is off."""
+    issuer = (environ.get("OIDC_ISSUER") or "").strip().rstrip("/")
+    client_id = (environ.get("OIDC_CLIENT_ID") or "").strip()
+    client_secret = (environ.get("OIDC_CLIENT_SECRET") or "").strip()
+    if issuer:
+        parts = urlsplit(issuer)
+        # Plain HTTP would let anyone on the way read the codes and forge the provider's
+        # answers; it is accepted only for a provider on this machine (development, tests).
+        secure = parts.scheme == "https" or (
+            parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        )
+        if not (secure and parts.hostname):
+            raise ConfigurationError(
+                f"OIDC_ISSUER must be the provider's https:// address, got {issuer!r}"
+            )
+        if not (client_id and client_secret):
+            raise ConfigurationError(
+                "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set when OIDC_ISSUER is"
+            )
+    name = (environ.get("OIDC_PROVIDER_NAME") or "").strip()
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": client_id,
+        "OIDC_CLIENT_SECRET": client_secret,
+        "OIDC_PROVIDER_NAME": name or DEFAULT_OIDC_PROVIDER_NAME,
+    }
+
+
 def with_postgres_driver(url: str) -> str:
     """Let postgresql:// URLs use psycopg 3, the driver this project installs."""
     for scheme in ("postgresql://", "postgres://"):
@@ -178,4 +212,6 @@ def load_settings(default_instance_path: str, environ=None, *, testing: bool = F
         # Sign-in and sign-up attempts per client address, and per email address.
         "SIGN_IN_LIMIT": _rate_limit_setting(environ, "SIGN_IN_LIMIT", "30 per hour"),
         "SIGN_IN_EMAIL_LIMIT": _rate_limit_setting(environ, "SIGN_IN_EMAIL_LIMIT", "5 per hour"),
+        # Empty OIDC_ISSUER: no single sign-on, only links and HR passwords.
+        **_oidc_settings(environ),
     }

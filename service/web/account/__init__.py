@@ -1,5 +1,7 @@
-"""Signing in and out: emailed links, HR passwords, self sign-up, the account page."""
+"""Signing in and out: emailed links, HR passwords, single sign-on, self sign-up, the
+account page."""
 
+from service.web.account import single_sign_on  # noqa: F401 - adds its routes to bp
 from service.web.account.views import bp
 
 __all__ = ["bp"]

@@ -16,6 +16,7 @@ from flask import (
 from service.extensions import limiter
 from service.models import Person
 from service.services.errors import Unauthorized
+from service.services.oidc import oidc_enabled, provider_name
 from service.services.people import normalise_email
 from service.services.sign_in import (
     BY_LINK,
@@ -78,12 +79,15 @@ def _home_after_sign_in():
     return redirect(safe_next(request.args.get(NEXT_KEY)) or url_for("home"), code=303)
 
 
-def _sign_in_page(link_form=None, password_form=None, status: int = 200):
+def sign_in_page(link_form=None, password_form=None, status: int = 200, sso_error=None):
+    """The sign-in page; `sso_error` says why single sign-on did not sign the visitor in."""
     page = render_template(
         "account/sign_in.html",
         link_form=link_form or EmailLinkForm(),
         password_form=password_form or PasswordSignInForm(formdata=None, prefix=PASSWORD_PREFIX),
         signup_open=bool(current_app.config["ALLOWED_SIGNUP_DOMAINS"]),
+        sso_name=provider_name() if oidc_enabled() else None,
+        sso_error=sso_error,
         next=safe_next(request.args.get(NEXT_KEY)),
     )
     return page, status
@@ -91,7 +95,7 @@ def _sign_in_page(link_form=None, password_form=None, status: int = 200):
 
 @bp.get("/sign-in")
 def sign_in():
-    return _sign_in_page(EmailLinkForm(formdata=None))
+    return sign_in_page(EmailLinkForm(formdata=None))
 
 
 @bp.post("/sign-in")
@@ -100,7 +104,7 @@ def sign_in():
 def send_link():
     form = EmailLinkForm()
     if not form.validate():
-        return _sign_in_page(link_form=form, status=422)
+        return sign_in_page(link_form=form, status=422)
     email_sign_in_link(form.email.data)
     # The same page whether or not the email belongs to anyone.
     return redirect(url_for(".link_sent"), code=303)
@@ -117,14 +121,14 @@ def link_sent():
 def password_sign_in():
     form = PasswordSignInForm(prefix=PASSWORD_PREFIX)
     if not form.validate():
-        return _sign_in_page(password_form=form, status=422)
+        return sign_in_page(password_form=form, status=422)
     person = check_password(form.email.data, form.password.data)
     if person is None:
         form.form_errors.append(
             "That email and password do not match an HR account. "
             "You can also ask for a sign-in link by email."
         )
-        return _sign_in_page(password_form=form, status=401)
+        return sign_in_page(password_form=form, status=401)
     sign_in_browser(person, BY_PASSWORD)
     return _home_after_sign_in()
 
