@@ -112,6 +112,9 @@ class Rater(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    # The language of their survey and emails (service/i18n.py); None until whoever named
+    # them chose one or their browser asked for one of ours.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     round: Mapped[Round] = orm.relationship(back_populates="raters")

@@ -30,5 +30,7 @@ class OrgSettings(db.Model):
     subject_sees_report: Mapped[bool] = mapped_column(Boolean)
     # Days before the deadline, comma-separated, e.g. "3,1"; empty: no scheduled reminders.
     reminder_days: Mapped[str] = mapped_column(String(100))
+    # The language of raters' emails and pages until a rater's own is known.
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[str | None] = mapped_column(String(36))

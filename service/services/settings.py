@@ -16,6 +16,7 @@ from service.services import audit
 from service.services.access import load_hr
 from service.services.clock import now
 from service.services.errors import Invalid
+from service.services.languages import LANGUAGES, unknown_language_message
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Settings:
     subject_sees_report: bool
     # Days before the deadline on which reminders go out, largest first.
     reminder_days: tuple[int, ...]
+    # Raters' emails and pages are in this language until a rater's own is known.
+    default_language: str = "en"
 
 
 def current_settings() -> Settings:
@@ -34,9 +37,13 @@ def current_settings() -> Settings:
             config["DEFAULT_ANONYMITY_THRESHOLD"],
             config["SUBJECT_SEES_REPORT"],
             tuple(config["REMINDER_DAYS"]),
+            config.get("DEFAULT_LANGUAGE", "en"),
         )
     return Settings(
-        row.anonymity_threshold, row.subject_sees_report, parse_reminder_days(row.reminder_days)
+        row.anonymity_threshold,
+        row.subject_sees_report,
+        parse_reminder_days(row.reminder_days),
+        row.default_language,
     )
 
 
@@ -55,20 +62,32 @@ def parse_reminder_days(text: str) -> tuple[int, ...]:
 
 
 def update_settings(
-    actor_id: str, *, anonymity_threshold: int, subject_sees_report: bool, reminder_days: str
+    actor_id: str,
+    *,
+    anonymity_threshold: int,
+    subject_sees_report: bool,
+    reminder_days: str,
+    default_language: str | None = None,
 ) -> Settings:
+    """Save the settings page; a default language left out stays as it is."""
     actor = load_hr(actor_id, "only HR can change the settings")
     if problem := threshold_problem(anonymity_threshold):
         raise Invalid(f"the anonymity threshold {problem}", {"anonymity_threshold": [problem]})
     days = parse_reminder_days(reminder_days)
     before = current_settings()
+    if default_language is None:
+        default_language = before.default_language
+    elif default_language not in LANGUAGES:
+        problem = unknown_language_message()
+        raise Invalid(f"the default language {problem}", {"default_language": [problem]})
     row = db.session.get(OrgSettings, SETTINGS_ROW) or OrgSettings(id=SETTINGS_ROW)
     row.anonymity_threshold = anonymity_threshold
     row.subject_sees_report = subject_sees_report
     row.reminder_days = ",".join(str(day) for day in days)
+    row.default_language = default_language
     row.updated_at, row.updated_by_id = now(), actor.id
     db.session.add(row)
-    after = Settings(anonymity_threshold, subject_sees_report, days)
+    after = Settings(anonymity_threshold, subject_sees_report, days, default_language)
     changes = {
         name: [getattr(before, name), getattr(after, name)]
         for name in Settings.__dataclass_fields__
