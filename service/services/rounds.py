@@ -453,6 +453,8 @@ def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]], *, fo
         "anonymity_threshold": round_.anonymity_threshold,
         "gap_threshold": round_.gap_threshold,
         "created_at": round_.created_at,
+        "campaign_id": round_.campaign_id,
+        "nomination_stage": round_.nomination_stage,
         "launched_at": round_.launched_at,
         "closed_at": round_.closed_at,
         # HR sees the counts per relationship; the subject only what singles no one out.

@@ -30,6 +30,8 @@ PRIVATE_PAGES = {
     "admin",
     "pulse",
     "history",
+    "campaigns",
+    "team",
 }
 
 
@@ -59,6 +61,7 @@ def init_web(app: Flask) -> None:
     from service.web.account import bp as account_bp
     from service.web.admin import bp as admin_bp
     from service.web.assets import bp as assets_bp
+    from service.web.campaigns import bp as campaigns_bp
     from service.web.history import bp as history_bp
     from service.web.hr import bp as hr_bp
     from service.web.notes import bp as notes_bp
@@ -66,6 +69,7 @@ def init_web(app: Flask) -> None:
     from service.web.pulse import bp as pulse_bp
     from service.web.rounds import bp as rounds_bp
     from service.web.survey import bp as survey_bp
+    from service.web.team import bp as team_bp
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     # Raters take breaks mid-survey: a token that expired after an hour would make the
@@ -99,6 +103,8 @@ def init_web(app: Flask) -> None:
         hr_bp,
         admin_bp,
         assets_bp,
+        campaigns_bp,
+        team_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -329,6 +329,72 @@ def note_delete_button(org: Org) -> Post:
     return Post(org.sam(), sams_note(org))
 
 
+def campaign_about_sam(org: Org, **fields) -> dict:
+    body = {
+        "name": "Spring 360",
+        "subjects": [SUBJECT_EMAIL],
+        "nomination_deadline": in_days(5),
+        "deadline": in_days(20),
+        **fields,
+    }
+    created = org.api.call("POST", "/api/v1/campaigns", org.hr, json=body)
+    assert created.status_code == 201, created.get_json()
+    return created.get_json()
+
+
+def sams_campaign_round_with_a_peer(org: Org, **fields) -> tuple[str, str]:
+    campaign = campaign_about_sam(org, **fields)
+    round_id = campaign["rounds"][0]["id"]
+    rater = {"name": "Pia Peer", "email": "pia@example.org", "relationship": "peer"}
+    added = org.api.call("POST", f"/api/v1/rounds/{round_id}/raters", org.subject, json=rater)
+    assert added.status_code == 201
+    return campaign["id"], round_id
+
+
+def campaign_form(org: Org) -> Post:
+    fields = {
+        "name": "Spring 360",
+        "who": "everyone",
+        "nomination_deadline": day_in(5),
+        "deadline": day_in(20),
+        "time_zone": "UTC",
+        "minimum_peer": "0",
+        "minimum_manager": "0",
+    }
+    return Post(org.hana(), data=lambda: dict(fields))
+
+
+def campaign_button(org: Org) -> Post:
+    return Post(org.hana(), {"campaign_id": campaign_about_sam(org)["id"], "action": "remind"})
+
+
+def campaign_export_button(org: Org) -> Post:
+    campaign_id, round_id = sams_campaign_round_with_a_peer(org, manager_approval=False)
+    assert (
+        org.api.call("POST", f"/api/v1/rounds/{round_id}/nominations", org.subject).status_code
+        == 200
+    )
+    for step in ("launch", "close"):
+        assert (
+            org.api.call("POST", f"/api/v1/campaigns/{campaign_id}/{step}", org.hr).status_code
+            == 200
+        )
+    return Post(org.hana(), {"campaign_id": campaign_id})
+
+
+def nominations_button(org: Org) -> Post:
+    return Post(org.sam(), {"round_id": sams_campaign_round_with_a_peer(org)[1]})
+
+
+def approval_form(org: Org) -> Post:
+    _, round_id = sams_campaign_round_with_a_peer(org)
+    assert (
+        org.api.call("POST", f"/api/v1/rounds/{round_id}/nominations", org.subject).status_code
+        == 200
+    )
+    return Post(org.hana(), {"round_id": round_id})
+
+
 # Every form, by endpoint.
 FORMS: dict[str, Callable[[Org], Post]] = {
     "account.send_link": sign_in_link_form,
@@ -367,6 +433,11 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "notes.add_note": note_form,
     "notes.save_note": note_edit_form,
     "notes.remove_note": note_delete_button,
+    "campaigns.start_campaign": campaign_form,
+    "campaigns.campaign_action": campaign_button,
+    "campaigns.export_campaign": campaign_export_button,
+    "campaigns.submit_nominations": nominations_button,
+    "team.approve": approval_form,
 }
 
 
