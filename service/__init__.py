@@ -34,6 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     from service.health import init_health
     from service.http_errors import init_errors
     from service.jobs import init_jobs
+    from service.logging_setup import init_logging
+    from service.metrics import init_metrics
+    from service.request_ids import init_request_ids
     from service.web import init_web
 
     config = config or {}
@@ -45,10 +48,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
     app.json.sort_keys = False
 
+    # The request's id and clock first: every later hook may log or time the request.
+    init_request_ids(app)
+    init_logging(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     init_errors(app)
     init_health(app)
+    init_metrics(app)
     init_api(app)
     init_web(app)
     init_jobs(app)

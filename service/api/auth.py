@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
+from service.logging_setup import RATER, log_caller_as
 from service.services.errors import Unauthorized
 from service.services.people import person_for_api_token
 from service.services.survey_links import rater_for_survey_token
@@ -22,8 +23,11 @@ def current_person_id() -> str:
     person = person_for_api_token(bearer_token())
     if person is None:
         raise Unauthorized("this API token is not valid")
+    log_caller_as(person.id)
     return person.id
 
 
 def current_rater():
-    return rater_for_survey_token(bearer_token())
+    rater = rater_for_survey_token(bearer_token())
+    log_caller_as(RATER)
+    return rater

@@ -22,13 +22,14 @@ from reports.document import (
 from reports.kaleido_server import ChartExportError
 from reports.results import Results
 from service.extensions import db
+from service.metrics import REPORT_RENDER_SECONDS
 from service.models import Round
 from service.services import audit
 from service.services.access import load_actor
+from service.services.browser import BROWSER_FIX, browser_problem
 from service.services.change import previous_round_of, pulse_change
 from service.services.clock import now
 from service.services.errors import Conflict, NotFound, Unavailable
-from service.services.health import BROWSER_FIX, browser_problem
 from service.services.results import load_released_round
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ def _ensure_stored(round_: Round, suffix: str, render: Callable[[], bytes]) -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     log.info("rendering the report of round %s (%s)", round_.id, suffix)
     try:
-        content = render()
+        with REPORT_RENDER_SECONDS.labels(format=suffix.lstrip(".")).time():
+            content = render()
     except ChartExportError as error:
         # A missing or broken Chromium is the server's to fix, not the reader's: a 503.
         problem = browser_problem() or str(error)

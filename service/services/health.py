@@ -4,13 +4,9 @@ and never shows a secret (a password in a URL)."""
 
 from __future__ import annotations
 
-import os
 import smtplib
 import sqlite3
 import ssl
-import subprocess
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +20,15 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from reports.kaleido_server import DEFAULT_BROWSER, ChartExportError, browser_path
+from reports.kaleido_server import browser_path
 from service.extensions import db
 from service.jobs.huey_queue import QUEUE_FILE
 from service.mail.transport import parse_smtp_url
+from service.services.browser import BROWSER_FIX, browser_problem, browser_version
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # A probe that hangs is a failure: a load balancer asks again in seconds.
 PROBE_TIMEOUT_S = 3
-# Starting Chromium costs about 100 ms of a core; readiness is asked every few seconds.
-BROWSER_CHECK_TTL_S = 60
-BROWSER_FIX = "Install Debian's chromium package or set BROWSER_PATH"
 
 
 @dataclass(frozen=True)
@@ -143,64 +137,12 @@ def url_without_password(url: str) -> str:
     return urlunsplit(parts._replace(netloc=user + host))
 
 
-def browser_problem() -> str | None:
-    """Why reports cannot draw their charts, or None when the configured Chromium starts."""
-    try:
-        path = browser_path()
-    except ChartExportError:
-        return f"Chromium was not found at {_configured_browser()}"
-    return _cached_browser_version(path)[1]
-
-
-def _configured_browser() -> Path:
-    # browser_path() raised, so the configured path is not a file: name it as configured.
-    return Path(os.environ.get("BROWSER_PATH") or DEFAULT_BROWSER)
-
-
-_browser_lock = threading.Lock()
-_browser_checked: dict[Path, tuple[float, tuple[str, str | None]]] = {}
-
-
-def _cached_browser_version(path: Path) -> tuple[str, str | None]:
-    """(version, problem) of the browser at `path`, asked at most once a minute."""
-    with _browser_lock:
-        seen = _browser_checked.get(path)
-        if seen is not None and time.monotonic() - seen[0] < BROWSER_CHECK_TTL_S:
-            return seen[1]
-        found = _browser_version(path)
-        _browser_checked[path] = (time.monotonic(), found)
-        return found
-
-
-def _browser_version(path: Path) -> tuple[str, str | None]:
-    try:
-        done = subprocess.run(  # noqa: S603 - the operator's configured browser
-            [str(path), "--version"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        return "", f"Chromium at {path} does not start ({type(error).__name__}: {error})"
-    if done.returncode != 0:
-        return "", f"Chromium at {path} does not start (exit status {done.returncode})"
-    return done.stdout.strip().splitlines()[0] if done.stdout.strip() else str(path), None
-
-
-def forget_browser_checks() -> None:
-    """Ask the browser again on the next check (a test that swaps BROWSER_PATH)."""
-    with _browser_lock:
-        _browser_checked.clear()
-
-
 def check_browser() -> Check:
     """The Chromium reports draw their charts with starts (`--version`, cached a minute)."""
     problem = browser_problem()
     if problem:
         return _failed("chromium", problem, BROWSER_FIX)
-    path = browser_path()
-    return Check("chromium", True, _cached_browser_version(path)[0])
+    return Check("chromium", True, browser_version(browser_path())[0])
 
 
 def check_smtp() -> Check | None:

@@ -9,7 +9,7 @@ import pytest
 
 from service import create_app
 from service.extensions import db
-from service.services.health import forget_browser_checks
+from service.services.browser import forget_browser_checks
 from tests.service.jobs.conftest import Mailbox, SmtpServer
 
 

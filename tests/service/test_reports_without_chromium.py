@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reports import kaleido_server
-from service.services.health import forget_browser_checks
+from service.services.browser import forget_browser_checks
 from tests.service.web.pages import PersonSession
 
 MISSING = "/nonexistent/chromium"
