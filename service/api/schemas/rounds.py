@@ -68,6 +68,13 @@ class ResultsSchema(Schema):
     top_items = fields.List(fields.String())
     bottom_items = fields.List(fields.String())
     comments = fields.Dict()
+    change = fields.Dict(
+        metadata={
+            "description": "Since the previous round: {previous_round_id, skills: {skill id: "
+            "{before, now, delta, rci, reliable, direction, self_before, self_now}}}; "
+            "absent for a first round"
+        }
+    )
 
 
 class RoundQuerySchema(InputSchema):
