@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     from service.api import init_api
     from service.health import init_health
     from service.http_errors import init_errors
+    from service.i18n import init_i18n
     from service.jobs import init_jobs
     from service.logging_setup import init_logging
     from service.metrics import init_metrics
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_logging(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
+    init_i18n(app)
     init_errors(app)
     init_health(app)
     init_metrics(app)

@@ -3,6 +3,10 @@
 The pages write a moment in the viewer's zone, the emails in UTC (a recipient's zone is
 unknown); both through these functions, so "Tuesday 15 December 2026, 23:54 CET" reads the
 same wherever it appears. The API keeps ISO 8601 in UTC.
+
+In another language the day is written as Babel writes a full date there ("Freitag,
+11. Dezember 2026, 17:00 UTC"): the language of the request or email being written
+(Flask-Babel's locale); English outside one.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
+
+from babel.dates import format_date
+from flask_babel import get_locale
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -34,8 +41,17 @@ def zone_abbreviation(local: datetime) -> str:
     return f"UTC{name}" if name[0] in "+-" else name
 
 
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
 def long_date(day: date) -> str:
-    """'Tuesday 15 December 2026': every day shown without a time."""
+    """'Tuesday 15 December 2026': every day shown without a time ('Dienstag,
+    15. Dezember 2026' in German)."""
+    language = _language()
+    if language != "en":
+        return format_date(day, "full", locale=language)
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 

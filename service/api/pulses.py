@@ -18,6 +18,7 @@ from service.api.schemas.pulses import (
     RaterPulseSchema,
 )
 from service.api.survey import JsonBodyParser
+from service.i18n import use_rater_language
 from service.services import follow_ups, pulses
 from service.services.pulse_links import pulse_rater_for_token
 
@@ -94,8 +95,9 @@ class RaterPulse(MethodView):
     @rater_blp.doc(**RATER_AUTH)
     @rater_blp.response(200, RaterPulseSchema)
     def get(self):
-        """The pulse's questions: one per focus skill"""
-        return pulses.pulse_for_rater(pulse_rater_for_token(bearer_token()))
+        """The pulse's questions: one per focus skill, in the rater's language"""
+        pulse_rater = pulse_rater_for_token(bearer_token())
+        return pulses.pulse_for_rater(pulse_rater, language=use_rater_language(pulse_rater.rater))
 
 
 @rater_blp.route("/submit")
@@ -106,4 +108,5 @@ class SubmitPulse(MethodView):
     def post(self, body):
         """Answer the pulse"""
         pulse_rater = pulse_rater_for_token(bearer_token())
+        use_rater_language(pulse_rater.rater)
         return pulses.submit_pulse(pulse_rater.id, body["answers"], body["comment"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, missing
 from webargs.flaskparser import FlaskParser
@@ -15,10 +16,11 @@ from service.api.schemas.survey import (
     SubmissionSchema,
     SurveySchema,
 )
+from service.i18n import current_language, use_rater_language
 from service.services import survey
 
-NO_BODY = "the request needs a JSON body, sent with 'Content-Type: application/json'"
-NOT_JSON = "the body must be JSON, sent with 'Content-Type: application/json'"
+NO_BODY = lazy_gettext("the request needs a JSON body, sent with 'Content-Type: application/json'")
+NOT_JSON = lazy_gettext("the body must be JSON, sent with 'Content-Type: application/json'")
 
 
 class JsonBodyParser(FlaskParser):
@@ -35,9 +37,9 @@ class JsonBodyParser(FlaskParser):
         if body is not missing:
             return body
         if req.get_data(cache=True):
-            raise ValidationError([NOT_JSON])
+            raise ValidationError([str(NOT_JSON)])
         if not getattr(schema, "BODY_OPTIONAL", False):
-            raise ValidationError([NO_BODY])
+            raise ValidationError([str(NO_BODY)])
         return body
 
 
@@ -51,6 +53,15 @@ blp.ARGUMENTS_PARSER = JsonBodyParser()
 AUTH = {"security": [{"survey_token": []}]}
 REQUIRED_BODY = "Required: a request without a JSON body is refused with 422."
 # One rule for every change to a response (services/survey.py refuses them alike).
+
+
+def _rater():
+    """The rater whose token was sent, this request then answered in their language."""
+    rater = current_rater()
+    use_rater_language(rater)
+    return rater
+
+
 REFUSED_ONCE_FINAL = (
     "Refused with 409 once the response is submitted or declined, or once the round is "
     "closed or past its deadline."
@@ -68,7 +79,8 @@ class Survey(MethodView):
         (or declined, or the round stopped accepting answers): only the response's state.
         A submitted response is sealed: its answers and comments are never shown again.
         """
-        return survey.survey_for_rater(current_rater())
+        rater = _rater()
+        return survey.survey_for_rater(rater, language=current_language())
 
 
 @blp.route("/answers")
@@ -82,7 +94,7 @@ class Answers(MethodView):
     @blp.response(200, ResponseStateSchema)
     def put(self, body):
         """Save a draft (partial is fine); it replaces the previous draft"""
-        return survey.save_draft(current_rater().id, body["answers"], body["comments"])
+        return survey.save_draft(_rater().id, body["answers"], body["comments"])
 
 
 @blp.route("/submit")
@@ -96,7 +108,7 @@ class Submit(MethodView):
     @blp.response(200, ResponseStateSchema)
     def post(self, body):
         """Submit your final answers: every item a score 1–5 or null"""
-        return survey.submit_response(current_rater().id, body["answers"], body["comments"])
+        return survey.submit_response(_rater().id, body["answers"], body["comments"])
 
 
 @blp.route("/decline")
@@ -111,4 +123,4 @@ class Decline(MethodView):
     @blp.response(200, ResponseStateSchema)
     def post(self, body):
         """Decline to give feedback, with an optional reason"""
-        return survey.decline_response(current_rater().id, body.get("reason"))
+        return survey.decline_response(_rater().id, body.get("reason"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
+from flask_babel import get_locale, get_translations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 # HTML parts escape everything they show (names and comments are user input); text parts
@@ -14,7 +15,18 @@ templates = Environment(
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# The emails to raters are worded in their language: {% trans %} blocks, translated in the
+# language the email is written in (service/services/rater_emails.py writing_to), their
+# line breaks and indentation the template's.
+templates.policies["ext.i18n.trimmed"] = True
+templates.install_gettext_callables(
+    gettext=lambda text: get_translations().ugettext(text),
+    ngettext=lambda one, many, n: get_translations().ungettext(one, many, n),
+    newstyle=True,
+)
+templates.globals["language"] = lambda: getattr(get_locale(), "language", "en")
 
 
 def compose(

@@ -58,11 +58,11 @@ from service.services.pulse_emails import (
     thank_you_message,
 )
 from service.services.queue import SEND_EMAIL, SEND_EMAILS, enqueue
+from service.services.rater_emails import invited_as, writing_to
 from service.services.settings import current_settings
 from service.services.sign_in_links import mint_sign_in_link
 from service.services.survey_links import accepts_answers, issue_survey_link
 from service.time_text import long_datetime
-from surveys.relationships import NAMES
 
 OUTBOX_FOLDER = "outbox"
 OUTBOX_PAGE = 200
@@ -261,7 +261,7 @@ def _rater_context(rater: Rater) -> dict:
         "rater_name": rater.name,
         "subject_name": round_.subject.name,
         "subject_first_name": round_.subject.first_name,
-        "relationship_label": NAMES[rater.relationship].invited_as,
+        "relationship_label": invited_as(rater.relationship),
         "is_self": rater.relationship == "self",
         # The recipient's zone is unknown: the pages' format, in UTC, named.
         "deadline": long_datetime(round_.deadline),
@@ -273,14 +273,15 @@ def _rater_message(job: Job, template: str):
     rater = db.session.get(Rater, job.rater_id)
     if rater is None or rater.response_status not in AWAITING or not accepts_answers(rater.round):
         return None  # removed, answered, declined or closed since the job was queued
-    return compose(
-        template,
-        sender=current_app.config["MAIL_FROM"],
-        to=rater.email,
-        to_name=rater.name,
-        link=_link_for(rater),
-        **_rater_context(rater),
-    )
+    with writing_to(rater):
+        return compose(
+            template,
+            sender=current_app.config["MAIL_FROM"],
+            to=rater.email,
+            to_name=rater.name,
+            link=_link_for(rater),
+            **_rater_context(rater),
+        )
 
 
 def _report_ready(job: Job):

@@ -17,6 +17,7 @@ from service.models import FollowUp, Job, Pulse, PulseRater, Rater
 from service.services.clock import now
 from service.services.followup_emails import plan_page_url
 from service.services.pulse_links import issue_pulse_link, pulse_url
+from service.services.rater_emails import skills_in_language, writing_to
 from service.time_text import long_datetime
 from surveys.instrument import Instrument
 
@@ -42,15 +43,16 @@ def thank_you_message(job: Job) -> EmailMessage | None:
     if follow_up is None or rater is None:
         return None  # the round or the rater was deleted since
     subject = rater.round.subject
-    return compose(
-        "thank_you",
-        sender=current_app.config["MAIL_FROM"],
-        to=rater.email,
-        to_name=rater.name,
-        rater_name=rater.name,
-        subject_name=subject.name,
-        message=follow_up.message,
-    )
+    with writing_to(rater):
+        return compose(
+            "thank_you",
+            sender=current_app.config["MAIL_FROM"],
+            to=rater.email,
+            to_name=rater.name,
+            rater_name=rater.name,
+            subject_name=subject.name,
+            message=follow_up.message,
+        )
 
 
 def pulse_accepts_answers(pulse: Pulse) -> bool:
@@ -67,21 +69,24 @@ def pulse_invitation_message(job: Job) -> EmailMessage | None:
         return None  # answered, closed or deleted since the job was queued
     pulse, rater = pulse_rater.pulse, pulse_rater.rater
     subject = pulse.round.subject
-    return compose(
-        "pulse_invitation",
-        sender=current_app.config["MAIL_FROM"],
-        to=rater.email,
-        to_name=rater.name,
-        rater_name=rater.name,
-        subject_name=subject.name,
-        subject_first_name=subject.first_name,
-        skills_text=skills_in_words(pulse.round.instrument, pulse.skill_ids),
-        question_count=len(pulse.skill_ids),
-        deadline=long_datetime(pulse.deadline),
-        threshold=pulse.round.anonymity_threshold,
-        is_manager=rater.relationship == "manager",
-        link=pulse_url(issue_pulse_link(pulse_rater)),
-    )
+    instrument = pulse.round.instrument
+    with writing_to(rater) as language:
+        return compose(
+            "pulse_invitation",
+            sender=current_app.config["MAIL_FROM"],
+            to=rater.email,
+            to_name=rater.name,
+            rater_name=rater.name,
+            subject_name=subject.name,
+            subject_first_name=subject.first_name,
+            skills_text=skills_in_language(instrument, pulse.skill_ids, language)
+            or skills_in_words(instrument, pulse.skill_ids),
+            question_count=len(pulse.skill_ids),
+            deadline=long_datetime(pulse.deadline),
+            threshold=pulse.round.anonymity_threshold,
+            is_manager=rater.relationship == "manager",
+            link=pulse_url(issue_pulse_link(pulse_rater)),
+        )
 
 
 def pulse_due_message(job: Job) -> EmailMessage | None:

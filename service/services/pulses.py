@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
+from flask_babel import gettext
 from sqlalchemy import select
 
 from reports.pulse import PULSE_SCALE, aggregate_pulse
@@ -27,6 +28,7 @@ from service.services.counts import counts_for_subject
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
 from service.services.follow_ups import lock_round, observers
 from service.services.free_text import text_problem
+from service.services.languages import in_sentence
 from service.services.notifications import _new_job, dispatch
 from service.services.plans import HR, SUBJECT, PlanAccess, load_plan_access
 from service.services.pulse_emails import pulse_accepts_answers
@@ -275,14 +277,21 @@ def list_round_pulses(actor_id: str, round_id: str) -> list[dict]:
 
 
 def pulse_question(first_name: str, skill_name: str) -> str:
-    return f"Since the feedback round, how has {first_name}'s {skill_name.lower()} changed?"
+    return gettext(
+        "Since the feedback round, how has %(first_name)s's %(skill)s changed?",
+        first_name=first_name,
+        skill=in_sentence(skill_name),
+    )
 
 
-def pulse_for_rater(pulse_rater: PulseRater) -> dict:
-    """What a rater is asked: whom about, which skills, by when; and whether they answered."""
+def pulse_for_rater(pulse_rater: PulseRater, language: str | None = None) -> dict:
+    """What a rater is asked: whom about, which skills, by when; and whether they answered.
+    The skills are named in `language` when the instrument has it."""
     pulse = pulse_rater.pulse
     subject = pulse.round.subject
     instrument = pulse.round.instrument
+    if language in instrument.languages:
+        instrument = instrument.in_language(language)
     return {
         "subject": {"name": subject.name, "first_name": subject.first_name},
         "skills": [
@@ -313,12 +322,12 @@ def _answer_problems(pulse: Pulse, answers: Mapping, comment: str | None) -> dic
             isinstance(value, bool) or not isinstance(value, int) or value not in PULSE_SCALE
         ):
             problems.setdefault("answers", {})[skill_id] = [
-                f"must be one of {scale}, or null for not observed"
+                gettext("must be one of %(scale)s, or null for not observed", scale=scale)
             ]
     for skill_id in pulse.skill_ids:
         if skill_id not in answers:
             problems.setdefault("answers", {})[skill_id] = [
-                "answer this one, or send null for not observed"
+                gettext("answer this one, or send null for not observed")
             ]
     if comment and (problem := text_problem(comment, COMMENT_LENGTH)):
         problems["comment"] = [problem]
@@ -333,12 +342,12 @@ def submit_pulse(pulse_rater_id: str, answers: Mapping, comment: str | None = No
     if pulse_rater is None:
         raise NotFound(PULSE_NOT_FOUND)
     if pulse_rater.submitted_at is not None:
-        raise Conflict("you have already answered this pulse; thank you")
+        raise Conflict(gettext("you have already answered this pulse; thank you"))
     pulse = pulse_rater.pulse
     if not pulse_accepts_answers(pulse):
-        raise Conflict("this pulse has closed; answers are no longer taken")
+        raise Conflict(gettext("this pulse has closed; answers are no longer taken"))
     if problems := _answer_problems(pulse, answers, comment):
-        raise Invalid("the answers were not sent", problems)
+        raise Invalid(gettext("the answers were not sent"), problems)
     pulse_rater.answers = [
         PulseAnswer(skill_id=skill_id, score=answers[skill_id]) for skill_id in pulse.skill_ids
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from service.extensions import db
@@ -12,7 +13,14 @@ from service.services.access import load_actor, load_round_for
 from service.services.clock import now
 from service.services.errors import Conflict, Invalid
 from service.services.survey_links import accepts_answers
-from surveys.questionnaire import clean_comments, questionnaire_for, validate_response
+from surveys.questionnaire import (
+    MAX_COMMENT_LENGTH,
+    MISSING_MESSAGE,
+    SCORE_MESSAGE,
+    clean_comments,
+    questionnaire_for,
+    validate_response,
+)
 
 MAX_DECLINE_REASON = 1000
 OPEN_STATUSES = ("pending", "draft")
@@ -57,6 +65,49 @@ _PG_REPLACE_RESPONSE = text(
 )
 
 
+# The questionnaire's messages (surveys/questionnaire.py) in the rater's language: the same
+# English words, marked here for the catalogs.
+_FIELD_MESSAGES = {
+    SCORE_MESSAGE: lazy_gettext(
+        'must be a whole number from 1 to 5, or null for "don\'t know / not observed"'
+    ),
+    MISSING_MESSAGE: lazy_gettext(
+        'not answered: give a score from 1 to 5, or null for "don\'t know"'
+    ),
+    "unknown item for this questionnaire": lazy_gettext("unknown item for this questionnaire"),
+    "unknown skill or question for this questionnaire": lazy_gettext(
+        "unknown skill or question for this questionnaire"
+    ),
+    "must be text": lazy_gettext("must be text"),
+    "must not contain NUL characters": lazy_gettext("must not contain NUL characters"),
+}
+
+
+def _too_long(length: int, limit: int) -> str:
+    return gettext(
+        "is %(length)s characters long; the limit is %(limit)s",
+        length=f"{length:,}",
+        limit=f"{limit:,}",
+    )
+
+
+def _in_rater_language(errors: dict, comments: Mapping) -> dict:
+    """The field errors with each message in the request's language; a comment's length,
+    which the questionnaire words with its numbers, is worded again here."""
+    translated: dict = {}
+    for kind, fields in errors.items():
+        translated[kind] = {}
+        for key, messages in fields.items():
+            text = comments.get(key) if kind == "comments" else None
+            if isinstance(text, str) and len(text) > MAX_COMMENT_LENGTH:
+                translated[kind][key] = [_too_long(len(text), MAX_COMMENT_LENGTH)]
+                continue
+            translated[kind][key] = [
+                str(_FIELD_MESSAGES.get(message, message)) for message in messages
+            ]
+    return translated
+
+
 # The preview shows the observer wording: every rater but the subject reads it, so a peer's
 # questionnaire stands for them all.
 PREVIEW_RELATIONSHIP = "peer"
@@ -79,19 +130,22 @@ def _invitation(round_: Round, relationship: str) -> dict:
     }
 
 
-def _questionnaire(round_: Round, relationship: str) -> dict:
+def _questionnaire(round_: Round, relationship: str, language: str | None = None) -> dict:
     """The round's statements and questions worded for this relationship, and the scale
-    each statement is answered on (score 1 to 5, then "don't know")."""
+    each statement is answered on (score 1 to 5, then "don't know"), in `language` when
+    the instrument has it, else in the instrument's own."""
     instrument = round_.instrument
+    if language in instrument.languages:
+        instrument = instrument.in_language(language)
     return {
         **questionnaire_for(instrument, relationship, round_.subject.first_name),
         "scale": {"labels": list(instrument.scale_labels), "na_label": instrument.na_label},
     }
 
 
-def survey_for_rater(rater: Rater) -> dict:
-    """The questionnaire worded for this rater, with their saved draft, while they can
-    still answer; afterwards only the response's state.
+def survey_for_rater(rater: Rater, language: str | None = None) -> dict:
+    """The questionnaire worded for this rater (in `language`, else theirs), with their
+    saved draft, while they can still answer; afterwards only the response's state.
 
     Whoever holds a rater's link reads what this returns, so a submitted response is
     sealed: its answers and comments are not even loaded. A declined one has none left,
@@ -113,7 +167,7 @@ def survey_for_rater(rater: Rater) -> dict:
         return state
     return {
         **state,
-        **_questionnaire(round_, rater.relationship),
+        **_questionnaire(round_, rater.relationship, language or rater.language),
         "draft": _draft_of(rater),
     }
 
@@ -132,14 +186,16 @@ def _round_refusal(round_) -> str | None:
     if accepts_answers(round_):
         return None
     if round_.status == "closed":
-        return "the round is closed; answers are no longer accepted"
-    return "the deadline has passed; answers are no longer accepted"
+        return gettext("the round is closed; answers are no longer accepted")
+    return gettext("the deadline has passed; answers are no longer accepted")
 
 
 def _status_refusal(response_status: str) -> str | None:
     if response_status in OPEN_STATUSES:
         return None
-    return f"this response was already {response_status}; it can no longer change"
+    if response_status == "submitted":
+        return gettext("this response was already submitted; it can no longer change")
+    return gettext("this response was already declined; it can no longer change")
 
 
 def _refuse_if_final(rater: Rater) -> None:
@@ -173,7 +229,9 @@ def _claim_response(rater_id: str, new_status: str, **values) -> Rater:
         db.session.rollback()
         status = db.session.scalar(_RESPONSE_STATUS, {"rater_id": rater_id})
         # No status: the rater was removed from the round meanwhile.
-        raise Conflict(_status_refusal(status) if status else "this survey is no longer open")
+        raise Conflict(
+            _status_refusal(status) if status else gettext("this survey is no longer open")
+        )
     return rater
 
 
@@ -206,8 +264,10 @@ def _validated(rater: Rater, answers: Mapping, comments: Mapping, *, complete: b
     errors = validate_response(rater.round.instrument, answers, comments, complete=complete)
     if errors:
         raise Invalid(
-            "some answers are missing or invalid" if complete else "some answers are invalid",
-            errors,
+            gettext("some answers are missing or invalid")
+            if complete
+            else gettext("some answers are invalid"),
+            _in_rater_language(errors, comments),
         )
 
 
@@ -248,16 +308,13 @@ def decline_response(rater_id: str, reason: str | None) -> dict:
     _refuse_if_final(db.session.get(Rater, rater_id))
     if reason is not None and "\x00" in reason:
         raise Invalid(
-            "the reason is not valid text", {"reason": ["must not contain NUL characters"]}
+            gettext("the reason is not valid text"),
+            {"reason": [gettext("must not contain NUL characters")]},
         )
     if reason is not None and len(reason) > MAX_DECLINE_REASON:
         raise Invalid(
-            "the reason is too long",
-            {
-                "reason": [
-                    f"is {len(reason):,} characters long; the limit is {MAX_DECLINE_REASON:,}"
-                ]
-            },
+            gettext("the reason is too long"),
+            {"reason": [_too_long(len(reason), MAX_DECLINE_REASON)]},
         )
     declined_at = now()
     _claim_response(

@@ -1,5 +1,13 @@
-"""Labels written the way the pages show them (date-times: service/web/time_zone.py)."""
+"""Labels and numbers written the way the pages show them (date-times:
+service/web/time_zone.py), in the request's language."""
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
+
 ROUND_STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
+
+
+def number(value: int) -> str:
+    """A count as the reader's language writes it: 5,000 in English, 5.000 in German."""
+    return format_decimal(value)

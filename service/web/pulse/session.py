@@ -8,6 +8,7 @@ from functools import wraps
 
 from flask import render_template, session
 
+from service.i18n import use_rater_language
 from service.models import PulseRater
 from service.services.pulse_links import pulse_rater_of_digest, pulse_rater_with_live_link
 from service.services.tokens import hash_token
@@ -36,7 +37,8 @@ def signed_in_pulse_rater() -> PulseRater | None:
 
 
 def pulse_rater_required(view: Callable) -> Callable:
-    """Call the view with the signed-in pulse rater, or say how to open the pulse again."""
+    """Call the view with the signed-in pulse rater, in their language, or say how to open
+    the pulse again."""
 
     @wraps(view)
     def with_pulse_rater(*args, **kwargs):
@@ -45,6 +47,7 @@ def pulse_rater_required(view: Callable) -> Callable:
             session.pop(PULSE_RATER_KEY, None)
             session.pop(PULSE_TOKEN_HASH_KEY, None)
             return render_template("pulse/session_ended.html"), 403
+        use_rater_language(pulse_rater.rater)
         return view(pulse_rater, *args, **kwargs)
 
     return with_pulse_rater

@@ -15,10 +15,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 
 from reports.pulse import PULSE_SCALE
 from reports.pulse_report import as_markup, render_pulse_report, render_pulse_report_pdf
+from service.i18n import current_language
 from service.models import Person, PulseRater
 from service.services import follow_ups, pulses
 from service.services.errors import Conflict, Invalid
@@ -36,14 +38,15 @@ from service.web.time_zone import (
 bp = Blueprint("pulse", __name__)
 
 CHANGE_LABELS = {
-    -3: "−3 much worse",
-    -2: "−2 worse",
-    -1: "−1 a little worse",
-    0: "0 no change",
-    1: "+1 a little better",
-    2: "+2 better",
-    3: "+3 much better",
+    -3: lazy_gettext("−3 much worse"),
+    -2: lazy_gettext("−2 worse"),
+    -1: lazy_gettext("−1 a little worse"),
+    0: lazy_gettext("0 no change"),
+    1: lazy_gettext("+1 a little better"),
+    2: lazy_gettext("+2 better"),
+    3: lazy_gettext("+3 much better"),
 }
+NOT_OBSERVED_LABEL = lazy_gettext("Not observed")
 NOT_OBSERVED = "na"
 ANSWER_FIELD = "answer-"
 
@@ -259,7 +262,7 @@ def submit_pulse(pulse_rater: PulseRater):
 
 
 def _rater_page(pulse_rater: PulseRater, *, answers=None, comment="", errors=None, status=None):
-    asked = pulses.pulse_for_rater(pulse_rater)
+    asked = pulses.pulse_for_rater(pulse_rater, language=current_language())
     context = {"pulse": asked, "first_name": asked["subject"]["first_name"]}
     if asked["submitted"]:
         return render_template("pulse/answered.html", **context), status or 200
@@ -274,7 +277,7 @@ def _rater_page(pulse_rater: PulseRater, *, answers=None, comment="", errors=Non
     page = render_template(
         "pulse/form.html",
         choices=[(str(value), CHANGE_LABELS[value]) for value in PULSE_SCALE]
-        + [(NOT_OBSERVED, "Not observed")],
+        + [(NOT_OBSERVED, NOT_OBSERVED_LABEL)],
         chosen={
             skill: NOT_OBSERVED if value is None else str(value)
             for skill, value in (answers or {}).items()

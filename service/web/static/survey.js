@@ -11,6 +11,22 @@
     document.getElementById("decline-problems");
   if (first) first.focus();
 
+  // The page's words in its language: data-text-* on the survey form, each with its
+  // {placeholders}; the page's language writes the numbers.
+  var wordsFrom = document.getElementById("survey-form");
+  var language = (wordsFrom && wordsFrom.getAttribute("data-language")) || "en";
+
+  function words(key, values) {
+    var text = (wordsFrom && wordsFrom.getAttribute("data-text-" + key)) || "";
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && name in values ? values[name] : whole;
+    });
+  }
+
+  function number(value) {
+    return value.toLocaleString(language);
+  }
+
   // Counters: "n of limit characters", once the text nears its limit, or always for a box
   // marked data-counter="always". Read out once typing pauses, not at every key.
   var counterStatus = document.getElementById("counter-status");
@@ -22,10 +38,9 @@
     var text = "";
     if (length > limit) {
       var over = length - limit;
-      text = over.toLocaleString("en") + (over === 1 ? " character" : " characters") +
-        " over the " + limit.toLocaleString("en") + " limit: please shorten it.";
+      text = words(over === 1 ? "over-one" : "over-many", { over: number(over), limit: number(limit) });
     } else if (length > limit * 0.9 || textarea.getAttribute("data-counter") === "always") {
-      text = length.toLocaleString("en") + " of " + limit.toLocaleString("en") + " characters";
+      text = words("count", { length: number(length), limit: number(limit) });
     }
     var counter = document.getElementById(textarea.id + "-counter");
     counter.textContent = text;
@@ -95,11 +110,6 @@
     status.setAttribute("data-state", state);
   }
 
-  var refusals = {
-    403: "Not saved: please open the link from your invitation email again.",
-    409: "Not saved: this survey can no longer change. Reload the page to see why.",
-    422: "Not saved yet: please shorten the comment marked as too long.",
-  };
 
   function save() {
     clearTimeout(timer);
@@ -109,7 +119,7 @@
       return;
     }
     saving = true;
-    show("Saving…", "saving");
+    show(words("saving"), "saving");
     fetch(form.getAttribute("data-autosave-url"), {
       method: "POST",
       body: new FormData(form),
@@ -118,15 +128,16 @@
     })
       .then(function (response) {
         if (!response.ok) {
-          show(refusals[response.status] || "Not saved: please use “Save and finish later”.", "error");
+          var refusal = [403, 409, 422].indexOf(response.status) >= 0 ? "refused-" + response.status : "refused";
+          show(words(refusal), "error");
           return;
         }
         return response.json().then(function (body) {
-          show("Saved at " + body.saved_at_text, "saved");
+          show(words("saved-at", { time: body.saved_at_text }), "saved");
         });
       })
       .catch(function () {
-        show("Not saved: you seem to be offline. Your answers are still on this page.", "error");
+        show(words("offline"), "error");
       })
       .then(function () {
         saving = false;

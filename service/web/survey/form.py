@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup, escape
 
+from service.services.languages import in_sentence
+from service.services.survey import MAX_DECLINE_REASON
+from service.web.formatting import number
 from surveys.instrument import SCALE_SCORES
 from surveys.questionnaire import MAX_COMMENT_LENGTH
 
@@ -14,8 +18,8 @@ ANSWER_PREFIX = "answer-"
 COMMENT_PREFIX = "comment-"
 NOT_OBSERVED = "na"
 SCORES = {str(score): score for score in SCALE_SCORES}
-MISSING = "Choose an answer, or “Don't know / not observed”."
-NOT_A_CHOICE = "Choose one of the answers shown."
+MISSING = lazy_gettext("Choose an answer, or “Don't know / not observed”.")
+NOT_A_CHOICE = lazy_gettext("Choose one of the answers shown.")
 
 
 def item_anchor(item_id: str) -> str:
@@ -75,12 +79,29 @@ class Problem:
 
 def _comment_message(text: object, messages: list[str]) -> str:
     if isinstance(text, str) and len(text) > MAX_COMMENT_LENGTH:
-        over = len(text) - MAX_COMMENT_LENGTH
-        return (
-            f"This comment is {len(text):,} characters long; the limit is "
-            f"{MAX_COMMENT_LENGTH:,}. Please shorten it by {over:,}."
+        return gettext(
+            "This comment is %(length)s characters long; the limit is %(limit)s. "
+            "Please shorten it by %(over)s.",
+            length=number(len(text)),
+            limit=number(MAX_COMMENT_LENGTH),
+            over=number(len(text) - MAX_COMMENT_LENGTH),
         )
     return " ".join(messages)
+
+
+def decline_messages(reason: str, errors: Mapping) -> list[str]:
+    """The reason's problems as whole sentences, for the page's summary and its field."""
+    if not errors.get("reason"):
+        return []
+    if len(reason) > MAX_DECLINE_REASON:
+        return [
+            gettext(
+                "The reason is %(length)s characters long; the limit is %(limit)s.",
+                length=number(len(reason)),
+                limit=number(MAX_DECLINE_REASON),
+            )
+        ]
+    return [gettext("The reason must be plain text, without NUL characters.")]
 
 
 def form_problems(
@@ -91,13 +112,18 @@ def form_problems(
     comment_errors = dict(errors.get("comments", {}))
     problems = []
     for skill in survey["skills"]:
-        for number, item in enumerate(skill["items"], start=1):
+        for position, item in enumerate(skill["items"], start=1):
             if answer_errors.pop(item["id"], None) is not None:
                 missing = item["id"] not in answers
                 problems.append(
                     Problem(
                         item_anchor(item["id"]),
-                        f"{skill['name']}, statement {number}: {item['text']}",
+                        gettext(
+                            "%(skill)s, statement %(number)s: %(text)s",
+                            skill=skill["name"],
+                            number=position,
+                            text=item["text"],
+                        ),
                         MISSING if missing else NOT_A_CHOICE,
                         missing,
                     )
@@ -107,7 +133,7 @@ def form_problems(
             problems.append(
                 Problem(
                     COMMENT_PREFIX + skill["id"],
-                    f"Your comment on {skill['name'].lower()}",
+                    gettext("Your comment on %(skill)s", skill=in_sentence(skill["name"])),
                     _comment_message(comments.get(skill["id"]), messages),
                 )
             )

@@ -7,6 +7,7 @@ from functools import wraps
 
 from flask import render_template, session
 
+from service.i18n import use_rater_language
 from service.models import Person, Rater
 from service.services.errors import Unauthorized
 from service.services.survey_links import rater_for_survey_token, rater_with_live_link
@@ -75,7 +76,8 @@ def end_survey_session() -> None:
 
 
 def rater_required(view: Callable) -> Callable:
-    """Call the view with the signed-in rater, or show how to open the survey again."""
+    """Call the view with the signed-in rater, in their language, or show how to open the
+    survey again."""
 
     @wraps(view)
     def with_rater(*args, **kwargs):
@@ -83,6 +85,7 @@ def rater_required(view: Callable) -> Callable:
         if rater is None:
             end_survey_session()
             return render_template("survey/session_ended.html"), 403
+        use_rater_language(rater)
         return view(rater, *args, **kwargs)
 
     return with_rater

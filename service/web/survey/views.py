@@ -13,10 +13,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 
 from service.http_errors import handle_domain_error, wants_json
+from service.i18n import current_language, set_rater_language, use_rater_language
 from service.models import Rater
 from service.services.errors import Conflict, Invalid
+from service.services.languages import LANGUAGE_NAMES, supported
 from service.services.survey import (
     MAX_DECLINE_REASON,
     decline_response,
@@ -26,6 +29,7 @@ from service.services.survey import (
 )
 from service.web.survey.form import (
     as_typed,
+    decline_messages,
     field_messages,
     form_problems,
     response_from_form,
@@ -54,6 +58,7 @@ def _refused(error: Conflict):
     rater = signed_in_rater()
     if wants_json() or rater is None:
         return handle_domain_error(error)
+    use_rater_language(rater)
     return _survey_page(rater, status=409)
 
 
@@ -113,8 +118,59 @@ def decline(rater: Rater):
     try:
         decline_response(rater.id, reason)
     except Invalid as error:
-        return _survey_page(rater, decline_reason=reason, decline_errors=error.errors, status=422)
+        messages = decline_messages(reason, error.errors)
+        return _survey_page(rater, decline_reason=reason, decline_errors=messages, status=422)
     return redirect(url_for(".survey_page"), code=303)
+
+
+@bp.post("/survey/language")
+@rater_required
+def change_language(rater: Rater):
+    """The page's language switch: its buttons send the survey form, so the answers given
+    so far are saved as a draft first (as "Save and finish later" does), then the page
+    comes back in the language chosen, which is the rater's from now on."""
+    language = supported(request.form.get("language"))
+    if language is None:
+        abort(400)
+    answers, comments = response_from_form(request.form)
+    set_rater_language(rater, language)
+    try:
+        save_draft(rater.id, answers, comments)
+    except Invalid as error:
+        # Nothing saved (a comment too long, say): the page, now in the new language,
+        # keeps what was typed and says what to fix.
+        return _survey_page(
+            rater, answers=answers, comments=comments, errors=error.errors, status=422
+        )
+    return redirect(url_for(".survey_page"), code=303)
+
+
+def _script_words() -> dict[str, str]:
+    """What survey.js says, in the page's language (data-text-* on the form)."""
+    return {
+        "saving": gettext("Saving…"),
+        "saved-at": gettext("Saved at %(time)s", time="{time}"),
+        "refused-403": gettext("Not saved: please open the link from your invitation email again."),
+        "refused-409": gettext(
+            "Not saved: this survey can no longer change. Reload the page to see why."
+        ),
+        "refused-422": gettext("Not saved yet: please shorten the comment marked as too long."),
+        "refused": gettext("Not saved: please use “Save and finish later”."),
+        "offline": gettext(
+            "Not saved: you seem to be offline. Your answers are still on this page."
+        ),
+        "count": gettext("%(length)s of %(limit)s characters", length="{length}", limit="{limit}"),
+        "over-one": gettext(
+            "%(over)s character over the %(limit)s limit: please shorten it.",
+            over="{over}",
+            limit="{limit}",
+        ),
+        "over-many": gettext(
+            "%(over)s characters over the %(limit)s limit: please shorten it.",
+            over="{over}",
+            limit="{limit}",
+        ),
+    }
 
 
 def _survey_page(
@@ -128,7 +184,7 @@ def _survey_page(
     status: int = 200,
 ):
     """The page for the response's state: the form, or a page that explains why not."""
-    survey = survey_for_rater(rater)
+    survey = survey_for_rater(rater, language=current_language())
     context = {
         "survey": survey,
         "first_name": rater.round.subject.first_name,
@@ -153,10 +209,12 @@ def _survey_page(
         problems=problems,
         field_errors=field_messages(problems),
         decline_reason=decline_reason,
-        decline_errors=(decline_errors or {}).get("reason", []),
+        decline_errors=decline_errors or [],
         saved=SAVED in get_flashed_messages(),
         max_comment_length=MAX_COMMENT_LENGTH,
         max_decline_length=MAX_DECLINE_REASON,
+        script_words=_script_words(),
+        languages=LANGUAGE_NAMES,
         **context,
     )
     return page, status
