@@ -24,5 +24,7 @@ USER feedback360
 VOLUME /data
 EXPOSE 8000
 # Web server by default; run `feedback360 worker` from the same image for background jobs.
-# The access log masks the tokens of survey and sign-in links (service/access_log.py).
-CMD ["sh", "-c", "feedback360 db upgrade && exec gunicorn --bind 0.0.0.0:8000 --workers 2 --access-logfile - --logger-class service.access_log.TokenMaskingLogger service.wsgi:app"]
+# service/gunicorn_conf.py: logs that mask the tokens of survey and sign-in links, and
+# metrics summed over the workers. GET /readyz answers 200 once every part the server needs does.
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
+CMD ["sh", "-c", "feedback360 db upgrade && exec gunicorn -c python:service.gunicorn_conf --bind 0.0.0.0:8000 --workers 2 service.wsgi:app"]

@@ -34,8 +34,8 @@ run: $(VENV)/.installed system-packages
 	@# of a script ignores Ctrl-C, so the trap stops it when the web server stops.
 	@$(BIN)/feedback360 worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - \
-		--logger-class service.access_log.TokenMaskingLogger service.wsgi:app
+	$(BIN)/gunicorn -c python:service.gunicorn_conf --bind $(HOST):$(PORT) --workers 2 \
+		service.wsgi:app
 
 # Installs only what is missing, so it costs nothing once done.
 system-packages:
