@@ -1,5 +1,5 @@
-"""The product's own commands (create-user, set-password, demo, report, worker), which
-create_app adds to the app's CLI next to Flask's run and db commands."""
+"""The product's own commands (create-user, set-password, demo, report, worker, backup,
+restore), which create_app adds to the app's CLI next to Flask's run and db commands."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from service.services.errors import DomainError
 
 
 def register(app: Flask) -> None:
+    app.cli.add_command(backup)
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
     app.cli.add_command(report)
+    app.cli.add_command(restore)
     app.cli.add_command(set_password_command)
     app.cli.add_command(worker)
 
@@ -98,3 +100,30 @@ def worker(workers: int) -> None:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run as they are queued")
     # Threads, not processes: the app (and its database engine) is created once, here.
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path) -> None:
+    """Write a consistent copy of the database to FILE, while the service keeps running."""
+    from service.services.backups import backup_database
+
+    try:
+        click.echo(backup_database(file))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@with_appcontext
+def restore(file: Path, force: bool) -> None:
+    """Replace the database with the backup in FILE (stop the web server and worker first)."""
+    from service.services.backups import restore_database
+
+    try:
+        click.echo(restore_database(file, force=force))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
