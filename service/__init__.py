@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the settings read from the environment."""
     from service import commands
     from service.api import init_api
+    from service.check_command import check
     from service.health import init_health
     from service.http_errors import init_errors
     from service.i18n import init_i18n
@@ -62,4 +63,5 @@ def create_app(config: dict | None = None) -> Flask:
     init_web(app)
     init_jobs(app)
     commands.register(app)
+    app.cli.add_command(check)
     return app
