@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Debian packages: Chromium (chart export, browser tests), Pango and fonts (PDF reports),
-# poppler and qpdf (the report tests read and check PDFs), wrk (benchmarks).
+# poppler and qpdf (the report tests read and check PDFs), PostgreSQL's client programs
+# (pg_dump and pg_restore: `feedback360 backup` and `restore`), wrk (benchmarks).
 SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-inter fonts-dejavu-core \
-	poppler-utils qpdf
+	poppler-utils qpdf postgresql-client
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 WRK ?= /usr/bin/wrk
 
