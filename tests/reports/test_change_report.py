@@ -89,7 +89,7 @@ def test_the_web_page_has_the_chart_its_table_and_the_pulse():
         "Leadership and inspiration",
     ]
     assert "Yes, down" in rows[0] and "No" in rows[1] and "Yes, up" in rows[2]
-    assert "+1.40" in rows[2] and "not asked" in rows[0]
+    assert "+1.40" in rows[2] and "no figure" in rows[0]
     # The radar's table and legend carry the last round's all others.
     radar = body[: body.index('<section class="change">')]
     assert "All others, last round" in radar

@@ -3,10 +3,12 @@ the previous round's scores at full precision (recomputed from its answers)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from service.extensions import db
-from service.models import Round
+from service.models import Pulse, Round
 from service.services.change import FULL_PRECISION, previous_round
 from surveys.instrument import load_instrument
 from tests.service.conftest import answer_all
@@ -162,3 +164,39 @@ def test_the_report_of_the_second_round_says_what_changed(api):
     # Every skill rose from 2.75 to 3.75 (rci 3.16): one sentence each, the date of the first.
     assert page.count("higher: 3.75, up from 2.75.") == len(INSTRUMENT.skills)
     assert "which closed on" in page
+
+
+def test_the_report_shows_the_last_rounds_impact_pulse_beside_the_change(api, app):
+    hr = people(api)
+    first = closed_round(api, hr, [2, 3, 3, 3])
+    with app.app_context():
+        # The last round's pulse, closed, with all others' mean change published for one
+        # skill (its answers are the pulse's own tests' business).
+        db.session.add(
+            Pulse(
+                round_id=first,
+                skill_ids=["leadership", "empathy"],
+                status="closed",
+                deadline=datetime.now(UTC),
+                comment_seed=7,
+                closed_at=datetime.now(UTC),
+                results={
+                    "groups": [],
+                    "skills": [
+                        {"id": "leadership", "scores": {"others": 1.4}, "n": {"others": 3}},
+                        {"id": "empathy", "scores": {}, "n": {}},
+                    ],
+                    "comments": [],
+                },
+            )
+        )
+        db.session.commit()
+    second = closed_round(api, hr, [4, 4, 4, 3])
+    page = api.call("GET", f"/api/v1/rounds/{second}/report.html", hr).get_data(as_text=True)
+    table = page[page.index('<table class="change-data">') :]
+    table = table[: table.index("</table>")]
+    assert "Pulse (&minus;3 to +3)" in table
+    leadership = table[table.index("Leadership and inspiration") :].split("</tr>")[0]
+    assert "+1.40" in leadership
+    # Asked but with too few answers (empathy), or never asked: no figure.
+    assert table.count("no figure") == len(INSTRUMENT.skills) - 1
