@@ -19,6 +19,7 @@ from service.services.access import acts_as_hr, load_actor, load_round_for
 from service.services.clock import now
 from service.services.counts import counts_for_subject, response_counts
 from service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from service.services.languages import LANGUAGES, unknown_language_message
 from service.services.notifications import dispatch, queue_after_close, queue_invitation
 from service.services.people import (
     email_problem,
@@ -55,11 +56,18 @@ def _check_deadline(deadline: datetime) -> None:
 
 
 def _check_new_rater(
-    subject_email: str, taken: set[str], name: str, email: str, relationship: str
+    subject_email: str,
+    taken: set[str],
+    name: str,
+    email: str,
+    relationship: str,
+    language: str | None = None,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if problem := name_problem(name):
         errors["name"] = [problem]
+    if language is not None and language not in LANGUAGES:
+        errors["language"] = [unknown_language_message()]
     if relationship not in RATERS_NAMED:
         errors["relationship"] = [
             f"must be one of {', '.join(RATERS_NAMED)} (self is added automatically)"
@@ -81,8 +89,17 @@ def hands_out_links(actor: Person, round_: Round) -> bool:
     return acts_as_hr(actor, round_) and current_app.config["SURVEY_LINKS_IN_API"]
 
 
-def _new_rater(round_: Round, name: str, email: str, relationship: str) -> Rater:
-    rater = Rater(name=name.strip(), email=normalise_email(email), relationship=relationship)
+def _new_rater(
+    round_: Round, name: str, email: str, relationship: str, language: str | None = None
+) -> Rater:
+    """A rater of the round; without a language, their browser or the organisation's
+    default decides (service/i18n.py)."""
+    rater = Rater(
+        name=name.strip(),
+        email=normalise_email(email),
+        relationship=relationship,
+        language=language,
+    )
     round_.raters.append(rater)
     return rater
 
@@ -99,7 +116,12 @@ def _new_round_errors(
     rater_errors: dict[str, dict] = {}
     for index, rater in enumerate(raters):
         found = _check_new_rater(
-            subject.email, taken, rater["name"], rater["email"], rater["relationship"]
+            subject.email,
+            taken,
+            rater["name"],
+            rater["email"],
+            rater["relationship"],
+            rater.get("language"),
         )
         if found:
             rater_errors[str(index)] = found
@@ -172,7 +194,9 @@ def create_round(
     )
     _new_rater(round_, subject.name, subject.email, "self")
     for rater in raters:
-        _new_rater(round_, rater["name"], rater["email"], rater["relationship"])
+        _new_rater(
+            round_, rater["name"], rater["email"], rater["relationship"], rater.get("language")
+        )
     db.session.add(round_)
     # Who named each rater is on record, as for a rater added later.
     named = [f"{r.name} ({r.relationship})" for r in round_.raters if r.relationship != "self"]
@@ -187,7 +211,12 @@ def create_round(
 
 
 def add_rater(
-    actor_id: str, round_id: str, name: str, email: str, relationship: str
+    actor_id: str,
+    round_id: str,
+    name: str,
+    email: str,
+    relationship: str,
+    language: str | None = None,
 ) -> tuple[Rater, str | None]:
     """Name one more rater; on an open round they get an invitation (and the link is returned
     where `hands_out_links` allows).
@@ -207,11 +236,11 @@ def add_rater(
         raise Conflict("the round is closed; no raters can be added")
     _refuse_after_nomination(actor, round_)
     errors = _check_new_rater(
-        round_.subject.email, {r.email for r in round_.raters}, name, email, relationship
+        round_.subject.email, {r.email for r in round_.raters}, name, email, relationship, language
     )
     if errors:
         raise Invalid("this rater cannot be added", errors)
-    rater = _new_rater(round_, name, email, relationship)
+    rater = _new_rater(round_, name, email, relationship, language)
     token = job_id = None
     try:
         db.session.flush()

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from reports.anonymity import THRESHOLD_RANGE
 from service.api.schemas.common import InputSchema, PersonSchema, StrictInteger, aware_datetime
 from service.models import RELATIONSHIPS
+from service.services.languages import LANGUAGES, unknown_language_message
 from surveys.relationships import RATERS_NAMED
 
 RELATIONSHIP_HELP = "one of " + ", ".join(RATERS_NAMED)
@@ -19,6 +20,17 @@ class RaterCreateSchema(InputSchema):
         required=True,
         validate=validate.OneOf(RATERS_NAMED),
         metadata={"description": RELATIONSHIP_HELP + " (self is added automatically)"},
+    )
+    language = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(LANGUAGES, error=unknown_language_message()),
+        metadata={
+            "description": "The language of their survey and emails, one of "
+            + ", ".join(LANGUAGES)
+            + "; left out, their browser decides at their first visit (the organisation's "
+            "default language until then)"
+        },
     )
 
 
@@ -86,6 +98,10 @@ class RaterSchema(Schema):
     name = fields.String()
     email = fields.String()
     relationship = fields.String(metadata={"description": ", ".join(RELATIONSHIPS)})
+    language = fields.String(
+        allow_none=True,
+        metadata={"description": "Their survey's and emails' language; null until known"},
+    )
 
 
 class RaterWithDeliverySchema(RaterSchema):
