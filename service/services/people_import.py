@@ -24,9 +24,9 @@ from service.services.csv_uploads import (
 )
 from service.services.errors import Conflict
 from service.services.notifications import dispatch, queue_person_email
-from service.services.people import normalise_email, person_problems
+from service.services.people import department_problem, normalise_email, person_problems
 
-PEOPLE_COLUMNS = ("name", "email", "role", "manager_email")
+PEOPLE_COLUMNS = ("name", "email", "role", "manager_email", "department")
 DEFAULT_ROLE = "member"
 # Emails or ids per IN (...) look-up: well under every database's parameter limit.
 LOOKUP_CHUNK = 1000
@@ -39,6 +39,7 @@ class PersonRow:
     email: str
     role: str
     manager_email: str
+    department: str = ""
 
 
 @dataclass
@@ -95,8 +96,11 @@ def check_people(text: str, existing_emails: Container[str]) -> PeopleImport:
             email=normalise_email(values["email"]),
             role=values["role"].lower() or DEFAULT_ROLE,
             manager_email=normalise_email(values["manager_email"]),
+            department=values["department"].strip(),
         )
         found = person_problems(row.name, row.email, row.role, row.manager_email)
+        if problem := department_problem(row.department):
+            found["department"] = problem
         if "email" not in found:
             if row.email in people:
                 found["email"] = f"{row.email} is already on row {people[row.email].row}"
@@ -176,6 +180,7 @@ def import_people(actor_id: str, text: str) -> int:
             "name": row.name,
             "role": row.role,
             "manager_id": ids[row.manager_email] if row.manager_email else None,
+            "department": row.department or None,
         }
         for row in _managers_first(checked.people)
     ]

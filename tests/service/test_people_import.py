@@ -53,7 +53,16 @@ def test_the_header_may_use_any_order_case_and_spaces():
     )
     assert table.problems == []
     assert table.rows == [
-        (2, {"name": "Ana", "email": "ana@x.org", "role": "", "manager_email": "boss@x.org"})
+        (
+            2,
+            {
+                "name": "Ana",
+                "email": "ana@x.org",
+                "role": "",
+                "manager_email": "boss@x.org",
+                "department": "",
+            },
+        )
     ]
 
 
@@ -207,6 +216,20 @@ def test_an_import_writes_everyone_in_one_go_with_a_welcome_job_each(app, hr_id)
         assert {p.manager.email for p in added} == {"hana@example.org", "p0@example.org"}
         events = db.session.scalars(select(AuditEvent)).all()
         assert [(e.action, e.data) for e in events] == [("people_imported", {"count": 30})]
+
+
+def test_a_department_column_is_optional_and_imported(app, hr_id):
+    text = (
+        "name,email,department\nAna,ana@example.org, Sales \nBo,bo@example.org,\n"
+        'Cy,cy@example.org,"Sa\nles"\n'
+    )
+    with app.app_context():
+        refused = preview_people_import(hr_id, text)
+        assert [(p.row, p.column) for p in refused.problems] == [(4, "department")]
+        assert import_people(hr_id, text.rsplit("Cy", 1)[0]) == 2
+        departments = dict(db.session.execute(select(Person.email, Person.department)).all())
+        assert departments["ana@example.org"] == "Sales"
+        assert departments["bo@example.org"] is None
 
 
 def test_an_import_with_any_problem_writes_nothing(app, hr_id):

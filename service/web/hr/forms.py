@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import HiddenInput
 
 from service.models import ROLES, ROUND_STATUSES
-from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from service.services.people import MAX_DEPARTMENT_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 from service.web.filters import FilterForm, NotBefore, select_filter
 from service.web.formatting import ROUND_STATUS_LABELS
 from service.web.time_zone import INPUT_FORMATS, LocalDateTimeField, deadline_field, time_zone_field
@@ -75,6 +75,9 @@ class AddPersonForm(FlaskForm):
             Email("Enter a valid email address."),
             Length(max=MAX_EMAIL_LENGTH),
         ],
+    )
+    department = StringField(
+        "Department", validators=[Optional(), Length(max=MAX_DEPARTMENT_LENGTH)]
     )
 
 

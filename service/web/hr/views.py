@@ -102,7 +102,12 @@ def add_person(person: Person):
         return _people_page(person, form, 422)
     try:
         added = invite_person(
-            person.id, form.name.data, form.email.data, form.role.data, form.manager_email.data
+            person.id,
+            form.name.data,
+            form.email.data,
+            form.role.data,
+            form.manager_email.data,
+            form.department.data,
         )
     except Invalid as error:
         for name, messages in (error.errors or {}).items():

@@ -88,3 +88,18 @@ def test_members_cannot_open_campaign_pages(app, api):
     Org(api)
     mo = PersonSession(app, "mo@example.org")
     assert mo.get("/hr/campaigns").status_code == 403
+
+
+def test_hr_adds_a_person_with_a_department_on_the_people_page(app, api):
+    org = Org(api)
+    hana = PersonSession(app, "hana@example.org")
+    added = post(
+        hana,
+        "/hr/people",
+        {"name": "Zed New", "email": "zed@example.org", "role": "member", "department": "Ops"},
+    )
+    assert added.status_code == 303
+    row = [r for r in hana.html("/hr/people").split("<tr>") if "zed@example.org" in r][-1]
+    assert "Ops" in row
+    found = api.call("GET", "/api/v1/people?department=Ops", org.hr).get_json()["people"]
+    assert [p["email"] for p in found] == ["zed@example.org"]
