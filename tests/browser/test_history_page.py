@@ -18,10 +18,11 @@ SKILLS = len(load_instrument("soft-skills", "1").skills)
 
 @pytest.fixture
 def two_rounds(api):
+    """Maya's two closed rounds; the second's id."""
     _, hr = api.person("hr", name="Hana Reyes", email="hana@example.org")
     api.person("member", name="Maya Lind", email=MAYA)
     closed_round(api, hr, [2, 3, 3, 3], self_score=5)
-    closed_round(api, hr, [4, 4, 4, 3], self_score=4)
+    return closed_round(api, hr, [4, 4, 4, 3], self_score=4)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -62,3 +63,21 @@ def test_the_history_page_draws_and_toggles_the_self_lines(
     assert errors == []
     assert scripts and all(url.startswith(live_server) for url in scripts), scripts
     assert f"{live_server}/assets/plotly.min.js" in scripts
+
+
+def test_the_second_rounds_report_page_says_what_changed_on_a_phone(
+    app, new_page, live_server, two_rounds
+):
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(app, page, live_server)
+    page.goto(f"{live_server}/rounds/{two_rounds}/report")
+    section = page.locator("section.change")
+    expect(section.get_by_role("heading", name="Since your last 360")).to_be_visible()
+    # Every skill rose from 2.75 to 3.75: reliable (rci 3.16), a sentence and a row each.
+    expect(section.get_by_text("up from 2.75")).to_have_count(SKILLS)
+    expect(section.locator("table.change-data tbody tr")).to_have_count(SKILLS)
+    expect(section.locator("figure figcaption")).to_have_count(1)
+    section.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "report-change-phone.png")
+    assert serious_violations(page, "report") + too_wide(page, "report") == []

@@ -193,7 +193,7 @@ def test_the_report_shows_the_last_rounds_impact_pulse_beside_the_change(api, ap
         db.session.commit()
     second = closed_round(api, hr, [4, 4, 4, 3])
     page = api.call("GET", f"/api/v1/rounds/{second}/report.html", hr).get_data(as_text=True)
-    table = page[page.index('<table class="change-data">') :]
+    table = page[page.index('<table class="chart-data change-data">') :]
     table = table[: table.index("</table>")]
     assert "Pulse (&minus;3 to +3)" in table
     leadership = table[table.index("Leadership and inspiration") :].split("</tr>")[0]
