@@ -1,6 +1,6 @@
 """Change since the previous round: per skill, how far all others' score moved, and whether
-the move is larger than the measurement produces by chance (docs/scoring.md, "Change since
-the previous round").
+the move is larger than the measurement produces by chance (docs/scoring.md, "Change
+since the last round").
 
 The reliable change index of Jacobson and Truax divides the difference by the standard error
 of a difference between two measurements, sqrt(2) * SD * sqrt(1 - r): SD is the spread of

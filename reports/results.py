@@ -150,7 +150,7 @@ class SkillResult:
 @dataclass(frozen=True)
 class SkillChange:
     """One skill's change since the previous round (docs/scoring.md, "Change since the
-    previous round"); self only where published in both rounds, never with an rci."""
+    last round"); self only where published in both rounds, never with an rci."""
 
     before: float
     now: float
