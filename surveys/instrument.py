@@ -23,7 +23,7 @@ EXERCISE_KINDS = ("reflection", "practice")
 SCALE_SCORES = (1, 2, 3, 4, 5)
 MIN_STRATEGIES = 3
 MIN_EXERCISES = 2
-# The reliable change rule's defaults (docs/scoring.md, "Change since the previous round"):
+# The reliable change rule's defaults (docs/scoring.md, "Change since the last round"):
 # the spread of skill scores between people, and the reliability of a skill score.
 DEFAULT_SCORE_SD = 0.5
 DEFAULT_RELIABILITY = 0.80
