@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from reports.anonymity import THRESHOLD_RANGE
 from service.services.audit import ACTIONS
 from service.services.errors import Invalid
+from service.services.languages import LANGUAGE_NAMES
 from service.services.settings import parse_reminder_days
 from service.web.filters import FilterForm, NotBefore, select_filter
 
@@ -34,6 +36,12 @@ class SettingsForm(FlaskForm):
     subject_sees_report = BooleanField("People can read the report of their own rounds")
     reminder_days = StringField(
         "Reminder schedule (days before the deadline)", validators=[Length(max=100)]
+    )
+    # Optional: a form sent without it leaves the language as it is.
+    default_language = SelectField(
+        "Raters' default language",
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        validate_choice=False,  # the settings service names an unknown code
     )
 
     def validate_reminder_days(self, field):

@@ -22,6 +22,7 @@ from service.models import Person
 from service.services import exports
 from service.services.audit import ACTIONS, list_events
 from service.services.errors import Invalid
+from service.services.languages import LANGUAGE_NAMES
 from service.services.notifications import list_outbox, read_outbox_message
 from service.services.settings import current_settings, settings_saved_at, update_settings
 from service.web.admin.forms import AuditFilterForm, SettingsForm
@@ -116,7 +117,11 @@ def audit_log(person: Person):
 
 def _settings_page(form: SettingsForm, status: int = 200):
     return render_template(
-        "admin/settings.html", form=form, current=current_settings(), saved_at=settings_saved_at()
+        "admin/settings.html",
+        form=form,
+        current=current_settings(),
+        saved_at=settings_saved_at(),
+        language_names=LANGUAGE_NAMES,
     ), status
 
 
@@ -129,6 +134,7 @@ def settings(person: Person):
         anonymity_threshold=current.anonymity_threshold,
         subject_sees_report=current.subject_sees_report,
         reminder_days=", ".join(str(day) for day in current.reminder_days),
+        default_language=current.default_language,
     )
     return _settings_page(form)
 
@@ -145,6 +151,7 @@ def save_settings(person: Person):
             anonymity_threshold=form.anonymity_threshold.data,
             subject_sees_report=form.subject_sees_report.data,
             reminder_days=form.reminder_days.data or "",
+            default_language=form.default_language.data or None,
         )
     except Invalid as error:
         for name, messages in (error.errors or {}).items():

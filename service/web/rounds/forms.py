@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from service.services.languages import LANGUAGE_NAMES
 from service.web.time_zone import deadline_field, time_zone_field
 from surveys.relationships import NAMES, RATERS_NAMED
 
@@ -30,6 +31,18 @@ NAME = [Length(max=200, message="Use at most 200 characters.")]
 EMAIL = [Email("Enter a valid email address."), Length(max=320)]
 
 
+# A rater's language: left empty, their browser decides at their first visit (the
+# organisation's default language until then).
+LANGUAGE_CHOICES = [
+    SelectChoice("", "Their browser's"),
+    *(SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()),
+]
+
+
+def language_field():
+    return SelectField("Language", choices=LANGUAGE_CHOICES, validators=[Optional()], default="")
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -44,6 +57,7 @@ class RaterRow(Form):
         choices=[SelectChoice("", "Choose…"), *RELATIONSHIP_CHOICES],
         validate_choice=False,
     )
+    language = language_field()
 
     def is_blank(self) -> bool:
         return not ((self.name.data or "").strip() or (self.email.data or "").strip())
@@ -69,6 +83,7 @@ class RaterRow(Form):
             "name": self.name.data.strip(),
             "email": self.email.data.strip(),
             "relationship": self.relationship.data,
+            "language": self.language.data or None,
         }
 
 
@@ -111,6 +126,7 @@ class AddRaterForm(FlaskForm):
         choices=RELATIONSHIP_CHOICES,
         validators=[InputRequired("Choose how this person works with the subject.")],
     )
+    language = language_field()
 
 
 class DeadlineForm(FlaskForm):

@@ -254,7 +254,12 @@ def add_rater_action(person: Person, round_id: str):
         return _round_page(person, round_id, add_form=form, status=422)
     try:
         rater, _ = add_rater(
-            person.id, round_id, form.name.data, form.email.data, form.relationship.data
+            person.id,
+            round_id,
+            form.name.data,
+            form.email.data,
+            form.relationship.data,
+            form.language.data or None,
         )
     except Invalid as error:
         for name, messages in (error.errors or {}).items():
