@@ -101,8 +101,8 @@ def test_the_job_a_request_queued_carries_its_id(api, caplog, app):
     assert answer.status_code == 200
     jobs = json_lines(caplog, JOB_LOGGER)
     # Launching queues one message with every invitation (split by the task into one task
-    # per email): four raters, so the fan-out and four email runs, all done.
-    assert [job["kind"] for job in jobs].count("run_job_task") == 4
+    # per email): four raters and Maya's self-assessment, so the fan-out and five email runs.
+    assert [job["kind"] for job in jobs].count("run_job_task") == 5
     assert {job["kind"] for job in jobs} == {"fan_out_jobs_task", "run_job_task"}
     assert all(job["request_id"] == PLAIN_ID for job in jobs), jobs
     assert all(job["status"] == "done" for job in jobs)
