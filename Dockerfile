@@ -5,7 +5,10 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY surveys ./surveys
 COPY reports ./reports
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+# Only the catalogs' .po files are in git: compile them into the wheel.
+RUN pip install --no-cache-dir "babel>=2.14" \
+    && pybabel compile -d service/translations \
+    && pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim-bookworm
 # Pango and HarfBuzz for WeasyPrint's PDFs, fonts for the text, Chromium for chart export.

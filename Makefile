@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-inter fonts-d
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 WRK ?= /usr/bin/wrk
 
-.PHONY: run test lint format bench clean system-packages
+.PHONY: run test lint format bench clean system-packages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# The catalogs of the pages' and emails' words: only the .po files are in git, each .mo is
+# compiled from its .po (again whenever the .po changes). The Dockerfile does the same.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard service/translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+translations: $(MO_FILES)
+
 # The demo's links, the emails' links and the pages all name the address actually served.
 run: export BASE_URL ?= http://$(HOST):$(PORT)
-run: $(VENV)/.installed system-packages
+run: $(VENV)/.installed translations system-packages
 	$(BIN)/feedback360 db upgrade
 	$(BIN)/feedback360 demo
 	@# The worker sends the emails and closes rounds past their deadline. A background job
@@ -50,7 +59,7 @@ $(WRK):
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y wrk
 
-test: $(VENV)/.installed-test system-packages
+test: $(VENV)/.installed-test translations system-packages
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
