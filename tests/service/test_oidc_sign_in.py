@@ -18,8 +18,10 @@ from service import create_app
 from service.config import ConfigurationError, load_settings
 from service.extensions import db, limiter
 from service.models import AuditEvent, Person, WebSession
-from service.services.sign_in import BY_SINGLE_SIGN_ON
+from service.services.sign_in import BY_LINK, BY_PASSWORD, BY_SINGLE_SIGN_ON, set_password
+from service.services.sign_in_links import mint_sign_in_link
 from service.web.auth import SESSION_KEY
+from tests.service.web.test_sign_in import PASSWORD, password_sign_in, use_link
 
 # The provider's own code uses Authlib's deprecated names and hooks; ours does not.
 pytestmark = pytest.mark.filterwarnings(
@@ -293,3 +295,18 @@ def test_settings_default_to_off_and_name_the_button(tmp_path):
         testing=True,
     )
     assert on["OIDC_ISSUER"] == "https://sso.example.org/realms/staff"
+
+
+def test_the_audit_log_says_how_each_sign_in_was_made(app, client, api):
+    person_id, _ = api.person("hr", name="Hana Hr", email="hana@example.org")
+    with app.app_context():
+        set_password(person_id, PASSWORD)
+        token = mint_sign_in_link(db.session.get(Person, person_id))
+        db.session.commit()
+    assert password_sign_in(client, "hana@example.org", PASSWORD).status_code == 303
+    assert use_link(app.test_client(), token).status_code == 303
+    with app.app_context():
+        details = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "signed_in")
+        ).all()
+    assert sorted(details) == sorted([BY_PASSWORD, BY_LINK])
