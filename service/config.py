@@ -102,6 +102,13 @@ def _smtp_url_setting(environ) -> str:
     return url
 
 
+def _ca_file_setting(environ, name: str) -> str:
+    path = (environ.get(name) or "").strip()
+    if path and not Path(path).is_file():
+        raise ConfigurationError(f"{name} names no readable file: {path!r}")
+    return path
+
+
 def _domains_setting(environ, name: str) -> frozenset[str]:
     raw = environ.get(name) or ""
     domains = {part.strip().lower().lstrip("@") for part in raw.split(",") if part.strip()}
@@ -190,6 +197,8 @@ def load_settings(default_instance_path: str, environ=None, *, testing: bool = F
         "FAILED_LINK_LIMIT": _rate_limit_setting(environ, "FAILED_LINK_LIMIT", "20 per hour"),
         # Empty: every email is written to INSTANCE_PATH/outbox instead of being sent.
         "SMTP_URL": _smtp_url_setting(environ),
+        # Empty: the mail server's certificate is checked against the system's authorities.
+        "SMTP_CA_FILE": _ca_file_setting(environ, "SMTP_CA_FILE"),
         "MAIL_FROM": (environ.get("MAIL_FROM") or "").strip()
         or "feedback360 <feedback360@localhost>",
         # Empty: the job queue is an SQLite file in the instance folder (one machine).

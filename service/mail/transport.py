@@ -6,6 +6,7 @@ import smtplib
 import ssl
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -24,11 +25,13 @@ class MailConfigError(ValueError):
 
 
 class DeliveryError(Exception):
-    """The message was not delivered. `permanent` when retrying cannot help (a bounce)."""
+    """The message was not delivered. `permanent` when retrying cannot help; `bounce` when
+    the server refused the message or its recipient (not, say, our login)."""
 
-    def __init__(self, message: str, *, permanent: bool):
+    def __init__(self, message: str, *, permanent: bool, bounce: bool | None = None):
         super().__init__(message)
         self.permanent = permanent
+        self.bounce = permanent if bounce is None else bounce
 
 
 @dataclass(frozen=True)
@@ -63,38 +66,94 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     )
 
 
-class SmtpTransport:
-    def __init__(self, target: SmtpTarget):
-        self.target = target
+def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
+    """Verifies the server's certificate and host name: against the system's certificate
+    authorities, or only the one in ca_file (SMTP_CA_FILE, for a private mail server)."""
+    return ssl.create_default_context(cafile=ca_file or None)
 
-    def send(self, message: EmailMessage) -> None:
+
+def connect(target: SmtpTarget, *, timeout: float, ca_file: str | None = None) -> smtplib.SMTP:
+    """An open connection to the server, in TLS from the start (smtps://) or after STARTTLS
+    (smtp+starttls://), not yet logged in."""
+    if target.security == "tls":
+        return smtplib.SMTP_SSL(
+            target.host, target.port, timeout=timeout, context=tls_context(ca_file)
+        )
+    client = smtplib.SMTP(target.host, target.port, timeout=timeout)
+    if target.security == "starttls":
+        try:
+            client.starttls(context=tls_context(ca_file))
+        except BaseException:
+            client.close()
+            raise
+    return client
+
+
+def _quit_quietly(client: smtplib.SMTP) -> None:
+    """Say goodbye; the message was accepted already, so an error here changes nothing."""
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        client.close()
+
+
+def _delivery_error(error: Exception, target: SmtpTarget) -> DeliveryError:
+    """What went wrong before the server accepted the message, in words for HR's pages."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        # The server refused the address itself: sending again cannot help.
+        return DeliveryError(f"recipient refused: {error.recipients}", permanent=True)
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        # Trying the same password again cannot help, and a server may lock the account.
+        return DeliveryError(
+            f"the mail server refused the login of {target.username!r} "
+            f"(SMTP {error.smtp_code}): check the user and password in SMTP_URL",
+            permanent=True,
+            bounce=False,
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return DeliveryError(
+            f"the mail server does not support what SMTP_URL asks of it: {error}",
+            permanent=True,
+            bounce=False,
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        # 5xx is a permanent refusal, 4xx a temporary one.
+        return DeliveryError(
+            f"SMTP {error.smtp_code}: {error.smtp_error!r}", permanent=error.smtp_code >= 500
+        )
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return DeliveryError(
+            f"the mail server's certificate is not trusted ({error.verify_message}): "
+            "give its certificate authority in SMTP_CA_FILE",
+            permanent=False,
+        )
+    return DeliveryError(f"mail server unreachable: {error}", permanent=False)
+
+
+class SmtpTransport:
+    def __init__(self, target: SmtpTarget, ca_file: str | None = None):
+        self.target = target
+        self.ca_file = ca_file
+
+    def send(self, message: EmailMessage, accepted: Callable[[], None] = lambda: None) -> None:
+        """Deliver the message; `accepted` runs as soon as the server has taken it (its 250
+        to DATA), before the goodbye, so the caller can record it with the smallest gap."""
         target = self.target
         try:
-            if target.security == "tls":
-                client = smtplib.SMTP_SSL(
-                    target.host,
-                    target.port,
-                    timeout=TIMEOUT_SECONDS,
-                    context=ssl.create_default_context(),
-                )
-            else:
-                client = smtplib.SMTP(target.host, target.port, timeout=TIMEOUT_SECONDS)
-            with client:
-                if target.security == "starttls":
-                    client.starttls(context=ssl.create_default_context())
-                if target.username:
-                    client.login(target.username, target.password or "")
-                client.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            # The server refused the address itself: sending again cannot help.
-            raise DeliveryError(f"recipient refused: {error.recipients}", permanent=True) from None
-        except smtplib.SMTPResponseException as error:
-            # 5xx is a permanent refusal, 4xx a temporary one.
-            raise DeliveryError(
-                f"SMTP {error.smtp_code}: {error.smtp_error!r}", permanent=error.smtp_code >= 500
-            ) from None
+            client = connect(target, timeout=TIMEOUT_SECONDS, ca_file=self.ca_file)
         except (OSError, smtplib.SMTPException) as error:
-            raise DeliveryError(f"mail server unreachable: {error}", permanent=False) from None
+            raise _delivery_error(error, target) from None
+        try:
+            if target.username:
+                client.login(target.username, target.password or "")
+            client.send_message(message)
+        except (OSError, smtplib.SMTPException) as error:
+            client.close()  # no goodbye: after a timeout it would only wait again
+            raise _delivery_error(error, target) from None
+        try:
+            accepted()
+        finally:
+            _quit_quietly(client)
 
 
 class OutboxTransport:
@@ -103,7 +162,7 @@ class OutboxTransport:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, accepted: Callable[[], None] = lambda: None) -> None:
         # Nanosecond prefix: files sort in the order they were written.
         name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
         try:
@@ -112,6 +171,7 @@ class OutboxTransport:
         except OSError as error:
             # A full disk or a folder it may not write to: a later attempt may succeed.
             raise DeliveryError(f"outbox not writable: {error}", permanent=False) from None
+        accepted()
 
 
 def read_eml(path: Path) -> dict:

@@ -97,7 +97,7 @@ def _outbox_folder() -> Path:
 def transport():
     smtp_url = current_app.config["SMTP_URL"]
     if smtp_url:
-        return SmtpTransport(parse_smtp_url(smtp_url))
+        return SmtpTransport(parse_smtp_url(smtp_url), current_app.config["SMTP_CA_FILE"])
     return OutboxTransport(_outbox_folder())
 
 
@@ -409,21 +409,27 @@ def run_job(job_id: str, *, last_attempt: bool, retry_in: timedelta = timedelta(
         _record_delivery(job, "skipped")
         db.session.commit()
         return
+
+    def handed_over() -> None:
+        # Recorded the moment the server takes the message (its 250 to DATA), before the
+        # goodbye: a worker killed after this never sends it again. Killed between the 250
+        # and this commit, it does (the housekeeping queues the still-claimed job again).
+        _record_delivery(job, "sent")
+        db.session.commit()
+
     try:
-        transport().send(message)
+        transport().send(message, accepted=handed_over)
     except DeliveryError as error:
         db.session.rollback()  # the minted link was never delivered: drop it
         job = db.session.get(Job, job_id)
         if error.permanent or last_attempt or job.attempts >= MAX_ATTEMPTS:
-            _record_delivery(job, "bounced" if error.permanent else "failed", str(error))
+            _record_delivery(job, "bounced" if error.bounce else "failed", str(error))
             db.session.commit()
             return
         job.status, job.last_error = "retrying", str(error)
         job.claimed_at, job.due_at = None, now() + retry_in
         db.session.commit()
         raise RetryLater(str(error)) from None
-    _record_delivery(job, "sent")
-    db.session.commit()
 
 
 def requeue_lost_jobs() -> int:
