@@ -93,13 +93,14 @@ def report(round_id: str, output: str | None) -> None:
 @click.option("-w", "--workers", default=2, show_default=True, help="Threads sending jobs.")
 @with_appcontext
 def worker(workers: int) -> None:
-    """Run queued jobs (emails, reports) and the periodic housekeeping until stopped."""
+    """Run queued jobs (emails, reports) and the periodic housekeeping until stopped
+    (SIGTERM: each job in hand is finished first)."""
     from service.jobs import huey
+    from service.jobs.worker import run_worker
 
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run as they are queued")
-    # Threads, not processes: the app (and its database engine) is created once, here.
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+    run_worker(workers)
 
 
 @click.command("backup")

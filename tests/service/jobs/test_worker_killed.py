@@ -181,7 +181,7 @@ def test_a_worker_killed_while_sending_loses_no_invitation(
         _wait_until(all_sent, second, "every job to be sent", app, mailbox)
         _wait_until(lambda: huey.pending_count() == 0, second, "the queue to empty", app, mailbox)
         # Stop gracefully: any copy of a task still running finishes before we count.
-        second.send_signal(signal.SIGINT)
+        second.send_signal(signal.SIGTERM)
         second.wait(timeout=WAIT_SECONDS)
 
     assert mailbox.recipients() == EVERYONE  # everyone invited exactly once
