@@ -1,5 +1,5 @@
-"""Campaigns: HR's 360 cycles for many people, each round's nomination stage, and people's
-departments
+"""Campaigns: HR's 360 cycles for many people, each round's nomination stage, people's
+departments, and an index that covers the response counts
 
 Revision ID: 0010
 Revises: 0009
@@ -48,6 +48,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rounds_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_rounds_campaign_id_campaigns'), 'campaigns', ['campaign_id'], ['id'], ondelete='SET NULL')
 
+    with op.batch_alter_table('raters', schema=None) as batch_op:
+        batch_op.create_index('ix_raters_counts', ['round_id', 'relationship', 'response_status'], unique=False)
+
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.add_column(sa.Column('department', sa.String(length=100), nullable=True))
         batch_op.create_index(batch_op.f('ix_people_department'), ['department'], unique=False)
@@ -57,6 +60,9 @@ def downgrade():
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_people_department'))
         batch_op.drop_column('department')
+
+    with op.batch_alter_table('raters', schema=None) as batch_op:
+        batch_op.drop_index('ix_raters_counts')
 
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_rounds_campaign_id_campaigns'), type_='foreignkey')

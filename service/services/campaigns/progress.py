@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from service.extensions import db
@@ -47,17 +47,23 @@ def rate(submitted: int, invited: int) -> float | None:
 
 
 def _answers_by_round(campaign_id: str) -> dict[str, Counter]:
+    """Raters invited and answered per round, the self-assessment aside: one grouped pass."""
     rows = db.session.execute(
-        select(Rater.round_id, Rater.response_status, func.count())
-        .join(Round, Rater.round_id == Round.id)
-        .where(Round.campaign_id == campaign_id, Rater.relationship != "self")
-        .group_by(Rater.round_id, Rater.response_status)
+        select(
+            Rater.round_id,
+            func.count(),
+            func.sum(case((Rater.response_status == "submitted", 1), else_=0)),
+        )
+        .where(
+            Rater.round_id.in_(select(Round.id).where(Round.campaign_id == campaign_id)),
+            Rater.relationship != "self",
+        )
+        .group_by(Rater.round_id)
     )
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for round_id, status, count in rows:
-        counts[round_id]["invited"] += count
-        counts[round_id][status] += count
-    return counts
+    return {
+        round_id: Counter(invited=invited, submitted=submitted or 0)
+        for round_id, invited, submitted in rows
+    }
 
 
 def campaign_progress(actor_id: str, campaign_id: str) -> dict:
