@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from service import create_app
 from service.config import ConfigurationError, load_settings
 from service.extensions import db, limiter
+from service.jobs import init_jobs
 from service.models import AuditEvent, Person, WebSession
 from service.services.sign_in import BY_LINK, BY_PASSWORD, BY_SINGLE_SIGN_ON, set_password
 from service.services.sign_in_links import mint_sign_in_link
@@ -54,30 +55,45 @@ def provider():
     server.server_close()
 
 
-def sso_app_for(app, issuer: str):
-    """An app on the test database with single sign-on through `issuer`."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "INSTANCE_PATH": app.config["INSTANCE_PATH"],
-            "BASE_URL": BASE_URL,
-            "JOBS_IMMEDIATE": True,
-            "SIGN_IN_LIMIT": "10000 per hour",
-            "OIDC_ISSUER": issuer,
-            "OIDC_CLIENT_ID": "feedback360",
-            "OIDC_CLIENT_SECRET": "a client secret",
-            "OIDC_PROVIDER_NAME": PROVIDER_NAME,
-            "ALLOWED_SIGNUP_DOMAINS": frozenset({"example.org"}),
-        }
-    )
+@pytest.fixture
+def sso_app_for(app):
+    """sso_app_for(issuer): an app on the test database with single sign-on through
+    `issuer`; its connections are closed after the test."""
+    made = []
+
+    def make(issuer: str):
+        made.append(
+            create_app(
+                {
+                    "TESTING": True,
+                    "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                    "INSTANCE_PATH": app.config["INSTANCE_PATH"],
+                    "BASE_URL": BASE_URL,
+                    "JOBS_IMMEDIATE": True,
+                    "SIGN_IN_LIMIT": "10000 per hour",
+                    "OIDC_ISSUER": issuer,
+                    "OIDC_CLIENT_ID": "feedback360",
+                    "OIDC_CLIENT_SECRET": "a client secret",
+                    "OIDC_PROVIDER_NAME": PROVIDER_NAME,
+                    "ALLOWED_SIGNUP_DOMAINS": frozenset({"example.org"}),
+                }
+            )
+        )
+        init_jobs(app)  # the queue goes on running the suite's app's jobs
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
-def sso_app(app, provider):
+def sso_app(sso_app_for, provider):
     # `app` empties the tables after each test; this app shares its database.
     limiter.reset()
-    return sso_app_for(app, provider)
+    return sso_app_for(provider)
 
 
 @pytest.fixture
@@ -245,12 +261,12 @@ def test_a_tampered_state_is_refused(sso_app, browser, provider, api):
     assert counts(sso_app) == (1, 0)
 
 
-def test_a_provider_that_does_not_answer_is_a_clear_503(app):
+def test_a_provider_that_does_not_answer_is_a_clear_503(sso_app_for):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     # Nothing listens on the port once the socket is closed: connections are refused.
-    browser = sso_app_for(app, f"http://127.0.0.1:{port}").test_client()
+    browser = sso_app_for(f"http://127.0.0.1:{port}").test_client()
     page = browser.get("/oidc/sign-in")
     assert page.status_code == 503
     assert "did not answer" in page.get_data(as_text=True)
