@@ -922,11 +922,14 @@ PAGE_FORMS = {
 def test_another_member_is_refused_every_page_of_someone_elses_round(app, api, world):
     opened = world.open()
     values = {"round_id": opened["id"], "rater_id": world.peer(opened)}
+    # A pulse's pages are about Sam's closed round with a plan, and its pulse.
+    pulse_values = {"round_id": saved_plan_round(world), "pulse_id": shared_pulse(world)}
     pat = PersonSession(app, OTHER_MEMBER_EMAIL)
     answers = {}
     for rule, method in page_rules(app, argument="round_id"):
+        given = pulse_values if "pulse_id" in rule.arguments else values
         with app.test_request_context():
-            path = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+            path = url_for(rule.endpoint, **{name: given[name] for name in rule.arguments})
         before = stored_rows(app)
         if method == "GET":
             response = pat.get(path)
