@@ -13,7 +13,7 @@ from service.extensions import db
 from service.models import Campaign, Export, Job, Person, Rater, Round
 from service.models.types import new_id
 from service.services import audit
-from service.services.campaigns.setup import load_campaign
+from service.services.campaigns.setup import job_row, load_campaign
 from service.services.clock import now
 from service.services.errors import Conflict
 from service.services.exports import start_export
@@ -49,18 +49,15 @@ def _launch_approved(campaign: Campaign, actor: Person | None) -> dict:
             {r: invited.get(r, 0) for r in RELATIONSHIPS}, round_.anonymity_threshold
         )
         moves.append({"rid": round_.id, "sets": [list(s) for s in sets]})
+        # Each invitation is its own email, as for a round launched by hand: a fresh key.
         jobs += [
-            {
-                "id": new_id(),
-                "kind": "invitation",
-                "key": f"invitation:{rater.id}:{new_id()}",
-                "round_id": round_.id,
-                "rater_id": rater.id,
-                "status": "queued",
-                "attempts": 0,
-                "created_at": current,
-                "due_at": current,
-            }
+            job_row(
+                "invitation",
+                f"invitation:{rater.id}:{new_id()}",
+                current,
+                round_id=round_.id,
+                rater_id=rater.id,
+            )
             for rater in round_.raters
         ]
     if moves:
@@ -139,17 +136,7 @@ def remind_campaign(actor_id: str, campaign_id: str) -> dict:
             db.session.scalars(select(Job.key).where(Job.key.in_(key_list[start : start + 1000])))
         )
     jobs = [
-        {
-            "id": new_id(),
-            "kind": "reminder",
-            "key": key,
-            "round_id": round_id,
-            "rater_id": rater_id,
-            "status": "queued",
-            "attempts": 0,
-            "created_at": current,
-            "due_at": current,
-        }
+        job_row("reminder", key, current, round_id=round_id, rater_id=rater_id)
         for key, (rater_id, round_id) in keys.items()
         if key not in sent
     ]
