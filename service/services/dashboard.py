@@ -39,6 +39,7 @@ def list_rounds_for_hr(
     *,
     status: str | None = None,
     manager_id: str | None = None,
+    department: str | None = None,
     deadline_from: date | None = None,
     deadline_to: date | None = None,
     page: int = 1,
@@ -62,6 +63,8 @@ def list_rounds_for_hr(
         query = query.where(Round.status == status)
     if manager_id:
         query = query.where(subject.manager_id == manager_id)
+    if department:
+        query = query.where(subject.department == department)
     query = query.where(*on_days(Round.deadline, deadline_from, deadline_to))
     listed = read_page(query.order_by(Round.deadline.desc(), Round.id), page, DASHBOARD_PAGE_SIZE)
     counts = response_counts([round_.id for round_, _, _ in listed.rows])
@@ -82,6 +85,19 @@ def list_rounds_for_hr(
 
 def _others(by_relationship: dict[str, int]) -> int:
     return sum(n for relationship, n in by_relationship.items() if relationship != "self")
+
+
+def list_departments(actor_id: str) -> list[str]:
+    """Every department someone belongs to, in order: the dashboard's department filter."""
+    load_hr(actor_id)
+    return list(
+        db.session.scalars(
+            select(Person.department)
+            .where(Person.department.is_not(None))
+            .distinct()
+            .order_by(Person.department)
+        )
+    )
 
 
 def list_managers(actor_id: str) -> list[Person]:

@@ -11,7 +11,7 @@ from service.extensions import db
 from service.models import Person
 from service.services.campaigns import launch, nominations, progress, setup
 from service.services.campaigns.rules import STAGE_LABELS
-from service.services.dashboard import list_managers
+from service.services.dashboard import list_departments, list_managers
 from service.services.errors import Conflict, DomainError, Invalid
 from service.services.paging import Page
 from service.web.auth import NOTICE, hr_required, login_required
@@ -29,17 +29,6 @@ def _labels():
     return {"stage_labels": STAGE_LABELS}
 
 
-def _departments() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Person.department)
-            .where(Person.department.is_not(None))
-            .distinct()
-            .order_by(Person.department)
-        )
-    )
-
-
 def _subjects(form: CampaignForm) -> list[str]:
     query = select(Person.email)
     if form.who.data == "department":
@@ -50,7 +39,7 @@ def _subjects(form: CampaignForm) -> list[str]:
 
 
 def _campaigns_page(person: Person, form: CampaignForm, status: int = 200):
-    form.department.choices = [SelectChoice(d, d) for d in _departments()]
+    form.department.choices = [SelectChoice(d, d) for d in list_departments(person.id)]
     form.manager.choices = [SelectChoice(m.id, m.name) for m in list_managers(person.id)]
     campaigns = progress.list_campaigns(person.id)
     return render_template("campaigns/campaigns.html", form=form, campaigns=campaigns), status

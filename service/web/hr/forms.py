@@ -34,6 +34,8 @@ class DashboardFilterForm(FilterForm):
     )
     # The managers are added by the page, from the people who manage someone.
     manager = select_filter("Manager", "Any manager")
+    # Likewise the departments.
+    department = select_filter("Department", "Any department")
     deadline_from = DateField("Deadline from (UTC)", validators=[Optional()])
     deadline_to = DateField(
         "Deadline to (UTC, inclusive)",

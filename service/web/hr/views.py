@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from service.models import Person
 from service.services.bulk_rounds import BULK_COLUMNS, launch_bulk_rounds, preview_bulk_launch
 from service.services.csv_uploads import MAX_CSV_BYTES, MAX_CSV_ROWS
-from service.services.dashboard import list_managers, list_rounds_for_hr
+from service.services.dashboard import list_departments, list_managers, list_rounds_for_hr
 from service.services.errors import Conflict, Invalid
 from service.services.people import invite_person, list_people
 from service.services.people_import import PEOPLE_COLUMNS, import_people, preview_people_import
@@ -57,6 +57,7 @@ def dashboard_page(person: Person, export_form: ExportForm | None = None, status
     form's error above the rounds."""
     form = DashboardFilterForm(request.args)
     form.manager.choices += [SelectChoice(m.id, m.name) for m in list_managers(person.id)]
+    form.department.choices += [SelectChoice(d, d) for d in list_departments(person.id)]
     export_form = export_form or ExportForm(formdata=None)
     if not form.validate():
         page = render_template("hr/dashboard.html", form=form, listing=None, export=export_form)
@@ -65,6 +66,7 @@ def dashboard_page(person: Person, export_form: ExportForm | None = None, status
         person.id,
         status=form.status.data or None,
         manager_id=form.manager.data or None,
+        department=form.department.data or None,
         deadline_from=form.deadline_from.data,
         deadline_to=form.deadline_to.data,
         page=form.page.data or 1,

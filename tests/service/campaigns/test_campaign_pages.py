@@ -103,3 +103,14 @@ def test_hr_adds_a_person_with_a_department_on_the_people_page(app, api):
     assert "Ops" in row
     found = api.call("GET", "/api/v1/people?department=Ops", org.hr).get_json()["people"]
     assert [p["email"] for p in found] == ["zed@example.org"]
+
+
+def test_the_dashboard_filters_rounds_by_department(app, api):
+    org = Org(api)
+    for email in ("ann@example.org", "ben@example.org"):
+        api.create_round(org.hr, subject_email=email)
+    hana = PersonSession(app, "hana@example.org")
+    sales = words(hana.html("/hr?department=Sales"))
+    assert "Ann Able" in sales and "Ben Best" not in sales
+    everyone = words(hana.html("/hr"))
+    assert "Ann Able" in everyone and "Ben Best" in everyone
