@@ -1,5 +1,8 @@
 # feedback360: build a wheel, then run it as a non-root user under gunicorn.
-FROM python:3.11-slim-bookworm AS build
+# The base image is a build argument (a mirror, a pinned digest); Debian bookworm's packages
+# are named below, so another base must be bookworm too.
+ARG BASE_IMAGE=python:3.11-slim-bookworm
+FROM ${BASE_IMAGE} AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY service ./service
@@ -10,11 +13,14 @@ RUN pip install --no-cache-dir "babel>=2.14" \
     && pybabel compile -d service/translations \
     && pip wheel --no-cache-dir --wheel-dir /wheels .
 
-FROM python:3.11-slim-bookworm
-# Pango and HarfBuzz for WeasyPrint's PDFs, fonts for the text, Chromium for chart export.
+FROM ${BASE_IMAGE}
+# The Makefile's SYSTEM_PACKAGES but the test-only ones (tests/test_image_packages.py checks):
+# Pango and HarfBuzz for WeasyPrint's PDFs, fonts for the text, Chromium for chart export,
+# PostgreSQL's client programs for `feedback360 backup` of a PostgreSQL database.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-inter fonts-dejavu-core chromium \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-inter fonts-dejavu-core \
+        chromium postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
