@@ -459,6 +459,7 @@ def _describe_rater(rater: Rater, *, for_hr: bool) -> dict:
         "name": rater.name,
         "email": rater.email,
         "relationship": rater.relationship,
+        "language": rater.language,
     }
     if for_hr:
         # Which email did not arrive is HR's to chase; the subject sees counts only.

@@ -130,13 +130,16 @@ def _invitation(round_: Round, relationship: str) -> dict:
     }
 
 
+def _worded(instrument, language: str | None):
+    """The instrument in `language` when it has it, else in its own."""
+    return instrument.in_language(language) if language in instrument.languages else instrument
+
+
 def _questionnaire(round_: Round, relationship: str, language: str | None = None) -> dict:
     """The round's statements and questions worded for this relationship, and the scale
     each statement is answered on (score 1 to 5, then "don't know"), in `language` when
     the instrument has it, else in the instrument's own."""
-    instrument = round_.instrument
-    if language in instrument.languages:
-        instrument = instrument.in_language(language)
+    instrument = _worded(round_.instrument, language)
     return {
         **questionnaire_for(instrument, relationship, round_.subject.first_name),
         "scale": {"labels": list(instrument.scale_labels), "na_label": instrument.na_label},
@@ -157,6 +160,7 @@ def survey_for_rater(rater: Rater, language: str | None = None) -> dict:
         **_invitation(round_, rater.relationship),
         "instrument": {"id": round_.instrument_id, "version": round_.instrument_version},
         "response_status": rater.response_status,
+        "language": _worded(round_.instrument, language or rater.language).language,
         "accepting_answers": accepts_answers(round_) and rater.response_status in OPEN_STATUSES,
     }
     if rater.response_status == "submitted":

@@ -108,6 +108,15 @@ class SurveySchema(Schema):
     accepting_answers = fields.Boolean(
         metadata={"description": "Whether this response can still be saved or submitted"}
     )
+    language = fields.String(
+        metadata={"description": "The language of the texts: the rater's (en, de, fr or es)"}
+    )
     skills = fields.List(fields.Nested(SkillSchema), metadata={"description": SEALED})
     questions = fields.List(fields.Nested(TextSchema), metadata={"description": SEALED})
+    scale = fields.Dict(
+        metadata={
+            "description": "Each score's label, 1 to 5 (labels), and don't know's (na_label), "
+            f"in the rater's language. {SEALED}"
+        }
+    )
     draft = fields.Nested(ResponseSchema, metadata={"description": f"The saved draft. {SEALED}"})
