@@ -118,7 +118,7 @@ def test_a_french_browser_gets_french_and_the_rater_keeps_it(api, maya, rater_se
 def test_a_browser_asking_for_none_of_ours_gets_the_organisations_language(
     api, maya, rater_session, person_session
 ):
-    _, hr = api.person("hr", name="Hana Reyes", email="hana@example.org")
+    api.person("hr", name="Hana Reyes", email="hana@example.org")
     saved = person_session("hana@example.org").post(
         "/hr/settings",
         data={"anonymity_threshold": "3", "reminder_days": "3, 1", "default_language": "es"},
