@@ -234,6 +234,10 @@ def survey_decline(org: Org) -> Post:
     return Post(org.rater(), data=lambda: {"reason": "busy"})
 
 
+def survey_language(org: Org) -> Post:
+    return Post(org.rater(), data=lambda: {"language": "de", "answer-ei_1": "4"})
+
+
 PLAN = {
     "focus": [
         {
@@ -422,6 +426,7 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "survey.save_or_submit": survey_save,
     "survey.autosave": survey_autosave,
     "survey.decline": survey_decline,
+    "survey.change_language": survey_language,
     "plans.save_plan_action": plan_form,
     "plans.checkin_action": checkin_form,
     "plans.reminders_action": reminders_button,
