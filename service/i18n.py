@@ -28,8 +28,8 @@ from service.extensions import db
 from service.services.languages import DEFAULT_LANGUAGE, LANGUAGES, in_sentence, supported
 from service.services.settings import current_settings
 
-# The routes whose every word is translated: the rater's. An endpoint of None (no route
-# matched: the 404 page) is answered in the visitor's language too.
+# The routes whose every word is translated: the rater's. A request no route matched (the
+# 404 page) is answered in the browser's language too.
 TRANSLATED_ENDPOINTS = frozenset(
     {
         "survey.open_link",
@@ -78,11 +78,7 @@ def visitor_language() -> str:
 
 
 def _speaks_languages() -> bool:
-    return (
-        request.endpoint is None
-        or request.endpoint in TRANSLATED_ENDPOINTS
-        or request.blueprint in TRANSLATED_BLUEPRINTS
-    )
+    return request.endpoint in TRANSLATED_ENDPOINTS or request.blueprint in TRANSLATED_BLUEPRINTS
 
 
 def _select_locale() -> str | None:
@@ -91,6 +87,9 @@ def _select_locale() -> str | None:
     chosen = g.get(_CHOSEN)
     if chosen:
         return chosen
+    if request.endpoint is None:
+        # No route (the 404 page): an error page looks nothing up, so the browser decides.
+        return browser_language() or DEFAULT_LANGUAGE
     return visitor_language() if _speaks_languages() else DEFAULT_LANGUAGE
 
 
