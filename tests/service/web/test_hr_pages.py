@@ -305,7 +305,8 @@ def test_hr_adds_a_person_who_gets_a_welcome_email(app, hr, outbox):
     assert response.status_code == 303 and response.headers["Location"] == "/hr/people"
     page = hr.html("/hr/people")
     assert "Zed New is added" in page
-    assert "Zed New zed@example.org Member Hana Reyes hana@example.org" in words(page)
+    # The name links to their history (named so for a screen reader); no department given.
+    assert "Zed New : history zed@example.org Member Hana Reyes hana@example.org —" in words(page)
     assert outbox() == [("Zed New <zed@example.org>", "You have been added to feedback360")]
     assert ("person_added", "Zed New <zed@example.org> (member)", None) in audit_actions(app)
 
