@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import smtplib
 import sqlite3
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from sqlalchemy.engine import make_url
 from reports.kaleido_server import browser_path
 from service.extensions import db
 from service.jobs.huey_queue import QUEUE_FILE
-from service.mail.transport import parse_smtp_url
+from service.mail.transport import connect, parse_smtp_url
 from service.services.browser import BROWSER_FIX, browser_problem, browser_version
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -153,15 +152,11 @@ def check_smtp() -> Check | None:
     target = parse_smtp_url(url)
     where = f"{target.host}:{target.port}"
     try:
-        if target.security == "tls":
-            client = smtplib.SMTP_SSL(
-                target.host,
-                target.port,
-                timeout=PROBE_TIMEOUT_S,
-                context=ssl.create_default_context(),
-            )
-        else:
-            client = smtplib.SMTP(target.host, target.port, timeout=PROBE_TIMEOUT_S)
+        # The same connection as a delivery makes: STARTTLS or TLS checked against
+        # SMTP_CA_FILE when one is set, so a private mail server is not reported down.
+        client = connect(
+            target, timeout=PROBE_TIMEOUT_S, ca_file=current_app.config["SMTP_CA_FILE"]
+        )
         with client:
             client.ehlo()
             code, _ = client.noop()

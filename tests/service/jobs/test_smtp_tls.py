@@ -21,6 +21,7 @@ from service.config import ConfigurationError, load_settings
 from service.extensions import db
 from service.models import Job, Rater
 from service.services import notifications
+from service.services.health import check_smtp
 from tests.service.jobs.conftest import SEVEN_RATERS, Mailbox, free_port, launch_round
 
 USER, PASSWORD = "mailer", "s3cret:pass"
@@ -234,3 +235,14 @@ def test_smtp_ca_file_must_name_a_file(tmp_path):
         load_settings(str(tmp_path), {"SMTP_CA_FILE": str(tmp_path / "missing.pem")})
     settings = load_settings(str(tmp_path), {"SMTP_CA_FILE": ""})
     assert settings["SMTP_CA_FILE"] == ""
+
+
+@pytest.mark.parametrize("scheme", ["smtp+starttls", "smtps"])
+def test_readiness_reaches_a_private_mail_server_as_deliveries_do(app, tls_server, scheme):
+    """/readyz connects as a delivery does: trusted through SMTP_CA_FILE, refused without."""
+    tls_server(scheme)
+    with app.app_context():
+        assert check_smtp().ok
+    tls_server(scheme, trust=False)
+    with app.app_context():
+        assert not check_smtp().ok
