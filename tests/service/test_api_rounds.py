@@ -68,6 +68,8 @@ def test_member_launches_a_round_about_themselves(api, subject):
         "name": "Maya Lind",
         "email": "maya@example.org",
         "relationship": "self",
+        # Not known until the self-assessment is first opened.
+        "language": None,
     }
 
 
