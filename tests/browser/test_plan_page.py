@@ -4,8 +4,6 @@ refused save, a saved plan and a check-in; accessible, and never wider than the 
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +14,6 @@ from tests.browser.test_self_assessment import sign_in
 from tests.service.conftest import RATERS, SCORES, answer_all
 
 MAYA = "maya@example.org"
-DOCS = Path(__file__).parents[2] / "docs"
 
 
 @pytest.fixture
@@ -71,7 +68,6 @@ def test_report_to_plan_to_check_in_on_a_phone(app, new_page, live_server, close
     page.locator("#check-in").scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "plan-page.png")
-    shutil.copyfile(ARTIFACTS / "plan-page.png", DOCS / "plan-page.png")
 
     page.get_by_role("link", name="Notes").click()
     expect(page.get_by_role("heading", name="Notes", exact=True)).to_be_visible()

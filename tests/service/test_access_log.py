@@ -3,6 +3,7 @@ served by the app through gunicorn's WSGI environ, written by its logging handle
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import re
@@ -251,13 +252,16 @@ def test_no_other_route_of_the_app_is_masked(app):
 
 def test_the_docker_image_serves_with_the_masking_logger():
     # `make run` is run for real (tests/test_make_run.py); the image's command is read by
-    # gunicorn's own command-line parser.
+    # gunicorn's own command-line parser, and its settings module as gunicorn loads it.
     dockerfile = (Path(__file__).resolve().parents[2] / "Dockerfile").read_text()
     (command,) = re.findall(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE)
     shell_line = json.loads(command)[-1]
     served = shlex.split(shell_line.split("exec gunicorn", 1)[1])
     arguments = Config().parser().parse_args(served)
+    assert arguments.config == "python:service.gunicorn_conf"
+    assert arguments.args == ["service.wsgi:app"]
+    settings = importlib.import_module(arguments.config.removeprefix("python:"))
     cfg = Config()
-    cfg.set("logger_class", arguments.logger_class)
+    cfg.set("logger_class", settings.logger_class)
     assert cfg.logger_class is TokenMaskingLogger
-    assert arguments.accesslog == "-" and arguments.args == ["service.wsgi:app"]
+    assert settings.accesslog == "-"
