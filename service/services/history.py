@@ -58,4 +58,3 @@ def _round_entry(round_: Round) -> dict:
             for skill in results.skills
         ],
     }
-
