@@ -250,7 +250,7 @@ def test_no_other_route_of_the_app_is_masked(app):
         assert mask_token_links(path) == expected, rule.rule
 
 
-def test_the_docker_image_serves_with_the_masking_logger():
+def test_the_docker_image_serves_with_the_masking_logger(monkeypatch, tmp_path):
     # `make run` is run for real (tests/test_make_run.py); the image's command is read by
     # gunicorn's own command-line parser, and its settings module as gunicorn loads it.
     dockerfile = (Path(__file__).resolve().parents[2] / "Dockerfile").read_text()
@@ -260,6 +260,9 @@ def test_the_docker_image_serves_with_the_masking_logger():
     arguments = Config().parser().parse_args(served)
     assert arguments.config == "python:service.gunicorn_conf"
     assert arguments.args == ["service.wsgi:app"]
+    # Importing the settings module sets the metrics folder in the environment when it is
+    # unset: give it one for this test only, so no later test runs in multiprocess mode.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     settings = importlib.import_module(arguments.config.removeprefix("python:"))
     cfg = Config()
     cfg.set("logger_class", settings.logger_class)
