@@ -31,6 +31,9 @@ class Person(db.Model):
     # Free text HR groups people by (a team, a site); optional.
     department: Mapped[str | None] = mapped_column(String(100), index=True)
 
+    # The language of the person's pages, emails and own report; None: the organisation's.
+    language: Mapped[str | None] = mapped_column(String(8))
+
     manager: Mapped[Person | None] = relationship(remote_side=[id])
 
     tokens: Mapped[list[ApiToken]] = relationship(

@@ -70,6 +70,8 @@ class Round(db.Model):
     nomination_stage: Mapped[str | None] = mapped_column(String(24))
     nominated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When retention deleted the raw answers and comments; the results document stays.
+    raw_answers_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     subject: Mapped[Person] = orm.relationship(foreign_keys=[subject_id])
     created_by: Mapped[Person] = orm.relationship(foreign_keys=[created_by_id])

@@ -21,6 +21,10 @@ class OrgSettings(db.Model):
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
         CheckConstraint("anonymity_threshold BETWEEN 2 AND 10", name="anonymity_threshold"),
+        CheckConstraint("heatmap_min_members BETWEEN 2 AND 10", name="heatmap_min_members"),
+        CheckConstraint(
+            "retention_days IS NULL OR retention_days BETWEEN 30 AND 3650", name="retention_days"
+        ),
     )
 
     id: Mapped[int] = mapped_column(
@@ -32,5 +36,9 @@ class OrgSettings(db.Model):
     reminder_days: Mapped[str] = mapped_column(String(100))
     # The language of raters' emails and pages until a rater's own is known.
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # The team heatmap shows a cell only when at least this many people contribute to it.
+    heatmap_min_members: Mapped[int] = mapped_column(SmallInteger, default=3, server_default="3")
+    # Raw answers and comments are deleted this many days after a round closes; None: kept.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[str | None] = mapped_column(String(36))
