@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reports.response_counts import CountSet, invited_by_relationship, visible_response_counts
@@ -217,6 +217,22 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Norm:
+    """Where this round's all-others score on a skill falls among colleagues' (docs/scoring.md,
+    "Organisation norms"): a percentile from 0 to 100 and how many colleagues' rounds."""
+
+    percentile: int
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"percentile": self.percentile, "n": self.n}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Norm:
+        return cls(percentile=int(data["percentile"]), n=int(data["n"]))
+
+
+@dataclass(frozen=True)
 class Results:
     """Everything the subject may see about one closed round; `to_dict()` is the API's JSON.
 
@@ -246,6 +262,9 @@ class Results:
     comments: Mapping[str, tuple[str, ...]]
     # None for a round with no previous round to compare with (reports.change).
     change: Change | None = None
+    # By skill id, only skills with a norm set of at least 10 rounds (reports.norms); empty
+    # when none has, and then absent from the document.
+    norms: Mapping[str, Norm] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         document = {
@@ -269,6 +288,8 @@ class Results:
         }
         if self.change is not None:
             document["change"] = self.change.to_dict()
+        if self.norms:
+            document["norms"] = {skill_id: norm.to_dict() for skill_id, norm in self.norms.items()}
         return document
 
     @classmethod
@@ -294,6 +315,10 @@ class Results:
             comments={key: tuple(texts) for key, texts in data["comments"].items()},
             # A document stored before changes were computed has none.
             change=Change.from_dict(data["change"]) if "change" in data else None,
+            # Nor norms, when no skill had enough colleagues to compare with.
+            norms={
+                skill_id: Norm.from_dict(norm) for skill_id, norm in data.get("norms", {}).items()
+            },
         )
 
 

@@ -87,6 +87,13 @@ class ResultsSchema(Schema):
             "absent for a first round"
         }
     )
+    norms = fields.Dict(
+        metadata={
+            "description": "Among colleagues: {skill id: {percentile, n}}, where this round's "
+            "all others' score falls among the latest earlier rounds of n other people on the "
+            "same questionnaire; only skills with n >= 10, absent when none has"
+        }
+    )
 
 
 class RoundQuerySchema(InputSchema):
