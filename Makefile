@@ -41,8 +41,11 @@ run: $(VENV)/.installed translations system-packages
 	$(BIN)/feedback360 db upgrade
 	$(BIN)/feedback360 demo
 	@# The worker sends the emails and closes rounds past their deadline. A background job
-	@# of a script ignores Ctrl-C, so the trap stops it when the web server stops.
-	@$(BIN)/feedback360 worker & worker=$$!; \
+	@# of a script ignores Ctrl-C, so the trap stops it when the web server stops. Both write
+	@# their metrics to one fresh folder, so /metrics counts the worker's emails too.
+	@metrics="$${INSTANCE_PATH:-$(CURDIR)/instance}/metrics"; \
+	rm -rf "$$metrics" && mkdir -p "$$metrics" && export PROMETHEUS_MULTIPROC_DIR="$$metrics"; \
+	$(BIN)/feedback360 worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	$(BIN)/gunicorn -c python:service.gunicorn_conf --bind $(HOST):$(PORT) --workers 2 \
 		service.wsgi:app

@@ -55,6 +55,7 @@ def test_make_run_serves_the_demo_with_gunicorn_and_prints_links_on_its_port(tmp
         assert any("/sign-in/" in link for link in links) and any("/s/" in link for link in links)
         assert all(link.startswith(f"http://127.0.0.1:{port}/") for link in links), links
         _assert_link_tokens_are_not_logged(port, log)
+        _assert_metrics_count_the_workers_emails(port)
     finally:
         os.killpg(make.pid, signal.SIGINT)
         try:
@@ -62,6 +63,22 @@ def test_make_run_serves_the_demo_with_gunicorn_and_prints_links_on_its_port(tmp
         except subprocess.TimeoutExpired:
             os.killpg(make.pid, signal.SIGKILL)
             make.wait()
+
+
+def _assert_metrics_count_the_workers_emails(port: int) -> None:
+    """The demo's invitations are sent by the background worker, a process of its own: the web
+    server's /metrics counts them only when both write to the same metrics folder."""
+    sent = re.compile(
+        r'^feedback360_emails_total\{[^}]*outcome="sent"[^}]*\} ([1-9][\d.e+]*)$', re.MULTILINE
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as answer:
+            text = answer.read().decode()
+        if sent.search(text) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert sent.search(text), text
 
 
 def _assert_link_tokens_are_not_logged(port: int, log: Path) -> None:
