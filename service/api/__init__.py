@@ -33,6 +33,7 @@ def init_api(app: Flask) -> None:
         notes,
         outbox,
         people,
+        personal_data,
         plans,
         pulses,
         rounds,
@@ -61,4 +62,5 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(people.blp, name="api_people")
     api.register_blueprint(campaigns.blp, name="api_campaigns")
     api.register_blueprint(team.blp, name="api_team")
+    api.register_blueprint(personal_data.blp, name="api_personal_data")
     app.register_blueprint(docs.bp)

@@ -40,6 +40,9 @@ ACTIONS = {
     "settings_changed": "changed the settings",
     "signed_in": "signed in",
     "signed_out": "signed out",
+    "personal_data_exported": "exported personal data",
+    "person_erased": "erased a person",
+    "raw_answers_deleted": "deleted raw answers (retention)",
 }
 SYSTEM_ACTOR = "feedback360 (automatic)"
 PAGE_SIZE = 50

@@ -416,6 +416,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_people.People", "GET"): Route(HR_ONLY, nothing),
     ("api_people.People", "POST"): Route(HR_ONLY, new_person, ok=201),
     ("api_people.PersonById", "PATCH"): Route(HR_ONLY, sams_record),
+    ("api_personal_data.MyExport", "GET"): Route(SIGNED_IN, nothing),
+    ("api_personal_data.PersonExport", "GET"): Route(HR_ONLY, sams_history),
     ("api_team.Team", "GET"): Route(SIGNED_IN, nothing),
     ("api_campaigns.Campaigns", "GET"): Route(HR_ONLY, nothing),
     ("api_campaigns.Campaigns", "POST"): Route(HR_ONLY, new_campaign, ok=201),
