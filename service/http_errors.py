@@ -10,10 +10,16 @@ init_errors once; pages and the API import what they need from here, never the r
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from service.api_languages import (
+    and_more,
+    answer_in_callers_language,
+    invalid_input,
+    translate_errors,
+    translate_message,
+)
 from service.services.errors import (
     Conflict,
     DomainError,
@@ -83,20 +89,22 @@ def handle_http_error(error: HTTPException):
     """Any HTTP error (an abort, a 404 route, a 405, invalid input, a server error)."""
     if not wants_json():
         return error_page(error.code, headers=protocol_headers(error))
+    if request.path.startswith(API_PREFIX):
+        answer_in_callers_language()
     payload = {"code": error.code, "status": error.name}
     # webargs' abort (smorest's request parsing) leaves what it found in `data`.
     data = getattr(error, "data", None) or {}
     if "message" in data:
-        payload["message"] = data["message"]
+        payload["message"] = translate_message(data["message"])
     if "errors" in data:
-        payload["errors"] = data["errors"]
+        payload["errors"] = translate_errors(data["errors"])
     elif "messages" in data:
-        payload["errors"] = data["messages"]
+        payload["errors"] = translate_errors(data["messages"])
     if "message" not in payload:
         payload["message"] = (
-            "invalid input: " + "; ".join(describe_errors(payload["errors"]))
+            invalid_input("; ".join(describe_errors(payload["errors"])))
             if "errors" in payload
-            else error.description
+            else translate_message(error.description)
         )
     headers = [*protocol_headers(error), *dict(data.get("headers") or {}).items()]
     return payload, error.code, headers
@@ -107,23 +115,18 @@ def handle_domain_error(error: DomainError):
     status = status_of(error)
     if not wants_json():
         return error_page(status, error.message)
+    if request.path.startswith(API_PREFIX):
+        answer_in_callers_language()
     payload = {"code": status, "status": HTTP_STATUS_CODES[status], "message": error.message}
     if error.errors:
-        payload["errors"] = {"json": error.errors}
-        problems = describe_errors(error.errors)
+        errors = translate_errors(error.errors)
+        payload["errors"] = {"json": errors}
+        problems = describe_errors(errors)
         shown = "; ".join(problems[:MESSAGE_PROBLEMS])
         if len(problems) > MESSAGE_PROBLEMS:
-            shown += f"; and {len(problems) - MESSAGE_PROBLEMS} more (see errors)"
+            shown += "; " + and_more(len(problems) - MESSAGE_PROBLEMS)
         payload["message"] += ": " + shown
     return jsonify(payload), status
-
-
-class EdgeErrorsApi(Api):
-    """smorest's Api, leaving HTTP errors to init_errors' handler: smorest would register
-    its own, JSON-only and dropping headers such as a 405's Allow, for the whole app."""
-
-    def _register_error_handlers(self) -> None:
-        pass
 
 
 def init_errors(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import lazy_gettext
 
 from service.logging_setup import RATER, log_caller_as
 from service.services.errors import Unauthorized
@@ -15,14 +16,16 @@ BEARER_SCHEME = {"type": "http", "scheme": "bearer"}
 def bearer_token() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send your token in the header 'Authorization: Bearer <token>'")
+        raise Unauthorized(
+            lazy_gettext("send your token in the header 'Authorization: Bearer <token>'")
+        )
     return token.strip()
 
 
 def current_person_id() -> str:
     person = person_for_api_token(bearer_token())
     if person is None:
-        raise Unauthorized("this API token is not valid")
+        raise Unauthorized(lazy_gettext("this API token is not valid"))
     log_caller_as(person.id)
     return person.id
 

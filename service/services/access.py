@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from service.extensions import db
@@ -12,7 +13,7 @@ from service.services.errors import Forbidden, NotFound
 def load_actor(actor_id: str) -> Person:
     actor = db.session.get(Person, actor_id)
     if actor is None:
-        raise NotFound("no such person")
+        raise NotFound(lazy_gettext("no such person"))
     return actor
 
 
@@ -32,7 +33,7 @@ def load_round_for(actor: Person, round_id: str, *, lock: bool = False) -> Round
     round_ = db.session.scalar(query)
     # A member learns nothing about rounds that are not theirs, not even that they exist.
     if round_ is None or not (actor.is_hr or round_.subject_id == actor.id):
-        raise NotFound("round not found")
+        raise NotFound(lazy_gettext("round not found"))
     return round_
 
 

@@ -7,6 +7,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext
+
 from service.services.errors import Invalid
 
 MAX_CSV_BYTES = 1_000_000
@@ -74,7 +76,10 @@ def decode_csv(data: bytes) -> str:
             {"file": ["not UTF-8"]},
         ) from None
     if not text.strip():
-        raise Invalid("the file is empty; its first row must name the columns", {"file": ["empty"]})
+        raise Invalid(
+            lazy_gettext("the file is empty; its first row must name the columns"),
+            {"file": ["empty"]},
+        )
     return with_commas(text)
 
 

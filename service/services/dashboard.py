@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -51,7 +52,8 @@ def list_rounds_for_hr(
         raise Invalid(f"status must be one of {', '.join(ROUND_STATUSES)}", {"status": [status]})
     if deadline_from and deadline_to and deadline_from > deadline_to:
         raise Invalid(
-            "the first day must not be after the last", {"deadline_from": ["after deadline_to"]}
+            lazy_gettext("the first day must not be after the last"),
+            {"deadline_from": ["after deadline_to"]},
         )
     subject, manager = aliased(Person), aliased(Person)
     query = (

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    def __init__(self, message: str, errors: dict | None = None):
+    def __init__(self, message, errors: dict | None = None):
         super().__init__(message)
-        self.message = message
+        self._message = message
         self.errors = errors
+
+    @property
+    def message(self) -> str:
+        """Worded when read: a message marked with lazy_gettext reads in the language of the
+        answer (the API's edge chooses its caller's) rather than that of the raise."""
+        return str(self._message)
 
 
 class Unauthorized(DomainError):

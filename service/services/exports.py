@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from service.extensions import db
@@ -44,7 +45,9 @@ def _rounds_to_export(round_ids: list[str]) -> list[Round]:
     """The chosen rounds in the order given; Invalid names every one that has no report."""
     ids = list(dict.fromkeys(str(round_id).strip() for round_id in round_ids if round_id))
     if not ids:
-        raise Invalid("choose at least one closed round", {"round_id": ["choose a round"]})
+        raise Invalid(
+            lazy_gettext("choose at least one closed round"), {"round_id": ["choose a round"]}
+        )
     if len(ids) > MAX_ROUNDS:
         raise Invalid(
             f"at most {MAX_ROUNDS} rounds can be exported at once",
@@ -112,7 +115,7 @@ def _write_reports(export: Export, handle) -> None:
         for number, round_id in enumerate(export.round_ids, start=1):
             round_ = db.session.get(Round, round_id)
             if round_ is None or round_.results is None:
-                raise Conflict("a round of this export has no report any more")
+                raise Conflict(lazy_gettext("a round of this export has no report any more"))
             archive.write(ensure_report_pdf(round_), _unique(report_filename(round_), taken))
             export.done, export.progress_at = number, now()
             db.session.commit()
@@ -162,7 +165,7 @@ def describe_export(actor_id: str, export_id: str) -> dict:
     load_hr(actor_id, ONLY_HR)
     export = db.session.get(Export, export_id)
     if export is None:
-        raise NotFound("export not found")
+        raise NotFound(lazy_gettext("export not found"))
     subjects = db.session.scalars(
         select(Person.name)
         .join(Round, Round.subject_id == Person.id)
@@ -186,18 +189,20 @@ def download_export(actor_id: str, export_id: str) -> tuple[Path, str]:
     actor = load_hr(actor_id, ONLY_HR)
     export = db.session.get(Export, export_id)
     if export is None:
-        raise NotFound("export not found")
+        raise NotFound(lazy_gettext("export not found"))
     if _is_expired(export):
-        raise NotFound("this export has expired; start a new one from the dashboard")
+        raise NotFound(lazy_gettext("this export has expired; start a new one from the dashboard"))
     if export.status != "done":
         raise Conflict(
-            "this export failed; start a new one from the dashboard"
+            lazy_gettext("this export failed; start a new one from the dashboard")
             if export.status == "failed"
             else f"the ZIP is not ready yet ({export.done} of {export.total} reports)"
         )
     path = _zip_path(export.id)
     if not path.is_file():
-        raise NotFound("this export's file is gone; start a new one from the dashboard")
+        raise NotFound(
+            lazy_gettext("this export's file is gone; start a new one from the dashboard")
+        )
     rounds = db.session.scalars(select(Round).where(Round.id.in_(export.round_ids))).all()
     for round_ in rounds:
         audit.record("report_downloaded", actor, round_, detail="ZIP export")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from service.extensions import db
@@ -76,9 +77,11 @@ def thank_you_access(actor_id: str, round_id: str, *, lock: bool = False) -> Pla
         # Two thank-yous sent at once wait for each other here, so only one goes in a week.
         lock_round(access.round)
     if access.plan is None:
-        raise Conflict("there is no saved plan yet; save your plan first")
+        raise Conflict(lazy_gettext("there is no saved plan yet; save your plan first"))
     if access.round.status != "closed":
-        raise Conflict("the round is open again; thank your raters once it has closed")
+        raise Conflict(
+            lazy_gettext("the round is open again; thank your raters once it has closed")
+        )
     return access
 
 
@@ -90,7 +93,7 @@ def thank_raters(actor_id: str, round_id: str, *, message: str) -> dict:
     access = thank_you_access(actor_id, round_id, lock=True)
     round_ = access.round
     if problem := text_problem(message, MESSAGE_LENGTH):
-        raise Invalid("the thank-you was not sent", {"message": [problem]})
+        raise Invalid(lazy_gettext("the thank-you was not sent"), {"message": [problem]})
     if (again := next_follow_up_at(round_)) is not None:
         raise TooSoon(
             f"your raters were thanked less than a week ago; you can send another from "

@@ -3,6 +3,7 @@ score per skill, oldest first (one timeline across their rounds)."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from reports.results import Results
@@ -20,11 +21,13 @@ def person_history(actor_id: str, person_id: str | None = None) -> dict:
     actor = load_actor(actor_id)
     person = actor if person_id is None else db.session.get(Person, person_id)
     if person is None or not (actor.is_hr or person.id == actor.id):
-        raise NotFound("person not found")
+        raise NotFound(lazy_gettext("person not found"))
     if not may_read_results(actor):
         raise Forbidden(
-            "your organisation shares the results of 360 rounds through HR; ask HR for a "
-            "conversation about your history"
+            lazy_gettext(
+                "your organisation shares the results of 360 rounds through HR; ask HR for a "
+                "conversation about your history"
+            )
         )
     rounds = db.session.scalars(
         select(Round)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext
 from sqlalchemy import or_, select
 
 from service.extensions import db
@@ -73,7 +74,7 @@ def create_note(actor_id: str, *, about: str, text: str, follow_up_on: date | No
     actor = load_actor(actor_id)
     fields = {"about": about, "text": text, "follow_up_on": follow_up_on}
     if errors := _problems(fields, None):
-        raise Invalid("the note was not saved", errors)
+        raise Invalid(lazy_gettext("the note was not saved"), errors)
     current = now()
     note = Note(
         author_id=actor.id,
@@ -93,7 +94,7 @@ def update_note(actor_id: str, note_id: str, **fields) -> dict:
     load_actor(actor_id)
     note = _load_own_note(actor_id, note_id)
     if errors := _problems(fields, note):
-        raise Invalid("the note was not saved", errors)
+        raise Invalid(lazy_gettext("the note was not saved"), errors)
     for name in ("about", "text"):
         if name in fields:
             setattr(note, name, fields[name].strip())

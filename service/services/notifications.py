@@ -22,6 +22,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -113,10 +114,10 @@ def read_outbox_message(actor_id: str, message_id: str) -> dict:
     headers a reader wants; anything that is not such an id is simply not found."""
     load_hr(actor_id, OUTBOX_FOR_HR)
     if not OUTBOX_ID.fullmatch(message_id):
-        raise NotFound("no such email in the outbox")
+        raise NotFound(lazy_gettext("no such email in the outbox"))
     path = _outbox_folder() / f"{message_id}.eml"
     if not path.is_file():
-        raise NotFound("no such email in the outbox")
+        raise NotFound(lazy_gettext("no such email in the outbox"))
     message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
     headers = [(name, str(message[name])) for name in SHOWN_HEADERS if message[name] is not None]
     return {**read_eml(path), "headers": headers}

@@ -6,6 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -113,7 +114,9 @@ def invite_person(
     if manager_email and "manager_email" not in errors and manager is None:
         errors["manager_email"] = "no person has this email; add the manager first"
     if errors:
-        raise Invalid("this person cannot be added", {k: [v] for k, v in errors.items()})
+        raise Invalid(
+            lazy_gettext("this person cannot be added"), {k: [v] for k, v in errors.items()}
+        )
     if find_person_by_email(email):
         raise Conflict(f"a person with the email {email} already exists")
     person = Person(
@@ -164,7 +167,7 @@ def create_person(email: str, name: str, role: str) -> Person:
 def issue_api_token(person_id: str) -> str:
     """Create a personal API token and return it; this is the only time it is visible."""
     if db.session.get(Person, person_id) is None:
-        raise NotFound("no such person")
+        raise NotFound(lazy_gettext("no such person"))
     token = new_token(API_TOKEN_PREFIX)
     db.session.add(ApiToken(person_id=person_id, token_hash=hash_token(token)))
     db.session.commit()

@@ -3,6 +3,7 @@ manager, department), never letting a chain of managers come back to where it st
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -100,7 +101,7 @@ def update_person(actor_id: str, person_id: str, changes: dict) -> dict:
     actor = load_hr(actor_id)
     person = db.session.get(Person, person_id)
     if person is None:
-        raise NotFound("no such person")
+        raise NotFound(lazy_gettext("no such person"))
     errors: dict[str, list[str]] = {}
     if "name" in changes and (problem := name_problem(changes["name"])):
         errors["name"] = [problem]

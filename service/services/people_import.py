@@ -7,6 +7,7 @@ import io
 from collections.abc import Container
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -190,7 +191,7 @@ def import_people(actor_id: str, text: str) -> int:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(
-            "someone added some of these people meanwhile; preview the file again"
+            lazy_gettext("someone added some of these people meanwhile; preview the file again")
         ) from None
     job_ids = [
         queue_person_email("welcome", person)

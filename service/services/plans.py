@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from reports.plan import development_plan
@@ -91,7 +92,9 @@ def load_plan_access(actor_id: str, round_id: str) -> PlanAccess:
     else:
         raise NotFound(ROUND_NOT_FOUND)
     if round_.results is None:
-        raise Conflict("the round has not closed yet; a plan is made once its results are out")
+        raise Conflict(
+            lazy_gettext("the round has not closed yet; a plan is made once its results are out")
+        )
     return PlanAccess(actor, round_, role, plan)
 
 
@@ -355,7 +358,7 @@ def save_plan(
         **_settings_problems(checkin_every_days),
     }
     if errors:
-        raise Invalid("the plan was not saved", errors)
+        raise Invalid(lazy_gettext("the plan was not saved"), errors)
     plan = access.plan or Plan(
         round_id=access.round.id,
         shared_with_manager=False,
@@ -381,7 +384,7 @@ def _saved_plan_access(actor_id: str, round_id: str, role: str, refusal: str) ->
     if access.role != role:
         raise Forbidden(refusal)
     if access.plan is None:
-        raise Conflict("there is no saved plan yet; save your plan first")
+        raise Conflict(lazy_gettext("there is no saved plan yet; save your plan first"))
     return access
 
 
@@ -396,7 +399,7 @@ def update_plan_settings(
     """Share or stop sharing, change how often to be reminded, pause or resume reminders."""
     access = _saved_plan_access(actor_id, round_id, SUBJECT, ONLY_THE_PERSON)
     if errors := _settings_problems(checkin_every_days):
-        raise Invalid("the plan's settings were not changed", errors)
+        raise Invalid(lazy_gettext("the plan's settings were not changed"), errors)
     _apply_settings(
         access.plan,
         shared_with_manager=shared_with_manager,
@@ -436,7 +439,7 @@ def add_checkin(
     if progress is not None and not 0 <= progress <= 100:
         errors["progress"] = ["must be a whole number from 0 to 100"]
     if errors:
-        raise Invalid("the check-in was not saved", errors)
+        raise Invalid(lazy_gettext("the check-in was not saved"), errors)
     checkin = PlanCheckin(
         plan_id=access.plan.id,
         at=now(),
@@ -456,7 +459,7 @@ def add_comment(actor_id: str, round_id: str, *, text: str) -> dict:
         actor_id, round_id, MANAGER, "only the manager the plan is shared with can comment"
     )
     if problem := text_problem(text, COMMENT_LENGTH):
-        raise Invalid("the comment was not saved", {"text": [problem]})
+        raise Invalid(lazy_gettext("the comment was not saved"), {"text": [problem]})
     comment = PlanComment(
         plan_id=access.plan.id,
         author_id=access.actor.id,

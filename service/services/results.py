@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pandas as pd
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from reports.aggregate import ScoringSettings, aggregate, late_update_allowed
@@ -90,14 +91,18 @@ def load_released_round(actor_id: str, round_id: str) -> Round:
     round_ = load_round_for(actor, round_id)
     if not may_read_results(actor):
         raise Forbidden(
-            "your organisation shares the results of 360 rounds through HR; ask HR for a "
-            "conversation about your report"
+            lazy_gettext(
+                "your organisation shares the results of 360 rounds through HR; ask HR for a "
+                "conversation about your report"
+            )
         )
     if round_.results is None:
         raise Conflict(
-            "the round is still open; results are computed when it closes"
+            lazy_gettext("the round is still open; results are computed when it closes")
             if round_.status == "open"
-            else "the round has not been launched; results are computed when it closes"
+            else lazy_gettext(
+                "the round has not been launched; results are computed when it closes"
+            )
         )
     return round_
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -38,7 +39,7 @@ from surveys.relationships import RATERS_NAMED
 def _load_rater(round_: Round, rater_id: str) -> Rater:
     rater = db.session.get(Rater, rater_id)
     if rater is None or rater.round_id != round_.id:
-        raise NotFound("rater not found in this round")
+        raise NotFound(lazy_gettext("rater not found in this round"))
     return rater
 
 
@@ -155,12 +156,14 @@ def create_round(
     if subject_email is None or normalise_email(subject_email) == actor.email:
         subject = actor
     elif not actor.is_hr:
-        raise Forbidden("members can only launch rounds about themselves")
+        raise Forbidden(lazy_gettext("members can only launch rounds about themselves"))
     else:
         subject = find_person_by_email(subject_email)
         if subject is None:
             raise Invalid(
-                "no person has this email; create them first (feedback360 create-user)",
+                lazy_gettext(
+                    "no person has this email; create them first (feedback360 create-user)"
+                ),
                 {"subject_email": ["no person with this email"]},
             )
     try:
@@ -229,17 +232,19 @@ def add_rater(
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.results is not None:
         raise Conflict(
-            "the round's results were released; no rater can be added any more "
-            "(only raters invited before the first close may still answer)"
+            lazy_gettext(
+                "the round's results were released; no rater can be added any more "
+                "(only raters invited before the first close may still answer)"
+            )
         )
     if round_.status == "closed":
-        raise Conflict("the round is closed; no raters can be added")
+        raise Conflict(lazy_gettext("the round is closed; no raters can be added"))
     _refuse_after_nomination(actor, round_)
     errors = _check_new_rater(
         round_.subject.email, {r.email for r in round_.raters}, name, email, relationship, language
     )
     if errors:
-        raise Invalid("this rater cannot be added", errors)
+        raise Invalid(lazy_gettext("this rater cannot be added"), errors)
     rater = _new_rater(round_, name, email, relationship, language)
     token = job_id = None
     try:
@@ -253,7 +258,7 @@ def add_rater(
     except IntegrityError:
         # Two requests added the same email at once; the first one won.
         db.session.rollback()
-        raise Conflict("this email is already a rater in this round") from None
+        raise Conflict(lazy_gettext("this email is already a rater in this round")) from None
     dispatch([job_id] if job_id else [])
     return rater, token
 
@@ -265,7 +270,9 @@ def _refuse_after_nomination(actor: Person, round_: Round) -> None:
         actor, round_
     ):
         raise Conflict(
-            "your list of raters was submitted for approval; ask your manager to change it"
+            lazy_gettext(
+                "your list of raters was submitted for approval; ask your manager to change it"
+            )
         )
 
 
@@ -277,13 +284,17 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
     round_ = load_round_for(actor, round_id, lock=True)
     rater = _load_rater(round_, rater_id)
     if rater.relationship == "self":
-        raise Conflict("the self-assessment is part of every round and cannot be removed")
+        raise Conflict(
+            lazy_gettext("the self-assessment is part of every round and cannot be removed")
+        )
     if round_.status == "closed":
-        raise Conflict("the round is closed; its raters can no longer change")
+        raise Conflict(lazy_gettext("the round is closed; its raters can no longer change"))
     if round_.status != "draft" and not acts_as_hr(actor, round_):
         raise Conflict(
-            "raters can be removed only before the round is launched; ask HR if someone "
-            "must be taken out"
+            lazy_gettext(
+                "raters can be removed only before the round is launched; ask HR if someone "
+                "must be taken out"
+            )
         )
     _refuse_after_nomination(actor, round_)
     # The conditional delete wins any race with a submit of the same response.
@@ -294,7 +305,9 @@ def remove_rater(actor_id: str, round_id: str, rater_id: str) -> None:
     ).rowcount
     if deleted != 1:
         db.session.rollback()
-        raise Conflict("this rater has already submitted; their response stays in the round")
+        raise Conflict(
+            lazy_gettext("this rater has already submitted; their response stays in the round")
+        )
     audit.record("rater_removed", actor, round_, detail=f"{rater.name} ({rater.relationship})")
     db.session.commit()
 
@@ -311,13 +324,19 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]
         round_.nomination_stage == "approved" and acts_as_hr(actor, round_)
     ):
         raise Conflict(
-            "this round is part of a campaign: it is launched with the campaign once its "
-            "list of raters is approved"
+            lazy_gettext(
+                "this round is part of a campaign: it is launched with the campaign once its "
+                "list of raters is approved"
+            )
         )
     if not any(r.relationship != "self" for r in round_.raters):
-        raise Conflict("name at least one rater besides the self-assessment before launching")
+        raise Conflict(
+            lazy_gettext("name at least one rater besides the self-assessment before launching")
+        )
     if round_.deadline <= now():
-        raise Conflict("the deadline has passed; set a later deadline before launching")
+        raise Conflict(
+            lazy_gettext("the deadline has passed; set a later deadline before launching")
+        )
     invited = response_counts([round_.id])[round_.id]["invited"]
     _move(
         round_,
@@ -347,9 +366,9 @@ def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rate
     rater = _load_rater(round_, rater_id)
     if round_.status != "open":
         raise Conflict(
-            "the round has not been launched yet"
+            lazy_gettext("the round has not been launched yet")
             if round_.status == "draft"
-            else "the round is closed; no new links are sent"
+            else lazy_gettext("the round is closed; no new links are sent")
         )
     if rater.response_status in ("submitted", "declined"):
         if acts_as_hr(actor, round_):
@@ -369,9 +388,9 @@ def close_round(actor_id: str, round_id: str) -> Round:
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "open":
         raise Conflict(
-            "the round was never launched; launch it first"
+            lazy_gettext("the round was never launched; launch it first")
             if round_.status == "draft"
-            else "the round is already closed"
+            else lazy_gettext("the round is already closed")
         )
     _close(round_, actor)
     return round_
@@ -440,7 +459,7 @@ def extend_deadline(actor_id: str, round_id: str, deadline: datetime) -> Round:
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.status == "closed":
-        raise Conflict("the round is closed; its deadline can no longer change")
+        raise Conflict(lazy_gettext("the round is closed; its deadline can no longer change"))
     _check_deadline(deadline)
     audit.record(
         "deadline_changed",

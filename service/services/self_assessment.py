@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from service.extensions import db
@@ -81,12 +82,14 @@ def open_self_assessment(actor_id: str, round_id: str) -> tuple[Rater, str]:
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id)
     if round_.subject_id != actor.id:
-        raise Forbidden("only the person a round is about can answer its self-assessment")
+        raise Forbidden(
+            lazy_gettext("only the person a round is about can answer its self-assessment")
+        )
     rater = db.session.scalar(
         select(Rater).where(Rater.round_id == round_.id, Rater.relationship == SELF)
     )
     if rater is None:  # every round is created with one; a missing one is not answerable
-        raise NotFound("this round has no self-assessment")
+        raise NotFound(lazy_gettext("this round has no self-assessment"))
     refusal = _refusal(round_, rater)
     if refusal:
         raise Conflict(refusal)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -80,7 +81,9 @@ def use_sign_in_link(token: str) -> Person:
     )
     if used != 1:
         db.session.rollback()
-        raise Unauthorized("this sign-in link is not valid: it was used already or has expired")
+        raise Unauthorized(
+            lazy_gettext("this sign-in link is not valid: it was used already or has expired")
+        )
     return db.session.get(Person, link.person_id)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from flask_babel import lazy_gettext
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 
@@ -185,5 +186,7 @@ def export_campaign(actor_id: str, campaign_id: str) -> Export:
         if round_.results is not None
     ]
     if not closed:
-        raise Conflict("no round of this campaign is closed yet; there is no report to export")
+        raise Conflict(
+            lazy_gettext("no round of this campaign is closed yet; there is no report to export")
+        )
     return start_export(actor_id, list(closed))

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
+from flask_babel import lazy_gettext
 from sqlalchemy import delete, select
 
 from service.extensions import db
@@ -56,7 +57,7 @@ def submit_nominations(actor_id: str, round_id: str) -> Round:
         raise NotFound(ROUND_NOT_FOUND)
     round_, campaign = found
     if round_.status != "draft" or round_.nomination_stage != "nominating":
-        raise Conflict("the raters of this round were already submitted")
+        raise Conflict(lazy_gettext("the raters of this round were already submitted"))
     _refuse_unless_complete(_named(round_), campaign, "the list of raters is not complete")
     round_.nominated_at = now()
     jobs = []
@@ -114,7 +115,7 @@ def approve_nominations(
     if added_errors:
         errors["add"] = added_errors
     if errors:
-        raise Invalid("the list cannot be changed so", errors)
+        raise Invalid(lazy_gettext("the list cannot be changed so"), errors)
     named = _named(round_, remove) + Counter(rater["relationship"] for rater in add)
     _refuse_unless_complete(named, campaign, "the approved list must still be complete")
     if remove:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import insert, select
 
 from service.extensions import db
@@ -45,7 +46,7 @@ def load_campaign(actor_id: str, campaign_id: str) -> tuple[Person, Campaign]:
     actor = load_hr(actor_id, "only HR can run campaigns")
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound("campaign not found")
+        raise NotFound(lazy_gettext("campaign not found"))
     return actor, campaign
 
 
