@@ -2,16 +2,20 @@
 a rater's emails are written.
 
 The rater's side is worded in every language of LANGUAGES (pages, the survey API's
-messages, the emails to raters). The person's and HR's pages are still English: their
-endpoints join TRANSLATED_ENDPOINTS (or their blueprints TRANSLATED_BLUEPRINTS) as their
-words are marked for translation; until then they are answered in English, so that
+messages, the emails to raters), and so is the person's (their rounds, plans, notes,
+history, account and the sign-in pages: PERSON_BLUEPRINTS). Pages whose words are not yet
+marked for translation join TRANSLATED_ENDPOINTS (or their blueprints
+TRANSLATED_BLUEPRINTS) once they are; until then they are answered in English, so that
 `<html lang>` says what the page is in.
 
 Which language, in order:
 1. a rater's page or API call: the rater's language (set by whoever named them, or by
    their browser at their first visit, then stored);
-2. the signed-in person's language (once people have one);
-3. the best match of the browser's Accept-Language among LANGUAGES;
+2. the signed-in person's language: their own choice (the account page, PATCH
+   /api/v1/me), else the organisation's default, as their emails are (their browser does
+   not decide: the pages and the emails of one person speak one language);
+3. for anyone not signed in (the sign-in pages), the best match of the browser's
+   Accept-Language among LANGUAGES;
 4. the organisation's default language (HR's settings page).
 """
 
@@ -43,8 +47,11 @@ TRANSLATED_ENDPOINTS = frozenset(
         "pulse.submit_pulse",
     }
 )
+# The person's pages, every word translated: the account and sign-in pages, their rounds,
+# plans, notes and history.
+PERSON_BLUEPRINTS = frozenset({"account"})
 # The rater's API: the survey and the pulse, answered with the rater's token.
-TRANSLATED_BLUEPRINTS = frozenset({"api_survey", "api_pulse"})
+TRANSLATED_BLUEPRINTS = frozenset({"api_survey", "api_pulse", *PERSON_BLUEPRINTS})
 _CHOSEN = "language"  # the request's language once a rater decided it (flask.g)
 
 babel = Babel()
@@ -70,11 +77,9 @@ def browser_language() -> str | None:
 def visitor_language() -> str:
     """Steps 2 to 4: for anyone who is not (yet) a known rater."""
     person = g.get("person")
-    return (
-        supported(getattr(person, "language", None))
-        or browser_language()
-        or organisation_language()
-    )
+    if person is not None:
+        return supported(person.language) or organisation_language()
+    return browser_language() or organisation_language()
 
 
 def _speaks_languages() -> bool:

@@ -30,6 +30,7 @@ def init_api(app: Flask) -> None:
         campaigns,
         docs,
         history,
+        me,
         notes,
         outbox,
         people,
@@ -63,4 +64,5 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(campaigns.blp, name="api_campaigns")
     api.register_blueprint(team.blp, name="api_team")
     api.register_blueprint(personal_data.blp, name="api_personal_data")
+    api.register_blueprint(me.blp, name="api_me")
     app.register_blueprint(docs.bp)

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from flask import g, has_request_context, request
+from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup
 from wtforms import DateTimeLocalField, HiddenField
 from wtforms.validators import InputRequired
@@ -34,8 +35,8 @@ TIME_ZONE_FIELD = "time_zone"
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 SUGGESTED_DAYS = 14
 SUGGESTED_TIME = time(17, 0)
-SUGGESTION = "Suggested: two weeks from today, at 17:00."
-NOT_A_DATE_AND_TIME = "Enter a date and a time, like 2030-01-31 17:00."
+SUGGESTION = lazy_gettext("Suggested: two weeks from today, at 17:00.")
+NOT_A_DATE_AND_TIME = lazy_gettext("Enter a date and a time, like 2030-01-31 17:00.")
 
 
 def viewer_zone() -> ZoneInfo:
@@ -75,8 +76,13 @@ def zone_phrase() -> Markup:
     Europe/Berlin", or "in UTC" before the browser has said); the script rewrites it when
     the browser's zone is another."""
     zone = viewer_zone()
-    text = "in UTC" if zone.key == UTC_ZONE.key else f"in your time zone, {zone.key}"
-    return Markup("<span data-time-zone-phrase>{}</span>").format(text)
+    in_utc = gettext("in UTC")
+    # The script puts the browser's zone where "{zone}" is, in the page's language.
+    in_zone = gettext("in your time zone, %(zone)s", zone="{zone}")
+    text = in_utc if zone.key == UTC_ZONE.key else in_zone.replace("{zone}", zone.key)
+    return Markup(
+        '<span data-time-zone-phrase data-in-utc="{}" data-in-zone="{}">{}</span>'
+    ).format(in_utc, in_zone, text)
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -89,8 +95,12 @@ class LocalDateTimeField(DateTimeLocalField):
             raise ValueError(NOT_A_DATE_AND_TIME) from error
 
 
-def deadline_field(label: str = "Deadline", missing: str = "Choose the deadline."):
-    return LocalDateTimeField(label, format=INPUT_FORMATS, validators=[InputRequired(missing)])
+def deadline_field(label=None, missing=None):
+    return LocalDateTimeField(
+        label or lazy_gettext("Deadline"),
+        format=INPUT_FORMATS,
+        validators=[InputRequired(missing or lazy_gettext("Choose the deadline."))],
+    )
 
 
 def time_zone_field():

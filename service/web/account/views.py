@@ -12,12 +12,16 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale, gettext
 
 from service.extensions import limiter
 from service.models import Person
-from service.services.errors import Unauthorized
+from service.services.errors import Invalid, Unauthorized
+from service.services.languages import LANGUAGE_NAMES
 from service.services.oidc import oidc_enabled, provider_name
 from service.services.people import normalise_email
+from service.services.person_language import person_language, set_my_language
+from service.services.settings import current_settings
 from service.services.sign_in import (
     BY_LINK,
     BY_PASSWORD,
@@ -30,6 +34,7 @@ from service.services.sign_in import (
 )
 from service.web.account.forms import (
     EmailLinkForm,
+    LanguageForm,
     PasswordSignInForm,
     SetPasswordForm,
     SignUpForm,
@@ -125,8 +130,10 @@ def password_sign_in():
     person = check_password(form.email.data, form.password.data)
     if person is None:
         form.form_errors.append(
-            "That email and password do not match an HR account. "
-            "You can also ask for a sign-in link by email."
+            gettext(
+                "That email and password do not match an HR account. "
+                "You can also ask for a sign-in link by email."
+            )
         )
         return sign_in_page(password_form=form, status=401)
     sign_in_browser(person, BY_PASSWORD)
@@ -176,21 +183,59 @@ def sign_up_page():
 @bp.post("/sign-out")
 def sign_out():
     sign_out_browser()
-    flash("You are signed out.", NOTICE)
+    flash(gettext("You are signed out."), NOTICE)
     return redirect(url_for(".sign_in"), code=303)
+
+
+def language_form(person: Person, formdata=None) -> LanguageForm:
+    """The language select: the organisation's default first (named, as it may change),
+    then each language named in itself."""
+    form = LanguageForm(formdata=formdata, data={"language": person.language or ""})
+    default = LANGUAGE_NAMES[current_settings().default_language]
+    form.language.choices = [
+        ("", gettext("The organisation's language (%(language)s)", language=default)),
+        *LANGUAGE_NAMES.items(),
+    ]
+    return form
+
+
+def account_page(person: Person, form=None, languages=None, status: int = 200):
+    page = render_template(
+        "account/account.html",
+        person=person,
+        form=form or SetPasswordForm(formdata=None),
+        language_form=languages or language_form(person),
+    )
+    return page, status
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account(person: Person):
+    if request.method == "GET":
+        return account_page(person)
+    if not person.is_hr:
+        abort(403)
     form = SetPasswordForm()
-    status = 200
-    if request.method == "POST":
-        if not person.is_hr:
-            abort(403)
-        if form.validate():
-            set_password(person.id, form.password.data)
-            flash("Your password is set. You can now sign in with it.", NOTICE)
-            return redirect(url_for(".account"), code=303)
-        status = 422
-    return render_template("account/account.html", person=person, form=form), status
+    if not form.validate():
+        return account_page(person, form=form, status=422)
+    set_password(person.id, form.password.data)
+    flash(gettext("Your password is set. You can now sign in with it."), NOTICE)
+    return redirect(url_for(".account"), code=303)
+
+
+@bp.post("/account/language")
+@login_required
+def language_action(person: Person):
+    form = language_form(person, formdata=request.form)
+    if not form.validate():
+        return account_page(person, languages=form, status=422)
+    try:
+        set_my_language(person.id, form.language.data or None)
+    except Invalid:
+        form.language.errors = [gettext("Choose one of the languages listed.")]
+        return account_page(person, languages=form, status=422)
+    # The notice is read on the next page, in the language just chosen.
+    with force_locale(person_language(person)):
+        flash(gettext("Your pages and emails are now in this language."), NOTICE)
+    return redirect(url_for(".account"), code=303)

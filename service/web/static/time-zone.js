@@ -38,7 +38,10 @@
       if (input.value === input.defaultValue) input.value = onThisClock(input.getAttribute("data-instant"));
     });
     Array.prototype.forEach.call(form.querySelectorAll("[data-time-zone-phrase]"), function (phrase) {
-      phrase.textContent = zone === "UTC" ? "in UTC" : "in your time zone, " + zone;
+      // The page's language's words, with the zone put in.
+      var inUtc = phrase.getAttribute("data-in-utc") || "in UTC";
+      var inZone = phrase.getAttribute("data-in-zone") || "in your time zone, {zone}";
+      phrase.textContent = zone === "UTC" ? inUtc : inZone.replace("{zone}", zone);
     });
   });
 })();

@@ -150,6 +150,10 @@ def password_change_form(org: Org) -> Post:
     return Post(org.hana(), data=lambda: {"password": new, "confirm": new})
 
 
+def language_form(org: Org) -> Post:
+    return Post(org.sam(), data=lambda: {"language": "fr"})
+
+
 def new_round_form(org: Org) -> Post:
     def data():
         return {
@@ -407,6 +411,7 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "account.sign_up_page": sign_up_form,
     "account.sign_out": sign_out_button,
     "account.account": password_change_form,
+    "account.language_action": language_form,
     "rounds.new_round": new_round_form,
     "rounds.add_rater_action": add_rater_form,
     "rounds.remove_rater_action": remove_rater_button,

@@ -1,0 +1,121 @@
+"""A person's own language: GET/PATCH /api/v1/me, the account page's select, and their
+pages written in it (the rater's rules are tests/service/web/test_survey_languages.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.extensions import db
+from service.models import Person
+from tests.service.web.pages import words
+
+MAYA = "maya@example.org"
+
+
+@pytest.fixture
+def maya(api):
+    return api.person("member", name="Maya Lind", email=MAYA)
+
+
+def stored_language(app, person_id: str) -> str | None:
+    with app.app_context():
+        return db.session.get(Person, person_id).language
+
+
+def set_default_language(app, code: str) -> None:
+    """HR's settings page, straight to its row: the organisation's default language."""
+    from service.services.settings import update_settings
+
+    with app.app_context():
+        hr = Person(id="hr-for-settings", email="hr@example.org", name="H R", role="hr")
+        db.session.add(hr)
+        db.session.commit()
+        update_settings(
+            hr.id,
+            anonymity_threshold=3,
+            subject_sees_report=True,
+            reminder_days="3,1",
+            default_language=code,
+        )
+
+
+def test_me_says_the_organisations_language_until_the_person_chooses(api, app, maya):
+    person_id, token = maya
+    me = api.call("GET", "/api/v1/me", token)
+    assert me.status_code == 200
+    assert me.get_json() == {
+        "id": person_id,
+        "name": "Maya Lind",
+        "email": MAYA,
+        "role": "member",
+        "language": "en",
+        "language_source": "organisation",
+    }
+    chosen = api.call("PATCH", "/api/v1/me", token, json={"language": "de"})
+    assert chosen.status_code == 200, chosen.get_json()
+    assert (chosen.get_json()["language"], chosen.get_json()["language_source"]) == (
+        "de",
+        "person",
+    )
+    assert stored_language(app, person_id) == "de"
+    assert api.call("GET", "/api/v1/me", token).get_json()["language"] == "de"
+
+
+def test_null_goes_back_to_the_organisations_default_and_follows_it(api, app, maya):
+    person_id, token = maya
+    assert api.call("PATCH", "/api/v1/me", token, json={"language": "fr"}).status_code == 200
+    reset = api.call("PATCH", "/api/v1/me", token, json={"language": None})
+    assert reset.status_code == 200
+    assert stored_language(app, person_id) is None
+    # Not a copy of the default: a later change of the default reaches them.
+    set_default_language(app, "es")
+    me = api.call("GET", "/api/v1/me", token).get_json()
+    assert (me["language"], me["language_source"]) == ("es", "organisation")
+
+
+@pytest.mark.parametrize("body", [{"language": "pt"}, {"language": "DE"}, {"language": 7}, {}])
+def test_an_unknown_language_is_refused_naming_the_field_and_the_languages(api, app, maya, body):
+    person_id, token = maya
+    refused = api.call("PATCH", "/api/v1/me", token, json=body)
+    assert refused.status_code == 422
+    [problem] = refused.get_json()["errors"]["json"]["language"]
+    if "language" in body and isinstance(body["language"], str):
+        assert problem == "must be one of en, de, fr, es"
+    assert stored_language(app, person_id) is None
+
+
+def test_me_needs_a_token(api):
+    assert api.call("GET", "/api/v1/me").status_code == 401
+    assert api.call("PATCH", "/api/v1/me", json={"language": "de"}).status_code == 401
+
+
+def test_the_account_page_changes_the_language_and_then_speaks_it(api, app, maya, person_session):
+    person_id, _ = maya
+    browser = person_session(MAYA)
+    page = browser.html("/account")
+    # The organisation's default first, named; then each language in itself.
+    assert '<option selected value="">The organisation&#39;s language (English)</option>' in page
+    for code, name in (("de", "Deutsch"), ("fr", "Français"), ("es", "Español")):
+        assert f'<option value="{code}">{name}</option>' in page
+    saved = browser.post("/account/language", {"language": "de"})
+    assert saved.status_code == 303
+    assert stored_language(app, person_id) == "de"
+    page = browser.html("/account")
+    assert '<html lang="de"' in page
+    text = words(page)
+    assert "Ihre Seiten und E-Mails sind jetzt in dieser Sprache." in text
+    assert "Ihr Konto" in text and "Sprache speichern" in text
+    assert '<option selected value="de">Deutsch</option>' in page
+    # Back to the organisation's: the select's first choice, said in German.
+    assert browser.post("/account/language", {"language": ""}).status_code == 303
+    assert stored_language(app, person_id) is None
+    assert '<html lang="en"' in browser.html("/account")
+
+
+def test_the_account_page_refuses_an_unknown_language(app, maya, person_session):
+    person_id, _ = maya
+    browser = person_session(MAYA)
+    refused = browser.post("/account/language", {"language": "xx"})
+    assert refused.status_code == 422
+    assert "Choose one of the languages listed." in words(refused.get_data(as_text=True))
+    assert stored_language(app, person_id) is None
