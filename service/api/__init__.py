@@ -66,3 +66,5 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(personal_data.blp, name="api_personal_data")
     api.register_blueprint(me.blp, name="api_me")
     app.register_blueprint(docs.bp)
+        insights,
+    api.register_blueprint(insights.blp, name="api_insights")

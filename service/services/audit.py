@@ -101,3 +101,4 @@ def list_events(
         PAGE_SIZE,
         read=lambda limited: db.session.scalars(limited).all(),
     )
+    "insights_exported": "exported a heatmap or published results",

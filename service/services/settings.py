@@ -8,6 +8,8 @@ from datetime import datetime
 from flask import current_app
 
 from reports.anonymity import threshold_problem
+from reports.heatmap import MIN_MEMBERS_DEFAULT as HEATMAP_MIN_MEMBERS_DEFAULT
+from reports.heatmap import min_members_problem
 from service.config import parse_reminder_days as reminder_days_from_text
 from service.extensions import db
 from service.models import OrgSettings
@@ -27,6 +29,8 @@ class Settings:
     reminder_days: tuple[int, ...]
     # Raters' emails and pages are in this language until a rater's own is known.
     default_language: str = "en"
+    # The team heatmap shows a cell only when at least this many people contribute to it.
+    heatmap_min_members: int = HEATMAP_MIN_MEMBERS_DEFAULT
 
 
 def current_settings() -> Settings:
@@ -44,6 +48,7 @@ def current_settings() -> Settings:
         row.subject_sees_report,
         parse_reminder_days(row.reminder_days),
         row.default_language,
+        row.heatmap_min_members,
     )
 
 
@@ -68,8 +73,9 @@ def update_settings(
     subject_sees_report: bool,
     reminder_days: str,
     default_language: str | None = None,
+    heatmap_min_members: int | None = None,
 ) -> Settings:
-    """Save the settings page; a default language left out stays as it is."""
+    """Save the settings page; a default language or heatmap rule left out stays as it is."""
     actor = load_hr(actor_id, "only HR can change the settings")
     if problem := threshold_problem(anonymity_threshold):
         raise Invalid(f"the anonymity threshold {problem}", {"anonymity_threshold": [problem]})
@@ -80,14 +86,23 @@ def update_settings(
     elif default_language not in LANGUAGES:
         problem = unknown_language_message()
         raise Invalid(f"the default language {problem}", {"default_language": [problem]})
+    if heatmap_min_members is None:
+        heatmap_min_members = before.heatmap_min_members
+    elif problem := min_members_problem(heatmap_min_members):
+        raise Invalid(
+            f"the heatmap's minimum members per cell {problem}", {"heatmap_min_members": [problem]}
+        )
     row = db.session.get(OrgSettings, SETTINGS_ROW) or OrgSettings(id=SETTINGS_ROW)
     row.anonymity_threshold = anonymity_threshold
     row.subject_sees_report = subject_sees_report
     row.reminder_days = ",".join(str(day) for day in days)
     row.default_language = default_language
+    row.heatmap_min_members = heatmap_min_members
     row.updated_at, row.updated_by_id = now(), actor.id
     db.session.add(row)
-    after = Settings(anonymity_threshold, subject_sees_report, days, default_language)
+    after = Settings(
+        anonymity_threshold, subject_sees_report, days, default_language, heatmap_min_members
+    )
     changes = {
         name: [getattr(before, name), getattr(after, name)]
         for name in Settings.__dataclass_fields__

@@ -961,3 +961,15 @@ def test_a_member_is_refused_every_hr_page_and_form(app, api, world):
         assert stored_rows(app) == before, (method, path)
     assert len(answers) >= 15, answers
     assert {key: status for key, status in answers.items() if status != 403} == {}
+def heatmap_as_csv(world: World, fresh: bool) -> Call:
+    return Call({"format": "csv"})
+
+
+def closed_round_as_csv(world: World, fresh: bool) -> Call:
+    return Call({"round_id": world.closed()["id"], "format": "csv"})
+
+
+    # Managers see their own team's row; Pat and Sam manage nobody (test_heatmap_api.py).
+    ("api_insights.Heatmap", "GET"): Route(HR_ONLY, nothing),
+    ("api_insights.HeatmapExport", "GET"): Route(HR_ONLY, heatmap_as_csv),
+    ("api_insights.ResultsExport", "GET"): Route(HR_ONLY, closed_round_as_csv),

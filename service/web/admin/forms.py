@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from reports.anonymity import THRESHOLD_RANGE
+from reports.heatmap import MIN_MEMBERS_RANGE
 from service.services.audit import ACTIONS
 from service.services.errors import Invalid
 from service.services.languages import LANGUAGE_NAMES
@@ -22,6 +23,10 @@ from service.web.filters import FilterForm, NotBefore, select_filter
 
 THRESHOLD_MESSAGE = (
     f"Enter a whole number from {THRESHOLD_RANGE.start} to {THRESHOLD_RANGE.stop - 1}."
+)
+
+MIN_MEMBERS_MESSAGE = (
+    f"Enter a whole number from {MIN_MEMBERS_RANGE.start} to {MIN_MEMBERS_RANGE.stop - 1}."
 )
 
 
@@ -42,6 +47,14 @@ class SettingsForm(FlaskForm):
         "Raters' default language",
         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         validate_choice=False,  # the settings service names an unknown code
+    )
+    # Optional: a form sent without it leaves the rule as it is.
+    heatmap_min_members = IntegerField(
+        "Team heatmap: minimum people per cell",
+        validators=[
+            Optional(),
+            NumberRange(MIN_MEMBERS_RANGE.start, MIN_MEMBERS_RANGE.stop - 1, MIN_MEMBERS_MESSAGE),
+        ],
     )
 
     def validate_reminder_days(self, field):

@@ -135,6 +135,7 @@ def settings(person: Person):
         subject_sees_report=current.subject_sees_report,
         reminder_days=", ".join(str(day) for day in current.reminder_days),
         default_language=current.default_language,
+        heatmap_min_members=current.heatmap_min_members,
     )
     return _settings_page(form)
 
@@ -152,6 +153,7 @@ def save_settings(person: Person):
             subject_sees_report=form.subject_sees_report.data,
             reminder_days=form.reminder_days.data or "",
             default_language=form.default_language.data or None,
+            heatmap_min_members=form.heatmap_min_members.data,
         )
     except Invalid as error:
         for name, messages in (error.errors or {}).items():

@@ -1,0 +1,1 @@
+"""Organisation insights for HR and managers: the team heatmap and its exports."""
