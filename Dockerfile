@@ -11,6 +11,7 @@ COPY reports ./reports
 # Only the catalogs' .po files are in git: compile them into the wheel.
 RUN pip install --no-cache-dir "babel>=2.14" \
     && pybabel compile -d service/translations \
+    && pybabel compile -D report -d reports/translations \
     && pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM ${BASE_IMAGE}

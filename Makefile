@@ -26,9 +26,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-# The catalogs of the pages' and emails' words: only the .po files are in git, each .mo is
-# compiled from its .po (again whenever the .po changes). The Dockerfile does the same.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard service/translations/*/LC_MESSAGES/messages.po))
+# The catalogs of the pages' and emails' words, and the report's own (domain "report"): only
+# the .po files are in git, each .mo is compiled from its .po (again whenever the .po changes).
+# The Dockerfile does the same.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard service/translations/*/LC_MESSAGES/messages.po \
+	reports/translations/*/LC_MESSAGES/report.po))
 
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@

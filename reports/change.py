@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reports.aggregate import TOLERANCE
+from reports.language import gettext as _
+from reports.language import number
 from reports.results import Change, SkillChange
 
 RELIABLE_RCI = 1.96
@@ -77,16 +79,20 @@ def reliable_points(score_sd: float, reliability: float) -> float:
 def change_sentences(change: Change, names: Mapping[str, str]) -> list[str]:
     """One plain sentence per reliable change, in the instrument's order (`names`: skill id to
     skill name); one sentence saying so when nothing changed reliably."""
-    sentences = [
-        f"Others now rate your {names[skill_id]} "
-        f"{'higher' if c.direction == 'up' else 'lower'}: {c.now:.2f}, "
-        f"{'up' if c.direction == 'up' else 'down'} from {c.before:.2f}."
-        for skill_id, c in change.reliable.items()
-    ]
+    sentences = [_reliable_change(names[skill_id], c) for skill_id, c in change.reliable.items()]
     if not sentences:
         sentences.append(
-            "No skill's score from others moved by more than chance alone could explain: "
-            "the differences from your last round are within what the measurement produces "
-            "by itself."
+            _(
+                "No skill's score from others moved by more than chance alone could explain: "
+                "the differences from your last round are within what the measurement "
+                "produces by itself."
+            )
         )
     return sentences
+
+
+def _reliable_change(name: str, change: SkillChange) -> str:
+    values = {"skill": name, "now": number(change.now), "before": number(change.before)}
+    if change.direction == "up":
+        return _("Others now rate your %(skill)s higher: %(now)s, up from %(before)s.", **values)
+    return _("Others now rate your %(skill)s lower: %(now)s, down from %(before)s.", **values)

@@ -8,10 +8,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reports.language import N_, number
+from reports.language import gettext as _
 from reports.results import Change, Group, Results, SkillResult
 
-SUPPRESSED = "not shown to protect anonymity"
-NO_SELF_SCORE = "no self-assessment score"
+# The notes where a score is not shown, as English msgids: _() gives the report's language.
+SUPPRESSED = N_("not shown to protect anonymity")
+NO_SELF_SCORE = N_("no self-assessment score")
 FONT_FAMILY = "Inter, 'DejaVu Sans', sans-serif"
 TEXT_COLOR = "#2b3440"
 MUTED_COLOR = "#667080"  # as --muted in report.css
@@ -26,7 +29,7 @@ RISE_COLOR = "#1d7a4a"
 FALL_COLOR = "#b23c17"
 UNCHANGED_COLOR = "#8a929c"
 PREVIOUS_COLOR = "#8a929c"  # the radar's faint outline of the previous round's all others
-PREVIOUS_LABEL = "All others, last round"
+PREVIOUS_LABEL = N_("All others, last round")
 CHANGE_ROW_HEIGHT = 26
 WEB_CHANGE_ROW_HEIGHT = 38
 CHANGE_MARGIN = {"t": 8, "b": 30}
@@ -140,7 +143,10 @@ def change_figure(results: Results, *, web: bool = False) -> dict[str, Any]:
             },
             "hovertemplate": "%{y}: %{x:.2f}<extra>" + name + "</extra>",
         }
-        for field, name, hollow in (("before", "Last round", True), ("now", "This round", False))
+        for field, name, hollow in (
+            ("before", _("Last round"), True),
+            ("now", _("This round"), False),
+        )
     ]
     font_size = WEB_FONT_SIZE if web else 11
     return {
@@ -190,7 +196,7 @@ def bar_rows(skill: SkillResult, groups: Sequence[Group]) -> list[tuple[str, str
     return [
         (
             html.unescape(_bar_label(group, skill)),
-            f"{skill.scores[group.key]:.2f}" if group.key in skill.scores else "",
+            number(skill.scores[group.key]) if group.key in skill.scores else "",
         )
         for group in groups
     ]
@@ -242,10 +248,10 @@ def radar_figure(results: Results, *, web: bool = False) -> dict[str, Any]:
             0,
             {
                 "type": "scatterpolar",
-                "name": PREVIOUS_LABEL,
+                "name": _(PREVIOUS_LABEL),
                 "r": [*before, before[0]],
                 "theta": [*theta, theta[0]],
-                "hovertemplate": "%{theta}: %{r:.2f}<extra>" + PREVIOUS_LABEL + "</extra>",
+                "hovertemplate": "%{theta}: %{r:.2f}<extra>" + _(PREVIOUS_LABEL) + "</extra>",
                 "line": {"color": PREVIOUS_COLOR, "width": 1.2, "dash": "dash"},
                 "mode": "lines",
             },
@@ -336,7 +342,10 @@ def skill_bars_figure(
                     "thickness": 1.2,
                     "width": 5,
                 },
-                "hovertemplate": f"90% range: {low:.2f} to {high:.2f}<extra></extra>",
+                "hovertemplate": _(
+                    "90%% range: %(low)s to %(high)s", low=number(low), high=number(high)
+                )
+                + "<extra></extra>",
             }
         )
     ends = {
@@ -436,16 +445,16 @@ def _value_annotation(
     size = WEB_FONT_SIZE - 1
     common = {"y": label, "yref": "y", "showarrow": False, "font": {"size": size}}
     if score is None:
-        note = NO_SELF_SCORE if group.key == "self" else SUPPRESSED
+        note = _(NO_SELF_SCORE if group.key == "self" else SUPPRESSED)
         return {
             **common,
             "x": SCORE_RANGE[0],
             "xref": "x",
             "xanchor": "left",
-            "text": f"<i>{note}</i>",
+            "text": f"<i>{html.escape(note)}</i>",
             "font": {"size": size, "color": MUTED_COLOR},
         }
-    text = f"<b>{score:.2f}</b>"
+    text = f"<b>{number(score)}</b>"
     return {**common, "x": end, "xref": "x", "xanchor": "left", "xshift": 5, "text": text}
 
 

@@ -13,9 +13,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from reports import charts
+from reports import charts, language
 from reports.aggregate import MIXED_VIEWS_MIN_N, MIXED_VIEWS_RWG
 from reports.content import FLAG_NAMES, REASON_NAMES, ReportContent
+from reports.language import gettext as _
 from reports.plan import LOWEST_RATED, SELF_RATED_LOW
 from reports.results import Group, Results, SkillResult
 from reports.timing import timed_stage
@@ -57,6 +58,9 @@ def render_html(
                 },
                 groups=content.groups,
                 web=web,
+                lang=language.current().code,
+                SUPPRESSED=_(SUPPRESSED),
+                NO_SELF_SCORE=_(NO_SELF_SCORE),
                 figures=figures,
                 chart_sizes={chart.id: (chart.width, chart.height) for chart in report_charts},
                 radar_groups=charts.radar_groups(results),
@@ -71,11 +75,16 @@ def render_html(
 
 def render_standalone_report(body: str, subject_name: str, stylesheet_url: str) -> str:
     """A web page's body (document.render_report_body) as a document of its own: the page
-    title and h1, and one stylesheet."""
+    title and h1, and one stylesheet; in the current language (language.writing_in)."""
     return (
         _environment()
         .get_template("report_standalone.html")
-        .render(body=Markup(body), subject_name=subject_name, stylesheet_url=stylesheet_url)  # noqa: S704
+        .render(
+            body=Markup(body),  # noqa: S704 - rendered here, every value escaped
+            subject_name=subject_name,
+            stylesheet_url=stylesheet_url,
+            lang=language.current().code,
+        )
     )
 
 
@@ -96,7 +105,7 @@ def bar_table(skill: SkillResult, groups: Sequence[Group]) -> list[tuple[str, st
     return [
         (label, score, False)
         if score
-        else (label, NO_SELF_SCORE if group.key == "self" else SUPPRESSED, True)
+        else (label, _(NO_SELF_SCORE if group.key == "self" else SUPPRESSED), True)
         for group, (label, score) in zip(groups, charts.bar_rows(skill, groups), strict=True)
     ]
 
@@ -106,13 +115,13 @@ def score_cells(scores: Mapping[str, float], groups: Sequence[Group]) -> list[di
     cells: list[dict[str, Any]] = []
     for group in groups:
         if group.key in scores:
-            cells.append({"text": f"{scores[group.key]:.2f}", "span": 1, "note": False})
+            cells.append({"text": language.number(scores[group.key]), "span": 1, "note": False})
         elif group.key == "self":
-            cells.append({"text": NO_SELF_SCORE, "span": 1, "note": True})
-        elif cells and cells[-1]["text"] == SUPPRESSED:
+            cells.append({"text": _(NO_SELF_SCORE), "span": 1, "note": True})
+        elif cells and cells[-1]["text"] == _(SUPPRESSED):
             cells[-1]["span"] += 1
         else:
-            cells.append({"text": SUPPRESSED, "span": 1, "note": True})
+            cells.append({"text": _(SUPPRESSED), "span": 1, "note": True})
     return cells
 
 
@@ -148,12 +157,17 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    environment.filters.update(score=_score, signed=_signed, day=_day)
+    # The words of {% trans %} and _() in the language of the report being rendered.
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        language.raw_gettext, language.raw_ngettext, newstyle=True
+    )
+    # A translated block's line breaks and indentation are the template's, not the text's.
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.filters.update(score=_score, signed=language.signed, day=_day)
     environment.globals.update(
         score_cells=score_cells,
-        SUPPRESSED=SUPPRESSED,
-        NO_SELF_SCORE=NO_SELF_SCORE,
         mixed_views_rwg=MIXED_VIEWS_RWG,
         mixed_views_min_n=MIXED_VIEWS_MIN_N,
         flag_names=FLAG_NAMES,
@@ -164,12 +178,8 @@ def _environment() -> jinja2.Environment:
 
 
 def _score(value: float | None) -> str:
-    return SUPPRESSED if value is None else f"{value:.2f}"
-
-
-def _signed(value: float) -> str:
-    return f"{value:+.2f}".replace("-", "\N{MINUS SIGN}")
+    return _(SUPPRESSED) if value is None else language.number(value)
 
 
 def _day(value: date | datetime | None) -> str:
-    return "not recorded" if value is None else f"{value.day} {value:%B %Y}"
+    return _("not recorded") if value is None else language.day(value)

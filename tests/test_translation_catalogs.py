@@ -1,9 +1,12 @@
-"""The translation catalogs: every marked word translated in every language, nothing fuzzy,
-nothing marked in the code that the catalogs lack, and every catalog compiles."""
+"""The translation catalogs, the service's (messages) and the report's own (report): every
+marked word translated in every language, nothing fuzzy, nothing marked in the code that the
+catalogs lack, and every catalog compiles."""
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -12,35 +15,83 @@ from babel.messages.frontend import CompileCatalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from reports import language as report_language
 from service.services.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSLATIONS = ROOT / "service" / "translations"
 TRANSLATED = [language for language in LANGUAGES if language != DEFAULT_LANGUAGE]
-# What `pybabel extract -F babel.cfg -k lazy_gettext` takes (see babel.cfg).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 
 
-def read_mapping() -> list[tuple[str, str]]:
-    """babel.cfg's sections as (pattern, method), as `pybabel extract` reads them."""
-    sections = re.findall(r"^\[(\w+): ([^\]]+)\]", (ROOT / "babel.cfg").read_text(), re.M)
+@dataclass(frozen=True)
+class Domain:
+    """One catalog: where its .po files are, and how `pybabel extract` finds its words."""
+
+    name: str
+    translations: Path
+    mapping: Path  # the extract configuration (-F)
+    # What `pybabel extract` takes: its defaults and the -k additions.
+    keywords: dict = field(compare=False)
+
+    def po(self, language: str) -> Path:
+        return self.translations / language / "LC_MESSAGES" / f"{self.name}.po"
+
+
+GETTEXT = {"_": None, "gettext": None, "ngettext": (1, 2)}
+# `pybabel extract -F babel.cfg -k lazy_gettext` (see babel.cfg); and for the report's
+# catalog `pybabel extract -F reports/babel.cfg -k N_` (see reports/babel.cfg).
+MESSAGES = Domain(
+    "messages",
+    ROOT / "service" / "translations",
+    ROOT / "babel.cfg",
+    GETTEXT | {"lazy_gettext": None},
+)
+REPORT = Domain(
+    report_language.DOMAIN,
+    report_language.TRANSLATIONS_DIR,
+    ROOT / "reports" / "babel.cfg",
+    GETTEXT | {"N_": None},
+)
+DOMAINS = [MESSAGES, REPORT]
+BY_DOMAIN = pytest.mark.parametrize("domain", DOMAINS, ids=lambda domain: domain.name)
+
+
+def read_mapping(domain: Domain = MESSAGES) -> list[tuple[str, str]]:
+    """The extract configuration's sections as (pattern, method), as `pybabel extract` reads
+    them."""
+    sections = re.findall(r"^\[(\w+): ([^\]]+)\]", domain.mapping.read_text(), re.M)
     return [(pattern, method) for method, pattern in sections]
 
 
-def extracted() -> set[str | tuple[str, str]]:
+def read_options(domain: Domain) -> dict[str, dict[str, str]]:
+    """Each section's options (trimmed = true ...), by pattern."""
+    options: dict[str, dict[str, str]] = {}
+    pattern = None
+    for line in domain.mapping.read_text().splitlines():
+        if section := re.match(r"^\[\w+: ([^\]]+)\]", line):
+            pattern = section[1]
+            options[pattern] = {}
+        elif pattern and (option := re.match(r"^(\w+) = (.+)$", line)):
+            options[pattern][option[1]] = option[2]
+    return options
+
+
+@functools.cache
+def extracted(domain: Domain = MESSAGES) -> frozenset[str | tuple[str, str]]:
     """Every msgid the code marks, extracted as `pybabel extract` does."""
-    options = {pattern: {"trimmed": "true"} for pattern, method in read_mapping()}
     found = set()
     for _, _, message, _, _ in extract_from_dir(
-        str(ROOT), method_map=read_mapping(), options_map=options, keywords=KEYWORDS
+        str(ROOT),
+        method_map=read_mapping(domain),
+        options_map=read_options(domain),
+        keywords=domain.keywords,
     ):
         found.add(message if isinstance(message, str) else tuple(message))
-    return found
+    return frozenset(found)
 
 
-def catalog(language: str):
-    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as po:
+def catalog(language: str, domain: Domain = MESSAGES):
+    with open(domain.po(language), "rb") as po:
         return read_po(po, locale=language)
 
 
@@ -53,11 +104,24 @@ def test_the_extraction_finds_the_raters_words():
     assert len(words) > 150
 
 
+def test_the_extraction_finds_the_reports_words():
+    words = extracted(REPORT)
+    # A template's block, a sentence built in Python and a constant marked with N_().
+    assert "Development plan" in words
+    assert "Others see your greatest strengths in %(skills)s." in words
+    assert "not shown to protect anonymity" in words
+    assert len(words) > 150
+    # The report's words stay out of the service's catalog, and the other way round.
+    assert "Save and finish later" not in words
+    assert "Others see your greatest strengths in %(skills)s." not in extracted()
+
+
+@BY_DOMAIN
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_every_marked_word_is_in_the_catalog_translated_and_not_fuzzy(language):
-    po = catalog(language)
+def test_every_marked_word_is_in_the_catalog_translated_and_not_fuzzy(domain, language):
+    po = catalog(language, domain)
     ids = {message.id if isinstance(message.id, str) else tuple(message.id) for message in po}
-    missing = extracted() - ids
+    missing = extracted(domain) - ids
     assert not missing, f"pybabel extract finds words {language} lacks: {sorted(map(str, missing))}"
     for message in po:
         if not message.id:
@@ -77,35 +141,50 @@ def test_every_marked_word_is_in_the_catalog_translated_and_not_fuzzy(language):
             }, (language, message.id)
 
 
+@BY_DOMAIN
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_no_catalog_keeps_words_the_code_no_longer_has(language):
-    ids = {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog(language) if m.id}
-    assert not ids - extracted()
+def test_no_catalog_keeps_words_the_code_no_longer_has(domain, language):
+    ids = {
+        m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog(language, domain) if m.id
+    }
+    assert not ids - extracted(domain)
 
 
-def test_every_catalog_compiles(tmp_path):
-    """What `make` and the Dockerfile run (`pybabel compile -d service/translations`), into
-    a directory of its own: a catalog that does not compile fails here, not on a server."""
+# One word per catalog, as each language's compiled catalog must give it.
+COMPILED = {
+    "messages": (
+        "Save and finish later",
+        {
+            "de": "Speichern und später fertigstellen",
+            "fr": "Enregistrer et terminer plus tard",
+            "es": "Guardar y terminar más tarde",
+        },
+    ),
+    "report": (
+        "Development plan",
+        {"de": "Entwicklungsplan", "fr": "Plan de développement", "es": "Plan de desarrollo"},
+    ),
+}
+
+
+@BY_DOMAIN
+def test_every_catalog_compiles(tmp_path, domain):
+    """What `make` and the Dockerfile run (`pybabel compile -d service/translations`, and
+    `-D report -d reports/translations`), into a directory of its own: a catalog that does
+    not compile fails here, not on a server."""
     for language in TRANSLATED:
         target = tmp_path / language / "LC_MESSAGES"
         target.mkdir(parents=True)
-        (target / "messages.po").write_bytes(
-            (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").read_bytes()
-        )
+        (target / f"{domain.name}.po").write_bytes(domain.po(language).read_bytes())
     command = CompileCatalog()
     command.initialize_options()
     command.directory = str(tmp_path)
+    command.domain = domain.name
     command.statistics = False
     command.finalize_options()
     assert command.run() == 0
+    word, translations = COMPILED[domain.name]
     for language in TRANSLATED:
-        with open(tmp_path / language / "LC_MESSAGES" / "messages.mo", "rb") as mo:
+        with open(tmp_path / language / "LC_MESSAGES" / f"{domain.name}.mo", "rb") as mo:
             compiled = read_mo(mo)
-        assert (
-            compiled.get("Save and finish later").string
-            == {
-                "de": "Speichern und später fertigstellen",
-                "fr": "Enregistrer et terminer plus tard",
-                "es": "Guardar y terminar más tarde",
-            }[language]
-        )
+        assert compiled.get(word).string == translations[language]

@@ -80,7 +80,7 @@ def test_the_web_page_has_the_chart_its_table_and_the_pulse():
     assert "Since your last 360</h2>" in body
     section = body[body.index('<section class="change">') : body.index('<section class="skills">')]
     assert section.count("<figure") == 1 and "<figcaption>" in section
-    assert 'alt="Chart of all others&#39; score per skill' in section
+    assert "alt=\"Chart of all others' score per skill" in section
     # One row per compared skill, in the questionnaire's order; the pulse beside leadership.
     rows = section.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     assert [row.split('scope="row">')[1].split("<")[0] for row in rows] == [
