@@ -6,19 +6,42 @@ whether the email is still wanted (None when it is not)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from email.message import EmailMessage
+
+from flask_babel import ngettext
 
 from service.extensions import db
 from service.models import Campaign, Job, Person, Round
 from service.services.absolute_urls import base_url, round_page_url
 from service.services.campaigns.approvals import waiting_for
-from service.services.campaigns.rules import guidance
 from service.services.followup_emails import email_to_person
+from service.services.person_language import writing_to_person
 from service.time_text import long_datetime
 
 
 def team_page_url() -> str:
     return f"{base_url()}/team"
+
+
+def guidance(minimum: Mapping[str, int], maximum: int | None) -> str:
+    """Whom to name, as the nomination email says it ("at least 2 peers, at most 4 raters in
+    all"), in the language being written; empty when the campaign asks nothing."""
+    # One literal per relationship: each language counts and declines its noun its own way.
+    least = {
+        "manager": lambda n: ngettext("at least %(num)s manager", "at least %(num)s managers", n),
+        "peer": lambda n: ngettext("at least %(num)s peer", "at least %(num)s peers", n),
+        "direct_report": lambda n: ngettext(
+            "at least %(num)s direct report", "at least %(num)s direct reports", n
+        ),
+        "other": lambda n: ngettext("at least %(num)s other", "at least %(num)s others", n),
+    }
+    lines = [say(n) for relationship, say in least.items() if (n := minimum.get(relationship, 0))]
+    if maximum is not None:
+        lines.append(
+            ngettext("at most %(num)s rater in all", "at most %(num)s raters in all", maximum)
+        )
+    return ", ".join(lines)
 
 
 def _nominating(job: Job) -> tuple[Round, Campaign] | None:
@@ -33,16 +56,18 @@ def nomination_message(job: Job, *, reminder: bool) -> EmailMessage | None:
     if found is None:
         return None
     round_, campaign = found
-    return email_to_person(
-        "nomination_request",
-        round_.subject,
-        reminder=reminder,
-        campaign_name=campaign.name,
-        nomination_deadline=long_datetime(campaign.nomination_deadline),
-        guidance=guidance(campaign.minimum_raters, campaign.maximum_raters),
-        manager_approval=campaign.manager_approval,
-        link=round_page_url(round_.id),
-    )
+    # The words, the deadline's date and the guidance in the person's language.
+    with writing_to_person(round_.subject):
+        return email_to_person(
+            "nomination_request",
+            round_.subject,
+            reminder=reminder,
+            campaign_name=campaign.name,
+            nomination_deadline=long_datetime(campaign.nomination_deadline),
+            guidance=guidance(campaign.minimum_raters, campaign.maximum_raters),
+            manager_approval=campaign.manager_approval,
+            link=round_page_url(round_.id),
+        )
 
 
 def approval_message(job: Job) -> EmailMessage | None:
@@ -51,14 +76,15 @@ def approval_message(job: Job) -> EmailMessage | None:
     if round_ is None or approver is None or round_.nomination_stage != "awaiting_approval":
         return None  # approved or deleted since
     campaign = db.session.get(Campaign, round_.campaign_id)
-    return email_to_person(
-        "approval_request",
-        approver,
-        subject_name=round_.subject.name,
-        campaign_name=campaign.name,
-        nomination_deadline=long_datetime(campaign.nomination_deadline),
-        link=f"{team_page_url()}/rounds/{round_.id}",
-    )
+    with writing_to_person(approver):
+        return email_to_person(
+            "approval_request",
+            approver,
+            subject_name=round_.subject.name,
+            campaign_name=campaign.name,
+            nomination_deadline=long_datetime(campaign.nomination_deadline),
+            link=f"{team_page_url()}/rounds/{round_.id}",
+        )
 
 
 def approval_reminder_message(job: Job) -> EmailMessage | None:
@@ -70,11 +96,12 @@ def approval_reminder_message(job: Job) -> EmailMessage | None:
     waiting = [r for r in waiting_for(approver) if r.campaign_id == campaign.id]
     if not waiting:
         return None
-    return email_to_person(
-        "approval_reminder",
-        approver,
-        campaign_name=campaign.name,
-        names=[r.subject.name for r in waiting],
-        nomination_deadline=long_datetime(campaign.nomination_deadline),
-        link=team_page_url(),
-    )
+    with writing_to_person(approver):
+        return email_to_person(
+            "approval_reminder",
+            approver,
+            campaign_name=campaign.name,
+            names=[r.subject.name for r in waiting],
+            nomination_deadline=long_datetime(campaign.nomination_deadline),
+            link=team_page_url(),
+        )

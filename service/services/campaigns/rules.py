@@ -46,18 +46,6 @@ def list_problems(
     return problems
 
 
-def guidance(minimum: Mapping[str, int], maximum: int | None) -> list[str]:
-    """The sentences each person reads about whom to name."""
-    lines = [
-        f"at least {n} {NAMES[r].one if n == 1 else NAMES[r].many}"
-        for r in RATERS_NAMED
-        if (n := minimum.get(r, 0))
-    ]
-    if maximum is not None:
-        lines.append(f"at most {maximum} raters in all")
-    return lines
-
-
 def not_ready_reason(
     status: str, nomination_stage: str | None, deadline: datetime, now: datetime
 ) -> str | None:
