@@ -10,10 +10,10 @@ in two reports count as equal.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from reports.results import DECIMALS, Norm
+from reports.results import DECIMALS, Norm, Results
 
 # Fewer colleagues than this and a percentile would say more about who happened to be
 # compared than about the person.
@@ -39,27 +39,60 @@ def percentile(below: int, equal: int, size: int) -> int:
 def compute_norms(
     skill_ids: Sequence[str],
     own: Mapping[str, float],
-    norm_sets: Mapping[str, Sequence[float]],
+    norm_sets: Mapping[str, Mapping[float, int]],
 ) -> dict[str, Norm]:
     """The norms of one round.
 
     `own`: this round's all-others score by skill id (full precision; a skill without one is
-    absent); `norm_sets`: by skill id, the published all-others scores of the skill's norm
-    set, one per colleague. The result has, in the order of `skill_ids`, each skill with a
-    score of its own and a norm set of at least MIN_NORM_SET rounds."""
+    absent); `norm_sets`: by skill id, the skill's norm set as counts, {a colleague's
+    published all-others score: how many colleagues have it} (a collections.Counter of the
+    scores will do; the database counts them, so thousands of rounds arrive as a few hundred
+    distinct values). The result has, in the order of `skill_ids`, each skill with a score
+    of its own and a norm set of at least MIN_NORM_SET rounds."""
     norms = {}
     for skill_id in skill_ids:
-        values = sorted(published(value) for value in norm_sets.get(skill_id, ()))
-        if skill_id not in own or len(values) < MIN_NORM_SET:
+        counts: Counter[float] = Counter()
+        for score, count in norm_sets.get(skill_id, {}).items():
+            counts[published(score)] += count
+        size = counts.total()
+        if skill_id not in own or size < MIN_NORM_SET:
             continue
         mine = published(own[skill_id])
-        # Sorted once, the set is counted by two binary searches instead of a pass per skill.
-        below = bisect_left(values, mine)
-        equal = bisect_right(values, mine) - below
-        norms[skill_id] = Norm(percentile(below, equal, len(values)), len(values))
+        below = sum(count for score, count in counts.items() if score < mine)
+        norms[skill_id] = Norm(percentile(below, counts[mine], size), size)
     return norms
 
 
 def norm_phrase(norm: Norm) -> str:
     """ "higher than 64 % of 42 colleagues": how the report words a norm."""
     return f"higher than {norm.percentile} % of {norm.n} colleagues"
+
+
+def norm_sentence(results: Results) -> str | None:
+    """The summary's one sentence on the norms: the skill where others' score stands highest
+    among colleagues and the one where it stands lowest (ties: the instrument's order), or
+    the one skill with a norm; None without norms."""
+    ranked = [(s.name, results.norms[s.id]) for s in results.skills if s.id in results.norms]
+    if not ranked:
+        return None
+    compared = "Compared with colleagues who had a 360 on the same questionnaire"
+    (high, top), (low, bottom) = (
+        max(ranked, key=lambda pair: pair[1].percentile),  # the first of a tie
+        min(ranked, key=lambda pair: pair[1].percentile),
+    )
+    if len(ranked) == 1:
+        return (
+            f"{compared}, your score from others on {high} is higher than {top.percentile} % "
+            f"of {top.n} colleagues'."
+        )
+    if top.percentile == bottom.percentile:
+        names = ", ".join(name for name, _ in ranked[:-1]) + " and " + ranked[-1][0]
+        return (
+            f"{compared}, your scores from others on {names} are each higher than "
+            f"{top.percentile} % of colleagues'."
+        )
+    return (
+        f"{compared}, others' scores place you highest on {high} (higher than "
+        f"{top.percentile} % of {top.n} colleagues) and lowest on {low} (higher than "
+        f"{bottom.percentile} % of {bottom.n})."
+    )
