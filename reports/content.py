@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reports.change import change_sentences, reliable_points
+from reports.language import N_, joined, ngettext, number
+from reports.language import gettext as _
+from reports.localized import relationship_row, results_in_language
 from reports.norms import norm_sentence
 from reports.plan import BLIND_SPOT, LOWEST_RATED, SELF_RATED_LOW, DevelopmentPlan, development_plan
 from reports.results import Group, ItemResult, Results, SkillResult
-from surveys.relationships import NAMES
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument, Skill
 
-FLAG_NAMES = {"blind_spot": "Blind spot", "hidden_strength": "Hidden strength"}
+# English msgids: the template translates them where it shows them.
+FLAG_NAMES = {"blind_spot": N_("Blind spot"), "hidden_strength": N_("Hidden strength")}
 REASON_NAMES = {
-    LOWEST_RATED: "Among the lowest rated",
-    BLIND_SPOT: "Blind spot",
-    SELF_RATED_LOW: "Among your lowest self-ratings",
+    LOWEST_RATED: N_("Among the lowest rated"),
+    BLIND_SPOT: N_("Blind spot"),
+    SELF_RATED_LOW: N_("Among your lowest self-ratings"),
 }
 
 
@@ -85,8 +88,11 @@ class ReportContent:
 def report_content(
     results: Results, instrument: Instrument, context: ReportContext
 ) -> ReportContent:
-    """What the report of these results says about the person the round is about."""
-    first_name = (context.subject_name.split() or ["this person"])[0]
+    """What the report of these results says about the person the round is about, in the
+    instrument's language (instrument.in_language): its skill names and statements replace
+    the results' own, which stay as they were frozen."""
+    first_name = (context.subject_name.split() or [_("this person")])[0]
+    results = results_in_language(results, instrument, first_name)
     items = {item.id: item for skill in results.skills for item in skill.items}
     item_skill = {item.id: skill for skill in results.skills for item in skill.items}
     return ReportContent(
@@ -129,38 +135,57 @@ def summary_sentences(results: Results) -> list[str]:
     sentences = []
     if results.strengths:
         sentences.append(
-            f"Others see your greatest strengths in {_names(results.strengths, skills)}."
+            _(
+                "Others see your greatest strengths in %(skills)s.",
+                skills=joined([skills[skill_id].name for skill_id in results.strengths]),
+            )
         )
     if results.development_areas:
         areas = [
-            f"{skills[skill_id].name} ({skills[skill_id].scores['others']:.2f})"
+            f"{skills[skill_id].name} ({number(skills[skill_id].scores['others'])})"
             for skill_id in results.development_areas
         ]
-        sentences.append(f"The most room to grow is in {_joined(areas)}.")
-    blind = [skill for skill in results.skills if skill.flag == "blind_spot"]
-    hidden = [skill for skill in results.skills if skill.flag == "hidden_strength"]
-    for flagged, what, direction in (
-        (blind, "blind spot", "higher"),
-        (hidden, "hidden strength", "lower"),
-    ):
-        if flagged:
-            verb = "is a" if len(flagged) == 1 else "are each a"
-            sentences.append(
-                f"{_joined([skill.name for skill in flagged])} {verb} {what}: you rated "
-                f"yourself clearly {direction} than others did."
+        sentences.append(_("The most room to grow is in %(skills)s.", skills=joined(areas)))
+    blind = [skill.name for skill in results.skills if skill.flag == "blind_spot"]
+    hidden = [skill.name for skill in results.skills if skill.flag == "hidden_strength"]
+    if blind:
+        sentences.append(
+            ngettext(
+                "%(skills)s is a blind spot: you rated yourself clearly higher than others did.",
+                "%(skills)s are each a blind spot: you rated yourself clearly higher than "
+                "others did.",
+                len(blind),
+                skills=joined(blind),
             )
+        )
+    if hidden:
+        sentences.append(
+            ngettext(
+                "%(skills)s is a hidden strength: you rated yourself clearly lower than "
+                "others did.",
+                "%(skills)s are each a hidden strength: you rated yourself clearly lower than "
+                "others did.",
+                len(hidden),
+                skills=joined(hidden),
+            )
+        )
     if not blind and not hidden:
         sentences.append(
-            "Your view of yourself is broadly in line with others': no skill shows a clear gap."
+            _("Your view of yourself is broadly in line with others': no skill shows a clear gap.")
         )
     mixed = [
         skill.name for skill in results.skills if skill.agreement and skill.agreement.mixed_views
     ]
     if mixed:
-        its = "its average hides" if len(mixed) == 1 else "their averages hide"
         sentences.append(
-            f"Views were mixed on {_joined(mixed)}: people see it quite differently, so {its} "
-            "real differences."
+            ngettext(
+                "Views were mixed on %(skills)s: people see it quite differently, so its "
+                "average hides real differences.",
+                "Views were mixed on %(skills)s: people see it quite differently, so their "
+                "averages hide real differences.",
+                len(mixed),
+                skills=joined(mixed),
+            )
         )
     return sentences[:5]
 
@@ -168,19 +193,30 @@ def summary_sentences(results: Results) -> list[str]:
 def _self_only_summary(results: Results) -> list[str]:
     k = results.anonymity_threshold
     sentences = [
-        "Too few raters responded for their scores to be shown: a score is shown only when "
-        f"at least {k} people besides you answered, so that no one can be singled out.",
+        _(
+            "Too few raters responded for their scores to be shown: a score is shown only when "
+            "at least %(k)s people besides you answered, so that no one can be singled out.",
+            k=k,
+        ),
     ]
     rated = [skill for skill in results.skills if "self" in skill.scores]
     if rated and len({skill.scores["self"] for skill in rated}) > 1:
         high, low = (pick(rated, key=lambda skill: skill.scores["self"]) for pick in (max, min))
         sentences.append(
-            f"In your self-assessment you rated {high.name} highest ({high.scores['self']:.2f}) "
-            f"and {low.name} lowest ({low.scores['self']:.2f})."
+            _(
+                "In your self-assessment you rated %(high)s highest (%(high_score)s) and "
+                "%(low)s lowest (%(low_score)s).",
+                high=high.name,
+                high_score=number(high.scores["self"]),
+                low=low.name,
+                low_score=number(low.scores["self"]),
+            )
         )
     sentences.append(
-        "Treat this report as a starting point: the plan below builds on your own view, and a "
-        "new round with more raters will show how others see you."
+        _(
+            "Treat this report as a starting point: the plan below builds on your own view, "
+            "and a new round with more raters will show how others see you."
+        )
     )
     return sentences
 
@@ -197,18 +233,11 @@ def response_rows(results: Results) -> list[ResponseRows]:
     if results.invited.get("self", 0):
         # The subject knows whether they answered themselves.
         answered = next((group.n for group in results.groups if group.key == "self"), 0)
-        entries.append(ResponseRows(((NAMES["self"].row, 1),), answered))
+        entries.append(ResponseRows(((relationship_row("self"), 1),), answered))
     for count_set in results.responses:
         rows = tuple(
-            (NAMES[member].row, results.invited.get(member, 0)) for member in count_set.members
+            (relationship_row(member), results.invited.get(member, 0))
+            for member in count_set.members
         )
         entries.append(ResponseRows(rows, count_set.answered))
     return entries
-
-
-def _names(skill_ids: Sequence[str], skills: Mapping[str, SkillResult]) -> str:
-    return _joined([skills[skill_id].name for skill_id in skill_ids])
-
-
-def _joined(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
