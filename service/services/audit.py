@@ -30,6 +30,7 @@ ACTIONS = {
     "pulse_started": "started an impact pulse",
     "pulse_closed": "closed an impact pulse",
     "reports_exported": "exported reports as a ZIP",
+    "insights_exported": "exported a heatmap or published results",
     "person_added": "added a person",
     "people_imported": "imported people",
     "person_changed": "changed a person",
@@ -101,4 +102,3 @@ def list_events(
         PAGE_SIZE,
         read=lambda limited: db.session.scalars(limited).all(),
     )
-    "insights_exported": "exported a heatmap or published results",
