@@ -30,6 +30,7 @@ def init_api(app: Flask) -> None:
         campaigns,
         docs,
         history,
+        insights,
         me,
         notes,
         outbox,
@@ -63,8 +64,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(people.blp, name="api_people")
     api.register_blueprint(campaigns.blp, name="api_campaigns")
     api.register_blueprint(team.blp, name="api_team")
+    api.register_blueprint(insights.blp, name="api_insights")
     api.register_blueprint(personal_data.blp, name="api_personal_data")
     api.register_blueprint(me.blp, name="api_me")
     app.register_blueprint(docs.bp)
-        insights,
-    api.register_blueprint(insights.blp, name="api_insights")
