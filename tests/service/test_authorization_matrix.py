@@ -257,6 +257,14 @@ def closed_round(world: World, fresh: bool) -> Call:
     return Call({"round_id": world.closed()["id"]})
 
 
+def heatmap_as_csv(world: World, fresh: bool) -> Call:
+    return Call({"format": "csv"})
+
+
+def closed_round_as_csv(world: World, fresh: bool) -> Call:
+    return Call({"round_id": world.closed()["id"], "format": "csv"})
+
+
 def survey_draft(world: World, fresh: bool) -> Call:
     return Call(body={"answers": {}, "comments": {}})
 
@@ -419,6 +427,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_personal_data.MyExport", "GET"): Route(SIGNED_IN, nothing),
     ("api_personal_data.PersonExport", "GET"): Route(HR_ONLY, sams_history),
     ("api_team.Team", "GET"): Route(SIGNED_IN, nothing),
+    # Managers see their own team's row; Pat and Sam manage nobody (test_heatmap_api.py).
+    ("api_insights.Heatmap", "GET"): Route(HR_ONLY, nothing),
+    ("api_insights.HeatmapExport", "GET"): Route(HR_ONLY, heatmap_as_csv),
+    ("api_insights.ResultsExport", "GET"): Route(HR_ONLY, closed_round_as_csv),
     ("api_campaigns.Campaigns", "GET"): Route(HR_ONLY, nothing),
     ("api_campaigns.Campaigns", "POST"): Route(HR_ONLY, new_campaign, ok=201),
     ("api_campaigns.CampaignById", "GET"): Route(HR_ONLY, sams_campaign),
@@ -961,15 +973,3 @@ def test_a_member_is_refused_every_hr_page_and_form(app, api, world):
         assert stored_rows(app) == before, (method, path)
     assert len(answers) >= 15, answers
     assert {key: status for key, status in answers.items() if status != 403} == {}
-def heatmap_as_csv(world: World, fresh: bool) -> Call:
-    return Call({"format": "csv"})
-
-
-def closed_round_as_csv(world: World, fresh: bool) -> Call:
-    return Call({"round_id": world.closed()["id"], "format": "csv"})
-
-
-    # Managers see their own team's row; Pat and Sam manage nobody (test_heatmap_api.py).
-    ("api_insights.Heatmap", "GET"): Route(HR_ONLY, nothing),
-    ("api_insights.HeatmapExport", "GET"): Route(HR_ONLY, heatmap_as_csv),
-    ("api_insights.ResultsExport", "GET"): Route(HR_ONLY, closed_round_as_csv),
