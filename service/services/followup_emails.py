@@ -16,6 +16,7 @@ from service.mail.messages import compose
 from service.models import Job, Note, Plan
 from service.services.absolute_urls import base_url
 from service.services.clock import now
+from service.services.person_language import writing_to_person
 from service.time_text import long_date
 
 CHECKIN_ANCHOR = "check-in"
@@ -46,29 +47,32 @@ def plan_reminder_wanted(plan: Plan | None) -> bool:
 
 
 def email_to_person(template: str, person, **context) -> EmailMessage:
-    """An email to a person, greeting them by their first name."""
-    return compose(
-        template,
-        sender=current_app.config["MAIL_FROM"],
-        to=person.email,
-        to_name=person.name,
-        first_name=person.first_name,
-        **context,
-    )
+    """An email to a person in their language, greeting them by their first name. Dates in
+    `context` are written before this is called: inside writing_to_person(person) too."""
+    with writing_to_person(person):
+        return compose(
+            template,
+            sender=current_app.config["MAIL_FROM"],
+            to=person.email,
+            to_name=person.name,
+            first_name=person.first_name,
+            **context,
+        )
 
 
 def plan_reminder_message(job: Job) -> EmailMessage | None:
     plan = db.session.scalar(select(Plan).where(Plan.round_id == job.round_id))
     if not plan_reminder_wanted(plan):
         return None  # paused, finished or deleted since the job was queued
-    return email_to_person(
-        "plan_reminder",
-        plan.round.subject,
-        every_days=plan.checkin_every_days,
-        last_due=long_date(last_due_on(plan)),
-        link=checkin_form_url(job.round_id),
-        plan_link=plan_page_url(job.round_id),
-    )
+    with writing_to_person(plan.round.subject):
+        return email_to_person(
+            "plan_reminder",
+            plan.round.subject,
+            every_days=plan.checkin_every_days,
+            last_due=long_date(last_due_on(plan)),
+            link=checkin_form_url(job.round_id),
+            plan_link=plan_page_url(job.round_id),
+        )
 
 
 def note_id_of(job: Job) -> str:

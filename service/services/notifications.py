@@ -22,7 +22,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext
+from flask_babel import format_decimal, lazy_gettext
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -53,6 +53,7 @@ from service.services.followup_emails import (
     note_follow_up_message,
     plan_reminder_message,
 )
+from service.services.person_language import writing_to_person
 from service.services.pulse_emails import (
     pulse_due_message,
     pulse_invitation_message,
@@ -287,11 +288,9 @@ def _rater_message(job: Job, template: str):
 
 def _report_ready(job: Job):
     round_ = db.session.get(Round, job.round_id)
-    return compose(
+    return email_to_person(
         "report_ready",
-        sender=current_app.config["MAIL_FROM"],
-        to=round_.subject.email,
-        to_name=round_.subject.name,
+        round_.subject,
         subject_first_name=round_.subject.first_name,
         link=round_page_url(round_.id),
     )
@@ -301,17 +300,16 @@ def _round_closed(job: Job):
     round_ = db.session.get(Round, job.round_id)
     hr = db.session.get(Person, job.person_id)
     counts = response_counts([round_.id])[round_.id]
-    return compose(
-        "round_closed",
-        sender=current_app.config["MAIL_FROM"],
-        to=hr.email,
-        to_name=hr.name,
-        hr_name=hr.first_name,
-        subject_name=round_.subject.name,
-        submitted=sum(counts["submitted"].values()),
-        invited=sum(counts["invited"].values()),
-        link=round_page_url(round_.id),
-    )
+    with writing_to_person(hr):  # the counts as the reader's language writes numbers
+        return email_to_person(
+            "round_closed",
+            hr,
+            hr_name=hr.first_name,
+            subject_name=round_.subject.name,
+            submitted=format_decimal(sum(counts["submitted"].values())),
+            invited=format_decimal(sum(counts["invited"].values())),
+            link=round_page_url(round_.id),
+        )
 
 
 def _person_message(job: Job, template: str, link) -> EmailMessage | None:

@@ -15,7 +15,8 @@ from service.extensions import db
 from service.mail.messages import compose
 from service.models import FollowUp, Job, Pulse, PulseRater, Rater
 from service.services.clock import now
-from service.services.followup_emails import plan_page_url
+from service.services.followup_emails import email_to_person, plan_page_url
+from service.services.person_language import writing_to_person
 from service.services.pulse_links import issue_pulse_link, pulse_url
 from service.services.rater_emails import skills_in_language, writing_to
 from service.time_text import long_datetime
@@ -94,12 +95,10 @@ def pulse_due_message(job: Job) -> EmailMessage | None:
     if pulse is None:
         return None
     person = pulse.round.subject
-    return compose(
-        "pulse_due",
-        sender=current_app.config["MAIL_FROM"],
-        to=person.email,
-        to_name=person.name,
-        first_name=person.first_name,
-        deadline=long_datetime(pulse.deadline),
-        link=plan_page_url(pulse.round_id),
-    )
+    with writing_to_person(person):
+        return email_to_person(
+            "pulse_due",
+            person,
+            deadline=long_datetime(pulse.deadline),
+            link=plan_page_url(pulse.round_id),
+        )
