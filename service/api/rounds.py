@@ -13,6 +13,7 @@ from service.api.schemas.rounds import (
     RaterLinkSchema,
     RemindedSchema,
     ReopenSchema,
+    ReportQuerySchema,
     ResentSchema,
     ResultsSchema,
     RoundCreateSchema,
@@ -181,20 +182,29 @@ class RoundResults(MethodView):
 @blp.route("/<round_id>/report.pdf")
 class ReportPdf(MethodView):
     @blp.doc(**AUTH)
+    @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, content_type="application/pdf")
-    def get(self, round_id):
-        """The development report as a PDF (rendered once per version of the results)"""
-        path, filename = development_reports.get_report_pdf(current_person_id(), round_id)
+    def get(self, query, round_id):
+        """The development report as a PDF, in the subject's language or ?lang= (rendered once
+        per version of the results and language)"""
+        path, filename = development_reports.get_report_pdf(
+            current_person_id(), round_id, query.get("lang")
+        )
         return send_file(path, mimetype="application/pdf", download_name=filename)
 
 
 @blp.route("/<round_id>/report.html")
 class ReportHtml(MethodView):
     @blp.doc(**AUTH)
+    @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, content_type="text/html")
-    def get(self, round_id):
-        """The development report as a web page (static charts, each with a table of its numbers)"""
+    def get(self, query, round_id):
+        """The development report as a web page (static charts, each with a table of its numbers),
+        in the subject's language or ?lang="""
         document = development_reports.get_report_document(
-            current_person_id(), round_id, url_for("static", filename="report-page.css")
+            current_person_id(),
+            round_id,
+            url_for("static", filename="report-page.css"),
+            query.get("lang"),
         )
         return Response(document, mimetype="text/html")

@@ -100,6 +100,13 @@ class RoundQuerySchema(InputSchema):
     status = fields.String(validate=validate.OneOf(("draft", "open", "closed")))
 
 
+class ReportQuerySchema(InputSchema):
+    lang = fields.String(
+        validate=validate.OneOf(LANGUAGES, error=unknown_language_message()),
+        metadata={"description": "The report's language; the subject's own when left out"},
+    )
+
+
 class RaterSchema(Schema):
     id = fields.String()
     name = fields.String()

@@ -20,6 +20,7 @@ from flask import (
 from markupsafe import Markup
 
 from service.http_errors import handle_domain_error
+from service.i18n import use_language
 from service.models import Person
 from service.services.clock import now
 from service.services.development_reports import get_report_page, get_report_pdf
@@ -392,7 +393,10 @@ def preview(person: Person, round_id: str):
 @bp.get("/rounds/<round_id>/report")
 @login_required
 def report(person: Person, round_id: str):
-    page = get_report_page(person.id, round_id)
+    # ?lang= asks for the report in another language than the subject's (HR's copy).
+    page = get_report_page(person.id, round_id, request.args.get("lang"))
+    # The page around the report speaks the report's language: <html lang> says what it is in.
+    use_language(page.language)
     return render_template(
         "rounds/report.html",
         report=page,
@@ -404,7 +408,7 @@ def report(person: Person, round_id: str):
 @bp.get("/rounds/<round_id>/report.pdf")
 @login_required
 def report_pdf(person: Person, round_id: str):
-    path, filename = get_report_pdf(person.id, round_id)
+    path, filename = get_report_pdf(person.id, round_id, request.args.get("lang"))
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
