@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from reports.language import gettext as _
+from reports.language import joined
 from reports.results import DECIMALS, Norm, Results
 
 # Fewer colleagues than this and a percentile would say more about who happened to be
@@ -63,11 +65,6 @@ def compute_norms(
     return norms
 
 
-def norm_phrase(norm: Norm) -> str:
-    """ "higher than 64 % of 42 colleagues": how the report words a norm."""
-    return f"higher than {norm.percentile} % of {norm.n} colleagues"
-
-
 def norm_sentence(results: Results) -> str | None:
     """The summary's one sentence on the norms: the skill where others' score stands highest
     among colleagues and the one where it stands lowest (ties: the instrument's order), or
@@ -75,24 +72,33 @@ def norm_sentence(results: Results) -> str | None:
     ranked = [(s.name, results.norms[s.id]) for s in results.skills if s.id in results.norms]
     if not ranked:
         return None
-    compared = "Compared with colleagues who had a 360 on the same questionnaire"
     (high, top), (low, bottom) = (
         max(ranked, key=lambda pair: pair[1].percentile),  # the first of a tie
         min(ranked, key=lambda pair: pair[1].percentile),
     )
     if len(ranked) == 1:
-        return (
-            f"{compared}, your score from others on {high} is higher than {top.percentile} % "
-            f"of {top.n} colleagues'."
+        return _(
+            "Compared with colleagues who had a 360 on the same questionnaire, your score from "
+            "others on %(skill)s is higher than %(percentile)s %% of %(n)s colleagues'.",
+            skill=high,
+            percentile=top.percentile,
+            n=top.n,
         )
     if top.percentile == bottom.percentile:
-        names = ", ".join(name for name, _ in ranked[:-1]) + " and " + ranked[-1][0]
-        return (
-            f"{compared}, your scores from others on {names} are each higher than "
-            f"{top.percentile} % of colleagues'."
+        return _(
+            "Compared with colleagues who had a 360 on the same questionnaire, your scores from "
+            "others on %(skills)s are each higher than %(percentile)s %% of colleagues'.",
+            skills=joined([name for name, _norm in ranked]),
+            percentile=top.percentile,
         )
-    return (
-        f"{compared}, others' scores place you highest on {high} (higher than "
-        f"{top.percentile} % of {top.n} colleagues) and lowest on {low} (higher than "
-        f"{bottom.percentile} % of {bottom.n})."
+    return _(
+        "Compared with colleagues who had a 360 on the same questionnaire, others' scores place "
+        "you highest on %(high)s (higher than %(high_percentile)s %% of %(high_n)s colleagues) "
+        "and lowest on %(low)s (higher than %(low_percentile)s %% of %(low_n)s).",
+        high=high,
+        high_percentile=top.percentile,
+        high_n=top.n,
+        low=low,
+        low_percentile=bottom.percentile,
+        low_n=bottom.n,
     )

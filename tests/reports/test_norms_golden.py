@@ -8,7 +8,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from reports.norms import compute_norms, norm_phrase, percentile
+from reports.norms import compute_norms, percentile
 from reports.results import Norm, Results
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo_results.json"
@@ -90,7 +90,3 @@ def test_norms_in_the_results_document():
     results = Results.from_dict(document)
     assert results.norms == {"leadership": Norm(35, 42)}
     assert results.to_dict()["norms"] == {"leadership": {"percentile": 35, "n": 42}}
-
-
-def test_the_phrase():
-    assert norm_phrase(Norm(64, 42)) == "higher than 64 % of 42 colleagues"

@@ -71,6 +71,18 @@ def test_the_page_draws_the_marker_where_the_percentile_is_and_nothing_without_n
     assert "Among colleagues" not in plain and "norm-marker" not in plain
 
 
+def test_the_marker_and_the_sentence_in_german():
+    results = with_norms(leadership=Norm(35, 42))
+    body = render_report_body(results, INSTRUMENT, CONTEXT, language="de")
+    assert "Im Kollegenvergleich" in body
+    assert "Höher als bei 35 % von 42 Kolleginnen und Kollegen" in body
+    # The skill's name comes from the German questionnaire.
+    assert (
+        "liegt Ihre Bewertung durch andere bei Führung und Inspiration höher als bei 35 % von "
+        "42 Kolleginnen und Kollegen." in body
+    )
+
+
 @pytest.fixture(autouse=True)
 def _quiet_logs(caplog):
     caplog.set_level("WARNING")
