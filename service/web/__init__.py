@@ -64,6 +64,7 @@ def init_web(app: Flask) -> None:
     from service.web.campaigns import bp as campaigns_bp
     from service.web.history import bp as history_bp
     from service.web.hr import bp as hr_bp
+    from service.web.insights import bp as insights_bp
     from service.web.notes import bp as notes_bp
     from service.web.plans import bp as plans_bp
     from service.web.pulse import bp as pulse_bp
@@ -105,6 +106,7 @@ def init_web(app: Flask) -> None:
         assets_bp,
         campaigns_bp,
         team_bp,
+        insights_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -12,10 +12,12 @@ from pathlib import Path
 from service.extensions import db
 from service.models import Person, Round
 from service.models.types import new_id
+from service.services.people import issue_api_token
 from surveys.instrument import load_instrument
 
 INSTRUMENT = load_instrument("soft-skills", "1")
 SKILLS = [skill.id for skill in INSTRUMENT.skills]
+EI, AD = SKILLS[0], SKILLS[1]
 DEMO = json.loads(
     (Path(__file__).parents[1] / "reports" / "fixtures" / "demo_results.json").read_text()
 )
@@ -87,3 +89,45 @@ def closed_round(
 
 def day(year: int, month: int, date: int, hour: int = 12) -> datetime:
     return datetime(year, month, date, hour, tzinfo=UTC)
+
+
+def build_org(app) -> dict:
+    """Alice manages p1-p3 (Sales), Bob p4 (Support) and p5 (no department); p6 (Sales) has
+    no manager; Omar manages nobody. Scores: the pure golden test's (tests/reports). Returns
+    API tokens by first name ("hr" for Hana) and Hana's id."""
+    with app.app_context():
+        hana = add_person("Hana Reyes", role="hr", email="hana@example.org")
+        alice = add_person("Alice Manager", email="alice@example.org", department="Sales")
+        bob = add_person("Bob Manager", email="bob@example.org", department="Support")
+        omar = add_person("Omar Diaz", email="omar@example.org")
+        people = {
+            "p1": add_person("Pia One", manager=alice, department="Sales"),
+            "p2": add_person("Per Two", manager=alice, department="Sales"),
+            "p3": add_person("Pam Three", manager=alice, department="Sales"),
+            "p4": add_person("Pol Four", manager=bob, department="Support"),
+            "p5": add_person("Pip Five", manager=bob),
+            "p6": add_person("Pat Six", department="Sales"),
+        }
+        june = day(2026, 6, 15)
+        scores = {
+            "p1": {EI: 3.0, AD: 2.0},
+            "p2": {EI: 4.0, AD: 4.0},
+            "p3": {EI: 3.5, AD: None},  # all others withheld on adaptability
+            "p4": {EI: 2.0, AD: 3.0},
+            "p5": {EI: 2.5},
+            "p6": {EI: 5.0, AD: 4.5},
+        }
+        for key, others in scores.items():
+            closed_at = day(2026, 3, 10) if key == "p2" else june
+            closed_round(people[key], hana, others, closed_at)
+        # Older rounds that the latest ones replace, an open round and another instrument's
+        # round, none of which counts unless the dates leave only the older ones.
+        closed_round(people["p1"], hana, {EI: 1.0, AD: 1.0}, day(2025, 5, 1))
+        closed_round(people["p4"], hana, {EI: 2.0, AD: 1.0}, day(2025, 9, 1))
+        closed_round(people["p1"], hana, {}, day(2026, 7, 1), status="open")
+        tokens = {
+            name: issue_api_token(person.id)
+            for name, person in (("hr", hana), ("alice", alice), ("bob", bob), ("omar", omar))
+        }
+        ids = {"hana": hana.id}
+    return tokens | ids

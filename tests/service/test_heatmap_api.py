@@ -12,7 +12,7 @@ from service.models import AuditEvent
 from service.services.errors import Invalid
 from service.services.people import issue_api_token
 from service.services.settings import current_settings, update_settings
-from tests.service.insights_helpers import SKILLS, add_person, closed_round, day
+from tests.service.insights_helpers import SKILLS, add_person, build_org, closed_round, day
 
 EI, AD = SKILLS[0], SKILLS[1]
 URL = "/api/v1/insights/heatmap"
@@ -20,44 +20,7 @@ URL = "/api/v1/insights/heatmap"
 
 @pytest.fixture
 def org(app):
-    """Alice manages p1-p3 (Sales), Bob p4 (Support) and p5 (no department); p6 (Sales) has
-    no manager; Omar manages nobody. Scores: the pure golden test's (tests/reports)."""
-    with app.app_context():
-        hana = add_person("Hana Reyes", role="hr", email="hana@example.org")
-        alice = add_person("Alice Manager", email="alice@example.org", department="Sales")
-        bob = add_person("Bob Manager", email="bob@example.org", department="Support")
-        omar = add_person("Omar Diaz", email="omar@example.org")
-        people = {
-            "p1": add_person("Pia One", manager=alice, department="Sales"),
-            "p2": add_person("Per Two", manager=alice, department="Sales"),
-            "p3": add_person("Pam Three", manager=alice, department="Sales"),
-            "p4": add_person("Pol Four", manager=bob, department="Support"),
-            "p5": add_person("Pip Five", manager=bob),
-            "p6": add_person("Pat Six", department="Sales"),
-        }
-        june = day(2026, 6, 15)
-        scores = {
-            "p1": {EI: 3.0, AD: 2.0},
-            "p2": {EI: 4.0, AD: 4.0},
-            "p3": {EI: 3.5, AD: None},  # all others withheld on adaptability
-            "p4": {EI: 2.0, AD: 3.0},
-            "p5": {EI: 2.5},
-            "p6": {EI: 5.0, AD: 4.5},
-        }
-        for key, others in scores.items():
-            closed_at = day(2026, 3, 10) if key == "p2" else june
-            closed_round(people[key], hana, others, closed_at)
-        # Older rounds that the latest ones replace, an open round and another instrument's
-        # round, none of which counts unless the dates leave only the older ones.
-        closed_round(people["p1"], hana, {EI: 1.0, AD: 1.0}, day(2025, 5, 1))
-        closed_round(people["p4"], hana, {EI: 2.0, AD: 1.0}, day(2025, 9, 1))
-        closed_round(people["p1"], hana, {}, day(2026, 7, 1), status="open")
-        tokens = {
-            name: issue_api_token(person.id)
-            for name, person in (("hr", hana), ("alice", alice), ("bob", bob), ("omar", omar))
-        }
-        ids = {"hana": hana.id}
-    return tokens | ids
+    return build_org(app)
 
 
 def get(api, token, **params):

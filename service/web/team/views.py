@@ -12,9 +12,12 @@ from service.models import Person
 from service.services.campaigns.nominations import approve_nominations
 from service.services.campaigns.rules import STAGE_LABELS
 from service.services.errors import Conflict, Invalid, NotFound
+from service.services.insights.heatmap import heatmap_filter, skills_of, team_heatmap_for
 from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from service.services.settings import current_settings
 from service.services.team import team_view
 from service.web.auth import NOTICE, login_required
+from service.web.insights.chart import heatmap_view
 from surveys.relationships import NAMES, RATERS_NAMED
 
 bp = Blueprint("team", __name__, url_prefix="/team")
@@ -40,7 +43,20 @@ def _labels():
 @bp.get("")
 @login_required
 def team_page(person: Person):
-    return render_template("team/team.html", team=team_view(person.id))
+    team = team_view(person.id)
+    heatmap = skills = None
+    if team["members"]:
+        # The manager's own row only, every closed round (services/insights/heatmap.py).
+        wanted = heatmap_filter()
+        skills = skills_of(wanted.instrument_id)
+        heatmap = heatmap_view(team_heatmap_for(person.id, wanted), skills)
+    return render_template(
+        "team/team.html",
+        team=team,
+        heatmap=heatmap,
+        skills=skills,
+        min_members=current_settings().heatmap_min_members,
+    )
 
 
 def _approval_page(person: Person, round_id: str, form: ApprovalForm, status: int = 200):

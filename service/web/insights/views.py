@@ -1,0 +1,109 @@
+"""Routes of the team heatmap for HR (/hr/insights/heatmap), its CSV and XLSX downloads, and
+the dashboard's download of the chosen rounds' published results."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import lazy_gettext
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from service.models import Person
+from service.services.errors import Invalid
+from service.services.insights.exports import ExportFile, export_heatmap, export_results
+from service.services.insights.heatmap import (
+    HeatmapFilter,
+    heatmap_filter,
+    skills_of,
+    team_heatmap_for,
+)
+from service.services.settings import current_settings
+from service.web.auth import hr_required
+from service.web.filters import FilterForm, NotBefore
+from service.web.hr.forms import ExportForm
+from service.web.hr.views import _labels as hr_labels
+from service.web.hr.views import dashboard_page
+from service.web.insights.chart import heatmap_view
+
+bp = Blueprint("insights", __name__, url_prefix="/hr/insights")
+# A refused download of results shows the dashboard again, which needs HR's page labels.
+bp.context_processor(hr_labels)
+
+
+class HeatmapFilterForm(FilterForm):
+    group_by = SelectField(
+        lazy_gettext("Teams"),
+        choices=[
+            SelectChoice("manager", lazy_gettext("By manager")),
+            SelectChoice("department", lazy_gettext("By department")),
+        ],
+        default="manager",
+    )
+    closed_from = DateField(lazy_gettext("Rounds closed from (UTC)"), validators=[Optional()])
+    closed_to = DateField(
+        lazy_gettext("Rounds closed up to (UTC, inclusive)"),
+        validators=[
+            Optional(),
+            NotBefore("closed_from", lazy_gettext("The end date is before the start date.")),
+        ],
+    )
+
+
+def _filter(form: HeatmapFilterForm) -> HeatmapFilter:
+    return heatmap_filter(form.group_by.data, None, form.closed_from.data, form.closed_to.data)
+
+
+def _download(file: ExportFile):
+    return send_file(
+        io.BytesIO(file.content),
+        mimetype=file.media_type,
+        as_attachment=True,
+        download_name=file.filename,
+    )
+
+
+@bp.get("/heatmap")
+@hr_required
+def heatmap_page(person: Person):
+    form = HeatmapFilterForm(request.args)
+    page = {"form": form, "min_members": current_settings().heatmap_min_members}
+    if not form.validate():
+        return render_template("insights/heatmap.html", view=None, **page), 422
+    wanted = _filter(form)
+    skills = skills_of(wanted.instrument_id)
+    view = heatmap_view(team_heatmap_for(person.id, wanted), skills)
+    filters = {k: v for k, v in request.args.items() if k in form.data and v}
+    return render_template(
+        "insights/heatmap.html", view=view, skills=skills, filters=filters, **page
+    )
+
+
+@bp.get("/heatmap.<any(csv, xlsx):file_format>")
+@hr_required
+def download_heatmap(person: Person, file_format: str):
+    form = HeatmapFilterForm(request.args)
+    if not form.validate():
+        page = {"form": form, "min_members": current_settings().heatmap_min_members}
+        return render_template("insights/heatmap.html", view=None, **page), 422
+    return _download(export_heatmap(person.id, _filter(form), file_format))
+
+
+@bp.post("/results.<any(csv, xlsx):file_format>")
+@hr_required
+def download_results(person: Person, file_format: str):
+    """The dashboard's ticked rounds, their published results in one table."""
+    form = ExportForm()
+    if not form.validate():
+        if form.round_id.errors:
+            # Nothing ticked: the same dashboard with the error above the rounds.
+            return dashboard_page(person, form, status=422)
+        abort(400)
+    try:
+        file = export_results(person.id, form.round_id.data or [], file_format)
+    except Invalid as error:
+        form.round_id.errors = list((error.errors or {}).get("round_id") or [error.message])
+        return dashboard_page(person, form, status=422)
+    return _download(file)
