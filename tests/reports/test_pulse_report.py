@@ -23,12 +23,13 @@ DOCUMENT = {
         {"id": "leadership", "scores": {}, "n": {}, "distribution": None},
     ],
     "comments": ["<script>alert(1)</script>", "Listens more"],
+    # 8 asked in one set of at least k, 3 of them answered.
+    "responses": {"sets": [{"invited": 8, "submitted": 3}]},
 }
 CONTEXT = {
     "subject_name": "Maya Lind",
     "skill_names": {"empathy": "Empathy and compassion", "leadership": "Leadership"},
     "closed_on": "Tuesday 1 June 2027",
-    "respondents": "3 of 8 people asked answered",
 }
 
 
@@ -52,3 +53,26 @@ def test_the_pdf_is_one_page_with_the_same_words(tmp_path):
     assert "Impact pulse: Maya Lind" in text
     assert "Empathy and compassion" in text and "+1.00" in text
     assert "Listens more" in text
+
+
+def test_the_body_in_spanish_names_groups_numbers_and_who_answered_in_spanish():
+    html = render_pulse_report(
+        {
+            **DOCUMENT,
+            "skills": [{**DOCUMENT["skills"][0], "scores": {"peer": -1.5, "others": 0.25}}],
+        },
+        **CONTEXT,
+        web=True,
+        language="es",
+    )
+    assert '<th scope="row">Compañeros</th><td>\N{MINUS SIGN}1,50</td><td>3</td>' in html
+    assert '<th scope="row">Todos los demás</th><td>+0,25</td><td>3</td>' in html
+    assert "respondieron 3 de 8 personas consultadas" in html
+    assert "No observado" in html and "mucho mejor" in html
+
+
+def test_when_a_set_is_too_small_only_how_many_were_asked_is_said():
+    # One set below k: how many answered is not shown, in any set (3 + 2 = 5 asked).
+    sets = [{"invited": 3, "submitted": 2}, {"invited": 2, "submitted": None}]
+    html = render_pulse_report({**DOCUMENT, "responses": {"sets": sets}}, **CONTEXT, web=True)
+    assert "Closed Tuesday 1 June 2027; 5 people were asked.</p>" in html

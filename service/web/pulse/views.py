@@ -168,23 +168,20 @@ def _closed_pulse(person: Person, round_id: str, pulse_id: str) -> tuple[dict, d
     document = pulses.get_pulse(person.id, round_id, pulse_id)
     if document["status"] != "closed":
         raise Conflict("the pulse is still open; its report comes once it closes")
+    # The pulse report speaks the page's language, the skills' names included.
+    language = current_language()
+    instrument = access.round.instrument
+    if language in instrument.languages:
+        instrument = instrument.in_language(language)
     context = {
         "subject_name": access.round.subject.name,
-        "skill_names": {skill["id"]: skill["name"] for skill in document["focus_skills"]},
+        "skill_names": {
+            skill["id"]: instrument.skill(skill["id"]).name for skill in document["focus_skills"]
+        },
         "closed_on": long_date(document["closed_at"]),
-        "respondents": respondents_text(document),
+        "language": language,
     }
     return document, context
-
-
-def respondents_text(document: dict) -> str:
-    """How many answered, said only as the response counts rule allows."""
-    sets = document["responses"]["sets"]
-    asked = sum(count_set["invited"] for count_set in sets)
-    if any(count_set["submitted"] is None for count_set in sets):
-        return f"{asked} people were asked"
-    answered = sum(count_set["submitted"] for count_set in sets)
-    return f"{answered} of {asked} people asked answered"
 
 
 @bp.get("/rounds/<round_id>/pulses/<pulse_id>")
