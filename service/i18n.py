@@ -51,7 +51,7 @@ TRANSLATED_ENDPOINTS = frozenset(
 # plans, notes and history.
 PERSON_BLUEPRINTS = frozenset({"account"})
 # The rater's API: the survey and the pulse, answered with the rater's token.
-TRANSLATED_BLUEPRINTS = frozenset({"api_survey", "api_pulse", *PERSON_BLUEPRINTS})
+TRANSLATED_BLUEPRINTS = frozenset({"api_survey", "api_pulse", "hr", *PERSON_BLUEPRINTS})
 _CHOSEN = "language"  # the request's language once a rater decided it (flask.g)
 
 babel = Babel()

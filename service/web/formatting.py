@@ -3,9 +3,13 @@ service/web/time_zone.py), in the request's language."""
 
 from __future__ import annotations
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, lazy_gettext
 
-ROUND_STATUS_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed"}
+ROUND_STATUS_LABELS = {
+    "draft": lazy_gettext("Draft"),
+    "open": lazy_gettext("Open"),
+    "closed": lazy_gettext("Closed"),
+}
 
 
 def number(value: int) -> str:

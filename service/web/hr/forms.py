@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -23,68 +24,80 @@ from service.web.filters import FilterForm, NotBefore, select_filter
 from service.web.formatting import ROUND_STATUS_LABELS
 from service.web.time_zone import INPUT_FORMATS, LocalDateTimeField, deadline_field, time_zone_field
 
-ROLE_LABELS = {"member": "Member", "hr": "HR"}
+ROLE_LABELS = {"member": lazy_gettext("Member"), "hr": lazy_gettext("HR")}
 
 
 class DashboardFilterForm(FilterForm):
     """The dashboard's filters."""
 
     status = select_filter(
-        "Status", "All statuses", (SelectChoice(s, ROUND_STATUS_LABELS[s]) for s in ROUND_STATUSES)
+        lazy_gettext("Status"),
+        lazy_gettext("All statuses"),
+        (SelectChoice(s, ROUND_STATUS_LABELS[s]) for s in ROUND_STATUSES),
     )
     # The managers are added by the page, from the people who manage someone.
-    manager = select_filter("Manager", "Any manager")
+    manager = select_filter(lazy_gettext("Manager"), lazy_gettext("Any manager"))
     # Likewise the departments.
-    department = select_filter("Department", "Any department")
-    deadline_from = DateField("Deadline from (UTC)", validators=[Optional()])
+    department = select_filter(lazy_gettext("Department"), lazy_gettext("Any department"))
+    deadline_from = DateField(lazy_gettext("Deadline from (UTC)"), validators=[Optional()])
     deadline_to = DateField(
-        "Deadline to (UTC, inclusive)",
+        lazy_gettext("Deadline to (UTC, inclusive)"),
         validators=[
             Optional(),
-            NotBefore("deadline_from", "The last day is before the first day."),
+            NotBefore("deadline_from", lazy_gettext("The last day is before the first day.")),
         ],
     )
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+    page = IntegerField(
+        lazy_gettext("Page"), default=1, validators=[Optional(), NumberRange(min=1)]
+    )
 
 
 class ExportForm(FlaskForm):
     """The dashboard's checkboxes: one round_id per chosen round (checked by the service)."""
 
     round_id = SelectMultipleField(
-        "Rounds",
+        lazy_gettext("Rounds"),
         validate_choice=False,
-        validators=[DataRequired("Tick at least one closed round to download its report.")],
+        validators=[
+            DataRequired(lazy_gettext("Tick at least one closed round to download its report."))
+        ],
     )
 
 
 class AddPersonForm(FlaskForm):
     name = StringField(
-        "Full name", validators=[InputRequired("Enter the name."), Length(max=MAX_NAME_LENGTH)]
+        lazy_gettext("Full name"),
+        validators=[InputRequired(lazy_gettext("Enter the name.")), Length(max=MAX_NAME_LENGTH)],
     )
     email = EmailField(
-        "Email address",
+        lazy_gettext("Email address"),
         validators=[
-            InputRequired("Enter the email address."),
-            Email("Enter a valid email address."),
+            InputRequired(lazy_gettext("Enter the email address.")),
+            Email(lazy_gettext("Enter a valid email address.")),
             Length(max=MAX_EMAIL_LENGTH),
         ],
     )
-    role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in reversed(ROLES)])
+    role = SelectField(
+        lazy_gettext("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in reversed(ROLES)]
+    )
     manager_email = EmailField(
-        "Manager's email address",
+        lazy_gettext("Manager's email address"),
         validators=[
             Optional(),
-            Email("Enter a valid email address."),
+            Email(lazy_gettext("Enter a valid email address.")),
             Length(max=MAX_EMAIL_LENGTH),
         ],
     )
     department = StringField(
-        "Department", validators=[Optional(), Length(max=MAX_DEPARTMENT_LENGTH)]
+        lazy_gettext("Department"), validators=[Optional(), Length(max=MAX_DEPARTMENT_LENGTH)]
     )
 
 
 class CsvUploadForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload.")])
+    file = FileField(
+        lazy_gettext("CSV file"),
+        validators=[FileRequired(lazy_gettext("Choose a CSV file to upload."))],
+    )
 
 
 class ConfirmImportForm(FlaskForm):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import render_template
+from flask_babel import gettext, lazy_gettext
 
 from service.http_errors import status_of
 from service.models import Person
@@ -17,7 +18,7 @@ from service.services.csv_uploads import MAX_CSV_BYTES, CheckedFile, decode_csv
 from service.services.errors import Conflict, Invalid
 from service.web.hr.forms import ConfirmImportForm, CsvUploadForm
 
-NOT_SENT_AGAIN = "the file was not sent again; upload it anew"
+NOT_SENT_AGAIN = lazy_gettext("the file was not sent again; upload it anew")
 # The upload's fields that are not carried back by the confirmation's other fields.
 _NOT_CARRIED = {"file", "csv_text", "csrf_token"}
 
@@ -77,6 +78,6 @@ class CsvPage:
         except (Invalid, Conflict) as error:
             return self.page(
                 preview=self.check(person.id, text, fields),
-                refused=f"{error.message}; upload the corrected file",
+                refused=gettext("%(problem)s; upload the corrected file", problem=error.message),
                 status=status_of(error),
             )

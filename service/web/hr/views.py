@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from wtforms.fields.choices import SelectChoice
 
 from service.models import Person
@@ -15,7 +16,7 @@ from service.services.errors import Conflict, Invalid
 from service.services.people import invite_person, list_people
 from service.services.people_import import PEOPLE_COLUMNS, import_people, preview_people_import
 from service.web.auth import NOTICE, hr_required
-from service.web.formatting import ROUND_STATUS_LABELS
+from service.web.formatting import ROUND_STATUS_LABELS, number
 from service.web.hr.forms import (
     ROLE_LABELS,
     AddPersonForm,
@@ -38,7 +39,7 @@ def _labels():
         "status_labels": ROUND_STATUS_LABELS,
         "role_labels": ROLE_LABELS,
         "max_csv_mb": MAX_CSV_BYTES // 1_000_000,
-        "max_csv_rows": MAX_CSV_ROWS,
+        "max_csv_rows": number(MAX_CSV_ROWS),
         "in_utc": in_utc,
     }
 
@@ -118,7 +119,14 @@ def add_person(person: Person):
     except Conflict as error:
         form.email.errors = [_sentence(error.message)]
         return _people_page(person, form, 409)
-    flash(f"{added.name} is added; a welcome email is on its way to {added.email}.", NOTICE)
+    flash(
+        gettext(
+            "%(name)s is added; a welcome email is on its way to %(email)s.",
+            name=added.name,
+            email=added.email,
+        ),
+        NOTICE,
+    )
     return redirect(url_for(".people"), code=303)
 
 
@@ -146,7 +154,11 @@ def preview_people(person: Person):
 def _import_people(actor_id: str, text: str, _):
     added = import_people(actor_id, text)
     flash(
-        f"{added} {'person is' if added == 1 else 'people are'} added; each gets a welcome email.",
+        ngettext(
+            "%(num)s person is added; each gets a welcome email.",
+            "%(num)s people are added; each gets a welcome email.",
+            added,
+        ),
         NOTICE,
     )
     return redirect(url_for(".people"), code=303)
