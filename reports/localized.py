@@ -18,26 +18,26 @@ if TYPE_CHECKING:
     from surveys.instrument import Instrument
 
 
+def _relationship_names() -> dict[str, tuple[str, str]]:
+    """Per relationship: a group of results named by it ("Peers", "Direct reports"), and
+    several raters of it inside a label ("direct reports", "others")."""
+    return {
+        "self": (_("Self"), _("self")),
+        "manager": (_("Manager"), _("managers")),
+        "peer": (_("Peers"), _("peers")),
+        "direct_report": (_("Direct reports"), _("direct reports")),
+        "other": (_("Others"), _("others")),
+    }
+
+
 def relationship_group(relationship: str) -> str:
     """A group of results named by its relationship: "Peers", "Direct reports"."""
-    return {
-        "self": _("Self"),
-        "manager": _("Manager"),
-        "peer": _("Peers"),
-        "direct_report": _("Direct reports"),
-        "other": _("Others"),
-    }[relationship]
+    return _relationship_names()[relationship][0]
 
 
 def relationship_many(relationship: str) -> str:
     """Several raters of a relationship inside a label: "direct reports", "others"."""
-    return {
-        "self": _("self"),
-        "manager": _("managers"),
-        "peer": _("peers"),
-        "direct_report": _("direct reports"),
-        "other": _("others"),
-    }[relationship]
+    return _relationship_names()[relationship][1]
 
 
 def relationship_row(relationship: str) -> str:

@@ -4,34 +4,16 @@ change with the language."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from reports import language
-from reports.document import ReportContext, render_report_body, render_report_pdf
+from reports.document import render_report_body, render_report_pdf
 from reports.localized import results_in_language
-from reports.results import Results
-from surveys.instrument import load_instrument
 from tests.pdf_tools import pdf_text, run_tool
-
-FIXTURES = Path(__file__).parent / "fixtures"
-INSTRUMENT = load_instrument("soft-skills", "1")
-CONTEXT = ReportContext(
-    subject_name="Maya Lind",
-    launched_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-    closed_at=datetime(2026, 3, 17, 9, tzinfo=UTC),
-    deadline=datetime(2026, 3, 16, 17, tzinfo=UTC),
-    generated_at=datetime(2026, 3, 18, 8, tzinfo=UTC),
-)
-
-
-def demo_results() -> Results:
-    return Results.from_dict(json.loads((FIXTURES / "demo_results.json").read_text()))
+from tests.reports.test_document import CONTEXT, INSTRUMENT, demo_results
 
 
 @pytest.mark.parametrize(
