@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -15,32 +16,33 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from service.services.languages import LANGUAGE_NAMES
+from service.web.relationship_words import CHOICE
 from service.web.time_zone import deadline_field, time_zone_field
-from surveys.relationships import NAMES, RATERS_NAMED
 
 # A fixed set of rows works without JavaScript; "More rows" adds this many more.
 ROWS = 8
 MORE_ROWS = 4
 MAX_ROWS = 60
 # A rater's relationship, as the form's options name it: "Direct report".
-RELATIONSHIPS = {
-    relationship: NAMES[relationship].one.capitalize() for relationship in RATERS_NAMED
-}
-RELATIONSHIP_CHOICES = [SelectChoice(value, label) for value, label in RELATIONSHIPS.items()]
-NAME = [Length(max=200, message="Use at most 200 characters.")]
-EMAIL = [Email("Enter a valid email address."), Length(max=320)]
+RELATIONSHIP_CHOICES = [SelectChoice(value, label) for value, label in CHOICE.items()]
+NAME = [Length(max=200, message=lazy_gettext("Use at most 200 characters."))]
+EMAIL = [Email(lazy_gettext("Enter a valid email address.")), Length(max=320)]
+ENTER_NAME = lazy_gettext("Enter the rater's name.")
+ENTER_EMAIL = lazy_gettext("Enter the rater's email address.")
 
 
 # A rater's language: left empty, their browser decides at their first visit (the
 # organisation's default language until then).
 LANGUAGE_CHOICES = [
-    SelectChoice("", "Their browser's"),
+    SelectChoice("", lazy_gettext("Their browser's")),
     *(SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()),
 ]
 
 
 def language_field():
-    return SelectField("Language", choices=LANGUAGE_CHOICES, validators=[Optional()], default="")
+    return SelectField(
+        lazy_gettext("Language"), choices=LANGUAGE_CHOICES, validators=[Optional()], default=""
+    )
 
 
 def _strip(value):
@@ -50,11 +52,13 @@ def _strip(value):
 class RaterRow(Form):
     """One rater of the start form; a row left empty is ignored (no CSRF: it is a part)."""
 
-    name = StringField("Name", validators=[Optional(), *NAME], filters=[_strip])
-    email = EmailField("Email address", validators=[Optional(), *EMAIL], filters=[_strip])
+    name = StringField(lazy_gettext("Name"), validators=[Optional(), *NAME], filters=[_strip])
+    email = EmailField(
+        lazy_gettext("Email address"), validators=[Optional(), *EMAIL], filters=[_strip]
+    )
     relationship = SelectField(
-        "Relationship",
-        choices=[SelectChoice("", "Choose…"), *RELATIONSHIP_CHOICES],
+        lazy_gettext("Relationship"),
+        choices=[SelectChoice("", lazy_gettext("Choose…")), *RELATIONSHIP_CHOICES],
         validate_choice=False,
     )
     language = language_field()
@@ -67,14 +71,14 @@ class RaterRow(Form):
             return True
         valid = super().validate(extra_validators)
         for field, message in (
-            (self.name, "Enter the rater's name."),
-            (self.email, "Enter the rater's email address."),
+            (self.name, ENTER_NAME),
+            (self.email, ENTER_EMAIL),
         ):
             if not (field.data or "").strip():
                 field.errors = [*field.errors, message]
                 valid = False
-        if self.relationship.data not in RELATIONSHIPS:
-            self.relationship.errors = ["Choose how this person works with you."]
+        if self.relationship.data not in CHOICE:
+            self.relationship.errors = [lazy_gettext("Choose how this person works with you.")]
             valid = False
         return valid
 
@@ -89,7 +93,7 @@ class RaterRow(Form):
 
 # A date and a time on the viewer's clock, read in the zone the form was shown in (its
 # hidden time_zone); whether it is still in the future is the service's rule.
-MISSING_DEADLINE = "Choose the last day and time for answers."
+MISSING_DEADLINE = lazy_gettext("Choose the last day and time for answers.")
 
 
 class NewRoundForm(FlaskForm):
@@ -114,17 +118,17 @@ class NewRoundForm(FlaskForm):
 
 class AddRaterForm(FlaskForm):
     name = StringField(
-        "Name", validators=[InputRequired("Enter the rater's name."), *NAME], filters=[_strip]
+        lazy_gettext("Name"), validators=[InputRequired(ENTER_NAME), *NAME], filters=[_strip]
     )
     email = EmailField(
-        "Email address",
-        validators=[InputRequired("Enter the rater's email address."), *EMAIL],
+        lazy_gettext("Email address"),
+        validators=[InputRequired(ENTER_EMAIL), *EMAIL],
         filters=[_strip],
     )
     relationship = SelectField(
-        "Relationship",
+        lazy_gettext("Relationship"),
         choices=RELATIONSHIP_CHOICES,
-        validators=[InputRequired("Choose how this person works with the subject.")],
+        validators=[InputRequired(lazy_gettext("Choose how this person works with the subject."))],
     )
     language = language_field()
 

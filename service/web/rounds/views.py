@@ -17,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
 from service.http_errors import handle_domain_error
@@ -50,9 +51,9 @@ from service.services.settings import current_settings
 from service.services.survey import survey_preview
 from service.web.auth import NOTICE, login_required, signed_in_person
 from service.web.formatting import ROUND_STATUS_LABELS
+from service.web.relationship_words import CHOICE, ROW, group_name
 from service.web.rounds.forms import (
     MORE_ROWS,
-    RELATIONSHIPS,
     ActionForm,
     AddRaterForm,
     DeadlineForm,
@@ -67,17 +68,16 @@ from service.web.time_zone import (
     shown_datetime,
     suggested_deadline,
 )
-from surveys.relationships import NAMES
 
 bp = Blueprint("rounds", __name__)
-RELATIONSHIP_LABELS = {relationship: names.row for relationship, names in NAMES.items()}
 
 
 @bp.context_processor
 def _labels():
     return {
-        "relationship_labels": RELATIONSHIP_LABELS,
-        "relationship_names": RELATIONSHIPS,
+        "relationship_labels": ROW,
+        "relationship_names": CHOICE,
+        "group_name": group_name,
         "status_labels": ROUND_STATUS_LABELS,
         "recommended_group_size": recommended_group_size,
     }
@@ -129,7 +129,7 @@ def new_round(person: Person):
         _attach_errors(form, rows, error.errors, error.message)
         return _new_round_page(form, status=422)
     flash(
-        "Your 360 is saved as a draft. Check the raters and the survey, then launch it.",
+        gettext("Your 360 is saved as a draft. Check the raters and the survey, then launch it."),
         NOTICE,
     )
     return redirect(url_for(".round_page", round_id=round_.id), code=303)
@@ -162,11 +162,21 @@ def _add_errors(field, messages) -> None:
 
 def _problems(form) -> list[tuple[str, str]]:
     """(field id, message) for each field error, in page order, for the summary."""
-    labelled = [("Deadline", form.deadline)]
+    labelled = [(gettext("Deadline"), form.deadline)]
     for number, row in enumerate(getattr(form, "raters", []), start=1):
-        labelled += [(f"Rater {number}, {field.label.text.lower()}", field) for field in row.form]
+        labelled += [
+            (
+                gettext(
+                    "Rater %(number)s, %(field)s",
+                    number=number,
+                    field=str(field.label.text).lower(),
+                ),
+                field,
+            )
+            for field in row.form
+        ]
     return [
-        (field.id, f"{label}: {' '.join(field.errors)}")
+        (field.id, f"{label}: {' '.join(map(str, field.errors))}")
         for label, field in labelled
         if field.errors
     ]
@@ -242,7 +252,7 @@ def _deadline_shown(round_: dict) -> tuple[datetime, str, dict]:
     deadline = round_["deadline"]
     if deadline > now():
         instant = {"data-instant": deadline.astimezone(UTC).isoformat()}
-        return on_the_viewers_clock(deadline), "Filled in: the current deadline.", instant
+        return on_the_viewers_clock(deadline), gettext("Filled in: the current deadline."), instant
     return suggested_deadline(), SUGGESTION, {}
 
 
@@ -268,7 +278,10 @@ def add_rater_action(person: Person, round_id: str):
         return _round_page(person, round_id, add_form=form, status=422)
     # An open round mints a link, which goes to the rater by email only: never on a page.
     invited = rater.round.status == "open"
-    flash(f"{rater.name} was added{' and invited by email' if invited else ''}.", NOTICE)
+    if invited:
+        flash(gettext("%(name)s was added and invited by email.", name=rater.name), NOTICE)
+    else:
+        flash(gettext("%(name)s was added.", name=rater.name), NOTICE)
     return _back_to(round_id)
 
 
@@ -277,7 +290,7 @@ def add_rater_action(person: Person, round_id: str):
 def remove_rater_action(person: Person, round_id: str, rater_id: str):
     _check_button()
     remove_rater(person.id, round_id, rater_id)
-    flash("The rater was removed.", NOTICE)
+    flash(gettext("The rater was removed."), NOTICE)
     return _back_to(round_id)
 
 
@@ -287,8 +300,13 @@ def launch_action(person: Person, round_id: str):
     _check_button()
     links = launch_round(person.id, round_id)
     flash(
-        f"The round is open. Invitations are on their way to {len(links)} people "
-        "(the self-assessment included).",
+        ngettext(
+            "The round is open. Invitations are on their way to %(num)s person "
+            "(the self-assessment included).",
+            "The round is open. Invitations are on their way to %(num)s people "
+            "(the self-assessment included).",
+            len(links),
+        ),
         NOTICE,
     )
     return _back_to(round_id)
@@ -301,18 +319,31 @@ def remind_action(person: Person, round_id: str):
     sent = remind_raters(person.id, round_id)
     queued, already = sent["queued"], sent["already_reminded_today"]
     if queued is None:  # the subject is not told how many have not answered
-        flash("Everyone who has not answered yet gets a reminder (at most one a day).", NOTICE)
+        flash(
+            gettext("Everyone who has not answered yet gets a reminder (at most one a day)."),
+            NOTICE,
+        )
         return _back_to(round_id)
-    message = (
-        f"Reminders are on their way to {queued} rater{'s' if queued != 1 else ''}."
+    sentences = [
+        ngettext(
+            "Reminders are on their way to %(num)s rater.",
+            "Reminders are on their way to %(num)s raters.",
+            queued,
+        )
         if queued
-        else "No reminder was sent."
-    )
+        else gettext("No reminder was sent.")
+    ]
     if already:
-        message += f" {already} rater{'s were' if already != 1 else ' was'} already reminded today."
+        sentences.append(
+            ngettext(
+                "%(num)s rater was already reminded today.",
+                "%(num)s raters were already reminded today.",
+                already,
+            )
+        )
     elif not queued:
-        message += " Everyone has already answered or declined."
-    flash(message, NOTICE)
+        sentences.append(gettext("Everyone has already answered or declined."))
+    flash(" ".join(sentences), NOTICE)
     return _back_to(round_id)
 
 
@@ -341,7 +372,7 @@ def confirm_close(person: Person, round_id: str):
 def close_action(person: Person, round_id: str):
     _check_button()
     close_round(person.id, round_id)
-    flash("The round is closed: no more answers are accepted.", NOTICE)
+    flash(gettext("The round is closed: no more answers are accepted."), NOTICE)
     return _back_to(round_id)
 
 
@@ -351,8 +382,10 @@ def repeat_action(person: Person, round_id: str):
     _check_button()
     draft = repeat_round(person.id, round_id, in_utc(suggested_deadline()))
     flash(
-        "A new round is ready as a draft, with the same raters. Check them and the deadline, "
-        "then launch it.",
+        gettext(
+            "A new round is ready as a draft, with the same raters. Check them and the "
+            "deadline, then launch it."
+        ),
         NOTICE,
     )
     return _back_to(draft.id)
@@ -372,7 +405,10 @@ def deadline_action(person: Person, round_id: str):
         if not form.deadline.errors:
             form.deadline.errors = [error.message]
         return _round_page(person, round_id, deadline_form=form, status=422)
-    flash(f"The deadline is now {shown_datetime(round_.deadline)}.", NOTICE)
+    flash(
+        gettext("The deadline is now %(deadline)s.", deadline=shown_datetime(round_.deadline)),
+        NOTICE,
+    )
     return _back_to(round_id)
 
 

@@ -38,7 +38,9 @@
         element.selectedIndex = 0;
       }
     });
-    row.querySelector("legend").textContent = "Rater " + (index + 1);
+    // The cloned row's legend, in the page's language, with the new row's number.
+    var legend = row.querySelector("legend");
+    legend.textContent = legend.textContent.replace(/\d+/, String(index + 1));
     rows.appendChild(row);
     row.querySelector("input").focus();
   });

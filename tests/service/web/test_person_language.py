@@ -119,3 +119,50 @@ def test_the_account_page_refuses_an_unknown_language(app, maya, person_session)
     assert refused.status_code == 422
     assert "Choose one of the languages listed." in words(refused.get_data(as_text=True))
     assert stored_language(app, person_id) is None
+
+
+def test_a_german_persons_round_pages_read_in_german(api, app, maya, person_session):
+    _, token = maya
+    assert api.call("PATCH", "/api/v1/me", token, json={"language": "de"}).status_code == 200
+    created = api.create_round(token, deadline="2030-12-13T17:00:00Z")
+    api.launch(token, created["id"])
+    browser = person_session(MAYA)
+    page = browser.html(f"/rounds/{created['id']}")
+    assert '<html lang="de"' in page
+    text = words(page)
+    for phrase in (
+        "Ihr 360°-Feedback",
+        "Offen: Feedbackgebende können antworten.",
+        # 13 December 2030 is a Friday; the page has no browser zone yet, so UTC.
+        "Frist Freitag, 13. Dezember 2030, 17:00 UTC",
+        "Gruppen von mindestens 3 Personen",
+        "Antworten pro Gruppe (nie, wer geantwortet hat)",
+        "Erinnerungen senden",
+        "Feedbackgebende Person hinzufügen",
+        "Kollegin oder Kollege",  # the relationship select's option
+    ):
+        assert phrase in text, phrase
+    assert "Your 360" not in text and "Send reminders" not in text
+    listing = words(browser.html("/rounds"))
+    assert "Meine Runden" in listing and "Ihre 360°-Feedbackrunden, die neueste zuerst." in listing
+    assert "Frist: Freitag, 13. Dezember 2030, 17:00 UTC" in listing
+    # A notice after an action is German too.
+    reminded = browser.post(f"/rounds/{created['id']}/remind", follow_redirects=True)
+    assert "Alle, die noch nicht geantwortet haben, bekommen eine Erinnerung" in words(
+        reminded.get_data(as_text=True)
+    )
+
+
+def test_the_new_round_form_speaks_german_with_its_errors(api, maya, person_session):
+    _, token = maya
+    assert api.call("PATCH", "/api/v1/me", token, json={"language": "de"}).status_code == 200
+    browser = person_session(MAYA)
+    refused = browser.post(
+        "/rounds/new",
+        {"action": "create", "raters-0-name": "Pat Peer", "raters-0-email": "pat@example.org"},
+    )
+    assert refused.status_code == 422
+    text = words(refused.get_data(as_text=True))
+    assert "Person 1, beziehung: Wählen Sie, wie diese Person mit Ihnen zusammenarbeitet." in text
+    assert "Wählen Sie den letzten Tag und die Uhrzeit für Antworten." in text
+    assert "360°-Feedback starten" in text and "Entwurf speichern" in text
