@@ -11,6 +11,8 @@ SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-inter fonts-d
 	poppler-utils qpdf postgresql-client
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 WRK ?= /usr/bin/wrk
+# The proxy in front of the two web instances of benchmarks/cluster.py.
+HAPROXY ?= /usr/sbin/haproxy
 
 .PHONY: run test lint format bench clean system-packages translations
 
@@ -64,6 +66,15 @@ $(WRK):
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y wrk
 
+$(HAPROXY):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y haproxy
+
+# Locust, for benchmarks/cluster.py.
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $@
+
 test: $(VENV)/.installed-test translations system-packages
 	$(BIN)/pytest
 
@@ -75,7 +86,8 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed-test $(WRK)
+# benchmarks/cluster.py (several processes under load and failure, minutes) is run by hand.
+bench: $(VENV)/.installed-bench $(WRK) $(HAPROXY)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
