@@ -78,8 +78,8 @@ def team_heatmap(frame: pd.DataFrame, skill_ids: Sequence[str], min_members: int
     teams = _cells(frame[frame["key"].notna()], ["key", "skill_id"], min_members)
     labels = frame.dropna(subset=["key"]).drop_duplicates("key").set_index("key")["label"]
     by_team: dict[str, dict[str, dict]] = {}
-    for (key, skill_id), cell in teams.iterrows():
-        by_team.setdefault(key, {})[skill_id] = _cell(cell["mean"], cell["n"])
+    for (key, skill_id), mean, n in teams.itertuples(name=None):
+        by_team.setdefault(key, {})[skill_id] = _cell(mean, n)
     rows = tuple(
         {
             "key": key,
