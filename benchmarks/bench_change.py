@@ -24,7 +24,7 @@ from flask_migrate import upgrade
 
 from service import create_app
 from service.extensions import db
-from service.models import Answer, Round
+from service.models import Response, ResponseAnswer, Round
 from service.services.people import create_person
 from service.services.results import freeze_results
 from service.services.rounds import create_round
@@ -52,9 +52,14 @@ def closed_round(hr_id: str, email: str, closed_at: datetime, rng: random.Random
     )
     items = load_instrument(round_.instrument_id, round_.instrument_version).item_ids
     for rater in round_.raters:
-        rater.response_status, rater.submitted_at = "submitted", closed_at - timedelta(days=1)
-        db.session.add_all(
-            Answer(rater_id=rater.id, item_id=item, score=rng.randint(1, 5)) for item in items
+        rater.response_status, rater.submitted_on = "submitted", closed_at.date()
+        db.session.add(
+            Response(
+                round_id=round_.id,
+                relationship=rater.relationship,
+                release_block=0,
+                answers=[ResponseAnswer(item_id=item, score=rng.randint(1, 5)) for item in items],
+            )
         )
     round_.status, round_.launched_at, round_.closed_at = "closed", closed_at, closed_at
     db.session.commit()

@@ -132,7 +132,7 @@ class DatabaseCollector(Collector):
         )
         submitted.add_metric(
             ["round"],
-            db.session.scalar(select(func.count()).where(Rater.submitted_at.is_not(None))),
+            db.session.scalar(select(func.count()).where(Rater.response_status == "submitted")),
         )
         submitted.add_metric(
             ["pulse"],

@@ -1,12 +1,13 @@
-"""A 360 round, its raters and their answers."""
+"""A 360 round, its raters and their drafts (submitted responses: service/models/responses.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -60,6 +61,8 @@ class Round(db.Model):
     # The released results document, frozen at the first close (docs/scoring.md).
     results: Mapped[dict | None] = mapped_column(JSON)
     results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How many times results were released: the release block a response arrives in.
+    releases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The relationships counted together in the response counts the subject sees, fixed at
     # launch (reports.response_counts.launch_partition); None before launch.
     count_sets: Mapped[list | None] = mapped_column(JSON)
@@ -115,19 +118,19 @@ class Rater(db.Model):
     delivery_error: Mapped[str | None] = mapped_column(Text)
     response_status: Mapped[str] = mapped_column(String(16), default="pending")
     draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Only the day (UTC): a time of day could be matched with a response's arrival.
+    submitted_on: Mapped[date | None] = mapped_column(Date)
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decline_reason: Mapped[str | None] = mapped_column(Text)
     # The language of their survey and emails (service/i18n.py); None until whoever named
     # them chose one or their browser asked for one of ours.
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     round: Mapped[Round] = orm.relationship(back_populates="raters")
-    answers: Mapped[list[Answer]] = orm.relationship(
+    draft_answers: Mapped[list[DraftAnswer]] = orm.relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
-    comments: Mapped[list[Comment]] = orm.relationship(
+    draft_comments: Mapped[list[DraftComment]] = orm.relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
     links: Mapped[list[SurveyLink]] = orm.relationship(
@@ -153,10 +156,10 @@ class SurveyLink(db.Model):
     rater: Mapped[Rater] = orm.relationship(back_populates="links")
 
 
-class Answer(db.Model):
-    """One item's score from one rater; NULL is "don't know / not observed"."""
+class DraftAnswer(db.Model):
+    """One item's score in a rater's saved draft; NULL is "don't know / not observed"."""
 
-    __tablename__ = "answers"
+    __tablename__ = "draft_answers"
     __table_args__ = (CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),)
 
     rater_id: Mapped[str] = mapped_column(
@@ -166,10 +169,10 @@ class Answer(db.Model):
     score: Mapped[int | None] = mapped_column(SmallInteger)
 
 
-class Comment(db.Model):
-    """A rater's free text on a skill or an open question."""
+class DraftComment(db.Model):
+    """A rater's draft free text on a skill or an open question."""
 
-    __tablename__ = "comments"
+    __tablename__ = "draft_comments"
 
     rater_id: Mapped[str] = mapped_column(
         ForeignKey("raters.id", ondelete="CASCADE"), primary_key=True

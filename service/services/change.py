@@ -6,7 +6,7 @@ is not closed, so it is not a candidate until it closes again). The change needs
 round's scores at full precision, while its published document keeps two decimals: the
 stored document keeps them beside it, under FULL_PRECISION (never served), since this
 feature exists. For a round stored before, they are recomputed from its stored answers,
-those submitted by the time its results were released (a late answer that did not change
+those of the release blocks before its last release (a late answer that did not change
 the released version is not in it). Either way a full-precision value is used only where it
 rounds to the published one; otherwise the published value stands.
 """
@@ -20,7 +20,7 @@ from reports.aggregate import skill_scores_by_block
 from reports.change import SkillScores, compute_change
 from reports.results import DECIMALS, Change, Results
 from service.extensions import db
-from service.models import Answer, Pulse, Rater, Round
+from service.models import Pulse, Response, ResponseAnswer, Round
 
 # The key of the stored results document that keeps the published skill scores at full
 # precision, {"others": {skill id: score}, "self": {...}}; Results.from_dict ignores it.
@@ -97,13 +97,15 @@ def _precise(published: dict[str, float], full: dict[str, float]) -> dict[str, f
 def _recomputed(round_: Round) -> dict[str, dict[str, float]]:
     """{"others" | "self": {skill id: score}} from the answers released with the round."""
     rows = db.session.execute(
-        select(Rater.round_id, Rater.id, Rater.relationship, Answer.item_id, Answer.score)
-        .join(Rater)
-        .where(
-            Rater.round_id == round_.id,
-            Rater.response_status == "submitted",
-            Rater.submitted_at <= round_.results_released_at,
+        select(
+            Response.round_id,
+            Response.key,
+            Response.relationship,
+            ResponseAnswer.item_id,
+            ResponseAnswer.score,
         )
+        .join(ResponseAnswer)
+        .where(Response.round_id == round_.id, Response.release_block < round_.releases)
     ).all()
     answers = pd.DataFrame.from_records(
         rows, columns=["round_id", "rater_id", "relationship", "item_id", "score"]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from reports.aggregate import ScoringSettings, aggregate, late_update_allowed
 from reports.results import Results
 from service.extensions import db
-from service.models import Answer, Comment, Person, Rater, Round
+from service.models import Person, Response, ResponseAnswer, ResponseComment, Round
 from service.services.access import load_actor, load_round_for
 from service.services.change import FULL_PRECISION, change_since_previous, full_precision
 from service.services.clock import now
@@ -19,18 +19,18 @@ from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden
 from service.services.settings import current_settings
 
+# reports/ calls the one who answered its "rater"; here that is the response's random key,
+# which identifies a response and nobody (service/models/responses.py).
 ANSWER_COLUMNS = ["rater_id", "relationship", "item_id", "score"]
 COMMENT_COLUMNS = ["rater_id", "relationship", "key", "text"]
 
 
-def _submitted(query, round_id: str):
-    return query.join(Rater).where(Rater.round_id == round_id, Rater.response_status == "submitted")
-
-
 def answers_frame(round_id: str) -> pd.DataFrame:
-    """Every answer of the round's submitted responses, one row per (rater, item)."""
+    """Every answer of the round's submitted responses, one row per (response, item)."""
     rows = db.session.execute(
-        _submitted(select(Rater.id, Rater.relationship, Answer.item_id, Answer.score), round_id)
+        select(Response.key, Response.relationship, ResponseAnswer.item_id, ResponseAnswer.score)
+        .join(ResponseAnswer)
+        .where(Response.round_id == round_id)
     ).all()
     frame = pd.DataFrame.from_records(rows, columns=ANSWER_COLUMNS)
     # NULL ("don't know") becomes NaN: excluded from every mean, never a zero.
@@ -39,7 +39,9 @@ def answers_frame(round_id: str) -> pd.DataFrame:
 
 def comments_frame(round_id: str) -> pd.DataFrame:
     rows = db.session.execute(
-        _submitted(select(Rater.id, Rater.relationship, Comment.key, Comment.text), round_id)
+        select(Response.key, Response.relationship, ResponseComment.key, ResponseComment.text)
+        .join(ResponseComment)
+        .where(Response.round_id == round_id)
     ).all()
     return pd.DataFrame.from_records(rows, columns=COMMENT_COLUMNS)
 
@@ -76,6 +78,8 @@ def freeze_results(round_: Round) -> None:
     # The next round's change is computed from these scores at full precision.
     round_.results = candidate.to_dict() | {FULL_PRECISION: full_precision(candidate)}
     round_.results_released_at = now()
+    # Responses from now on arrive in the next release block.
+    round_.releases += 1
 
 
 def may_read_results(actor: Person) -> bool:

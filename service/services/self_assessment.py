@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext
 from sqlalchemy import select
@@ -28,7 +28,7 @@ class SelfAssessment:
     """Where the subject's own response stands, as their pages show it."""
 
     response_status: str  # pending, draft, submitted or declined
-    submitted_at: datetime | None
+    submitted_on: date | None  # only the day is kept (services/survey.py)
     declined_at: datetime | None
     # The round accepts answers and the response can still change: the button is shown.
     can_answer: bool
@@ -37,7 +37,7 @@ class SelfAssessment:
 def _state(rater: Rater, round_: Round) -> SelfAssessment:
     return SelfAssessment(
         response_status=rater.response_status,
-        submitted_at=rater.submitted_at,
+        submitted_on=rater.submitted_on,
         declined_at=rater.declined_at,
         can_answer=accepts_answers(round_) and rater.response_status in OPEN_STATUSES,
     )

@@ -8,10 +8,11 @@ from flask_babel import gettext, lazy_gettext
 from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from service.extensions import db
-from service.models import Answer, Comment, Rater, Round
+from service.models import DraftAnswer, DraftComment, Rater, Round
 from service.services.access import load_actor, load_round_for
 from service.services.clock import now
 from service.services.errors import Conflict, Invalid
+from service.services.responses import record_decline_reason, record_response
 from service.services.survey_links import accepts_answers
 from surveys.questionnaire import (
     MAX_COMMENT_LENGTH,
@@ -25,14 +26,15 @@ from surveys.questionnaire import (
 MAX_DECLINE_REASON = 1000
 OPEN_STATUSES = ("pending", "draft")
 
-# A response is written with Core statements built once, on the tables rather than the
+# A draft is written with Core statements built once, on the tables rather than the
 # mapped classes: the ORM's bulk paths and building each statement anew took more of a
 # submission's CPU time than the database's work on it.
 _rounds, _raters = Round.__table__, Rater.__table__
-_answers, _comments = Answer.__table__, Comment.__table__
-# Fresh columns, not the Round already in the session: its status may predate a close.
+_answers, _comments = DraftAnswer.__table__, DraftComment.__table__
+# Fresh columns, not the Round already in the session: its status may predate a close, and
+# its release count a release.
 _ROUND_STATE_FOR_SHARE = (
-    select(_rounds.c.status, _rounds.c.deadline)
+    select(_rounds.c.status, _rounds.c.deadline, _rounds.c.releases)
     .where(_rounds.c.id == bindparam("round_id"))
     .with_for_update(read=True)
 )
@@ -43,22 +45,23 @@ _RESPONSE_STATUS = select(_raters.c.response_status).where(_raters.c.id == bindp
 _DELETE_ANSWERS = delete(_answers).where(_answers.c.rater_id == bindparam("rater_id"))
 _DELETE_COMMENTS = delete(_comments).where(_comments.c.rater_id == bindparam("rater_id"))
 _INSERT_ANSWERS, _INSERT_COMMENTS = insert(_answers), insert(_comments)
-# PostgreSQL replaces a response in one statement of fixed text (prepared once by the
-# driver) instead of two DELETEs and 44 INSERTs: it deletes the rows the new response no
+# PostgreSQL replaces a draft in one statement of fixed text (prepared once by the
+# driver) instead of two DELETEs and 44 INSERTs: it deletes the rows the new draft no
 # longer has and upserts the rest, so no row is touched twice. It runs after the claim has
 # locked the rater's row, so it sees any draft a concurrent save committed meanwhile.
-_PG_REPLACE_RESPONSE = text(
+_PG_REPLACE_DRAFT = text(
     "WITH stale_answers AS ("
-    "DELETE FROM answers WHERE rater_id = :rater_id "
+    "DELETE FROM draft_answers WHERE rater_id = :rater_id "
     "AND NOT item_id = ANY(CAST(:item_ids AS VARCHAR[]))"
     "), stale_comments AS ("
-    "DELETE FROM comments WHERE rater_id = :rater_id AND NOT key = ANY(CAST(:keys AS VARCHAR[]))"
+    "DELETE FROM draft_comments WHERE rater_id = :rater_id "
+    "AND NOT key = ANY(CAST(:keys AS VARCHAR[]))"
     "), scored AS ("
-    "INSERT INTO answers (rater_id, item_id, score) "
+    "INSERT INTO draft_answers (rater_id, item_id, score) "
     "SELECT :rater_id, a.item_id, a.score "
     "FROM unnest(CAST(:item_ids AS VARCHAR[]), CAST(:scores AS SMALLINT[])) AS a(item_id, score) "
     "ON CONFLICT (rater_id, item_id) DO UPDATE SET score = excluded.score"
-    ") INSERT INTO comments (rater_id, key, text) "
+    ") INSERT INTO draft_comments (rater_id, key, text) "
     "SELECT :rater_id, c.comment_key, c.comment_text "
     "FROM unnest(CAST(:keys AS VARCHAR[]), CAST(:texts AS TEXT[])) AS c(comment_key, comment_text) "
     "ON CONFLICT (rater_id, key) DO UPDATE SET text = excluded.text"
@@ -115,8 +118,8 @@ PREVIEW_RELATIONSHIP = "peer"
 
 def _draft_of(rater: Rater) -> dict:
     return {
-        "answers": {answer.item_id: answer.score for answer in rater.answers},
-        "comments": {comment.key: comment.text for comment in rater.comments},
+        "answers": {answer.item_id: answer.score for answer in rater.draft_answers},
+        "comments": {comment.key: comment.text for comment in rater.draft_comments},
     }
 
 
@@ -164,7 +167,7 @@ def survey_for_rater(rater: Rater, language: str | None = None) -> dict:
         "accepting_answers": accepts_answers(round_) and rater.response_status in OPEN_STATUSES,
     }
     if rater.response_status == "submitted":
-        state["submitted_at"] = rater.submitted_at
+        state["submitted_on"] = rater.submitted_on
     elif rater.response_status == "declined":
         state["declined_at"] = rater.declined_at
     if not state["accepting_answers"]:
@@ -213,12 +216,12 @@ def _refuse_if_final(rater: Rater) -> None:
         raise Conflict(refusal)
 
 
-def _claim_response(rater_id: str, new_status: str, **values) -> Rater:
+def _claim_response(rater_id: str, new_status: str, **values):
     """Move a still-open response to new_status, or raise Conflict saying why it can't.
 
     The conditional UPDATE locks the rater's row, so of two concurrent calls exactly one
     sees the response still open; the round row is read under a share lock so a
-    concurrent close waits for us.
+    concurrent close waits for us. Returns the round's status, deadline and releases.
     """
     rater = db.session.get(Rater, rater_id)
     round_ = db.session.execute(_ROUND_STATE_FOR_SHARE, {"round_id": rater.round_id}).one()
@@ -236,14 +239,13 @@ def _claim_response(rater_id: str, new_status: str, **values) -> Rater:
         raise Conflict(
             _status_refusal(status) if status else gettext("this survey is no longer open")
         )
-    return rater
+    return round_
 
 
-def _replace_answers(rater_id: str, answers: Mapping[str, int | None], comments: Mapping[str, str]):
-    texts = clean_comments(comments)
+def _replace_draft(rater_id: str, answers: Mapping[str, int | None], texts: Mapping[str, str]):
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(
-            _PG_REPLACE_RESPONSE,
+            _PG_REPLACE_DRAFT,
             {
                 "rater_id": rater_id,
                 "item_ids": list(answers),
@@ -253,8 +255,7 @@ def _replace_answers(rater_id: str, answers: Mapping[str, int | None], comments:
             },
         )
         return
-    db.session.execute(_DELETE_ANSWERS, {"rater_id": rater_id})
-    db.session.execute(_DELETE_COMMENTS, {"rater_id": rater_id})
+    _delete_draft(rater_id)
     # Core inserts: building 40-odd ORM objects per response cost half of a submission.
     if answers:
         rows = [{"rater_id": rater_id, "item_id": i, "score": s} for i, s in answers.items()]
@@ -262,6 +263,11 @@ def _replace_answers(rater_id: str, answers: Mapping[str, int | None], comments:
     if texts:
         rows = [{"rater_id": rater_id, "key": k, "text": t} for k, t in texts.items()]
         db.session.execute(_INSERT_COMMENTS, rows)
+
+
+def _delete_draft(rater_id: str) -> None:
+    db.session.execute(_DELETE_ANSWERS, {"rater_id": rater_id})
+    db.session.execute(_DELETE_COMMENTS, {"rater_id": rater_id})
 
 
 def _validated(rater: Rater, answers: Mapping, comments: Mapping, *, complete: bool) -> None:
@@ -275,32 +281,36 @@ def _validated(rater: Rater, answers: Mapping, comments: Mapping, *, complete: b
         )
 
 
-# What storing a response records: its status, the rater's column stamped with the time,
-# and the key that time is answered under.
-_DRAFT = ("draft", "draft_saved_at", "saved_at")
-_FINAL = ("submitted", "submitted_at", "submitted_at")
-
-
-def _store_response(rater_id: str, answers: Mapping, comments: Mapping, *, final: bool) -> dict:
-    rater = db.session.get(Rater, rater_id)
-    _refuse_if_final(rater)
-    _validated(rater, answers, comments, complete=final)
-    status, column, key = _FINAL if final else _DRAFT
-    stored_at = now()
-    _claim_response(rater_id, status, **{column: stored_at})
-    _replace_answers(rater_id, answers, comments)
-    db.session.commit()
-    return {"response_status": status, key: stored_at}
-
-
 def save_draft(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
     """Replace the rater's draft with these (possibly partial) answers."""
-    return _store_response(rater_id, answers, comments, final=False)
+    rater = db.session.get(Rater, rater_id)
+    _refuse_if_final(rater)
+    _validated(rater, answers, comments, complete=False)
+    saved_at = now()
+    _claim_response(rater_id, "draft", draft_saved_at=saved_at)
+    _replace_draft(rater_id, answers, clean_comments(comments))
+    db.session.commit()
+    return {"response_status": "draft", "saved_at": saved_at}
 
 
 def submit_response(rater_id: str, answers: Mapping, comments: Mapping) -> dict:
-    """Store the final response: every item answered; it can never change afterwards."""
-    return _store_response(rater_id, answers, comments, final=True)
+    """Store the final response: every item answered; it can never change afterwards.
+
+    In one transaction the response is written apart from the rater (service/services/
+    responses.py), the draft is deleted, and the rater keeps only "submitted" and the day:
+    no time of day, which could be matched with the moment a response arrived.
+    """
+    rater = db.session.get(Rater, rater_id)
+    _refuse_if_final(rater)
+    _validated(rater, answers, comments, complete=True)
+    submitted_on = now().date()  # the UTC day (services/days.py)
+    round_ = _claim_response(rater_id, "submitted", submitted_on=submitted_on, draft_saved_at=None)
+    record_response(
+        rater.round_id, rater.relationship, round_.releases, answers, clean_comments(comments)
+    )
+    _delete_draft(rater_id)
+    db.session.commit()
+    return {"response_status": "submitted", "submitted_on": submitted_on}
 
 
 def decline_response(rater_id: str, reason: str | None) -> dict:
@@ -321,12 +331,10 @@ def decline_response(rater_id: str, reason: str | None) -> dict:
             {"reason": [_too_long(len(reason), MAX_DECLINE_REASON)]},
         )
     declined_at = now()
-    _claim_response(
-        rater_id,
-        "declined",
-        declined_at=declined_at,
-        decline_reason=(reason or "").strip() or None,
-    )
-    _replace_answers(rater_id, {}, {})
+    rater = db.session.get(Rater, rater_id)
+    _claim_response(rater_id, "declined", declined_at=declined_at)
+    if (reason or "").strip():
+        record_decline_reason(rater.round_id, reason.strip())
+    _delete_draft(rater_id)
     db.session.commit()
     return {"response_status": "declined", "declined_at": declined_at}

@@ -41,7 +41,7 @@ def demo(app):
             db.select(Rater).where(
                 Rater.round_id == result.open_round_id,
                 Rater.relationship != "self",
-                Rater.submitted_at.is_(None),
+                Rater.submitted_on.is_(None),
                 Rater.declined_at.is_(None),
             )
         ).all()
@@ -49,7 +49,7 @@ def demo(app):
             db.select(Rater).where(
                 Rater.round_id == result.closed_round_id,
                 Rater.relationship != "self",
-                Rater.submitted_at.is_(None),
+                Rater.submitted_on.is_(None),
             )
         ).first()
         links = {

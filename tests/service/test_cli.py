@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from service.extensions import db
-from service.models import Answer, Rater, Round
+from service.models import Rater, Response, ResponseAnswer, Round
 from service.services.demo import CLOSED_ROUND_RATERS
 
 
@@ -49,7 +49,9 @@ def test_demo_builds_a_closed_and_an_open_round_once(app, runner, client):
         )
         assert any(r.relationship == "self" for r in submitted)
         scores = list(
-            db.session.scalars(select(Answer.score).join(Rater).where(Rater.round_id == closed.id))
+            db.session.scalars(
+                select(ResponseAnswer.score).join(Response).where(Response.round_id == closed.id)
+            )
         )
         assert None in scores  # some "don't know"s
         assert len(set(scores) - {None}) >= 4  # varied, not one score repeated

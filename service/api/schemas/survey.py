@@ -73,7 +73,7 @@ class DeclineSchema(InputSchema):
 class ResponseStateSchema(Schema):
     response_status = fields.String()
     saved_at = aware_datetime()
-    submitted_at = aware_datetime()
+    submitted_on = fields.Date(metadata={"description": "The day (UTC) it was submitted"})
     declined_at = aware_datetime()
 
 
@@ -103,7 +103,9 @@ class SurveySchema(Schema):
     anonymity_threshold = fields.Integer()
     instrument = fields.Dict(keys=fields.String(), values=fields.String())
     response_status = fields.String(metadata={"description": "pending, draft, submitted, declined"})
-    submitted_at = aware_datetime(metadata={"description": "When the response was submitted"})
+    submitted_on = fields.Date(
+        metadata={"description": "The day (UTC) the response was submitted; no time is kept"}
+    )
     declined_at = aware_datetime(metadata={"description": "When the rater declined"})
     accepting_answers = fields.Boolean(
         metadata={"description": "Whether this response can still be saved or submitted"}

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from service.extensions import db
 from service.models import Rater, SurveyLink
-from service.time_text import long_datetime
+from service.time_text import long_date
 from surveys.instrument import load_instrument
 from tests.service.web.conftest import HANA, MAYA, OMAR
 from tests.service.web.pages import stored_rows, words
@@ -109,12 +109,12 @@ def test_answering_it_from_the_button_shows_when_on_both_pages(app, launched, ma
     assert maya.post("/survey", data={"action": "submit", **ALL_ANSWERS}).status_code == 303
     assert "Thank you!" in words(maya.html("/survey"))
     with app.app_context():
-        submitted_at = db.session.scalar(
-            select(Rater.submitted_at).where(
+        submitted_on = db.session.scalar(
+            select(Rater.submitted_on).where(
                 Rater.round_id == created["id"], Rater.relationship == "self"
             )
         )
-    answered = f"You answered your self-assessment on {long_datetime(submitted_at)}"
+    answered = f"You answered your self-assessment on {long_date(submitted_on)}"
     for path in (f"/rounds/{created['id']}", "/rounds"):
         page = words(maya.html(path))
         assert answered in page
