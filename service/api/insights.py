@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -16,7 +13,8 @@ from service.api.schemas.insights import (
     HeatmapSchema,
     ResultsExportQuerySchema,
 )
-from service.services.insights.exports import ExportFile, export_heatmap, export_results
+from service.downloads import send_export
+from service.services.insights.exports import export_heatmap, export_results
 from service.services.insights.heatmap import heatmap_filter, team_heatmap_for
 
 blp = Blueprint(
@@ -38,15 +36,6 @@ def _filter(query: dict):
     )
 
 
-def _download(file: ExportFile):
-    return send_file(
-        io.BytesIO(file.content),
-        mimetype=file.media_type,
-        as_attachment=True,
-        download_name=file.filename,
-    )
-
-
 @blp.route("/heatmap")
 class Heatmap(MethodView):
     @blp.doc(**AUTH)
@@ -65,7 +54,7 @@ class HeatmapExport(MethodView):
     @blp.response(200, **SPREADSHEET)
     def get(self, query):
         """The heatmap as CSV or XLSX, with the XLSX's notes on how it was computed (HR)"""
-        return _download(export_heatmap(current_person_id(), _filter(query), query["format"]))
+        return send_export(export_heatmap(current_person_id(), _filter(query), query["format"]))
 
 
 @blp.route("/results/export")
@@ -76,4 +65,4 @@ class ResultsExport(MethodView):
     def get(self, query):
         """The published per-skill results of the chosen closed rounds, one row per round and
         skill, as CSV or XLSX (HR; never an answer or a withheld score)"""
-        return _download(export_results(current_person_id(), query["round_id"], query["format"]))
+        return send_export(export_results(current_person_id(), query["round_id"], query["format"]))

@@ -3,17 +3,16 @@ the dashboard's download of the chosen rounds' published results."""
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from service.downloads import send_export
 from service.models import Person
 from service.services.errors import Invalid
-from service.services.insights.exports import ExportFile, export_heatmap, export_results
+from service.services.insights.exports import export_heatmap, export_results
 from service.services.insights.heatmap import (
     HeatmapFilter,
     heatmap_filter,
@@ -56,15 +55,6 @@ def _filter(form: HeatmapFilterForm) -> HeatmapFilter:
     return heatmap_filter(form.group_by.data, None, form.closed_from.data, form.closed_to.data)
 
 
-def _download(file: ExportFile):
-    return send_file(
-        io.BytesIO(file.content),
-        mimetype=file.media_type,
-        as_attachment=True,
-        download_name=file.filename,
-    )
-
-
 @bp.get("/heatmap")
 @hr_required
 def heatmap_page(person: Person):
@@ -88,7 +78,7 @@ def download_heatmap(person: Person, file_format: str):
     if not form.validate():
         page = {"form": form, "min_members": current_settings().heatmap_min_members}
         return render_template("insights/heatmap.html", view=None, **page), 422
-    return _download(export_heatmap(person.id, _filter(form), file_format))
+    return send_export(export_heatmap(person.id, _filter(form), file_format))
 
 
 @bp.post("/results.<any(csv, xlsx):file_format>")
@@ -106,4 +96,4 @@ def download_results(person: Person, file_format: str):
     except Invalid as error:
         form.round_id.errors = list((error.errors or {}).get("round_id") or [error.message])
         return dashboard_page(person, form, status=422)
-    return _download(file)
+    return send_export(file)
