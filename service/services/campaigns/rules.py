@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from flask_babel import lazy_gettext
+
 from surveys.relationships import NAMES, RATERS_NAMED
 
 # What each stage reads as, for rounds before and after launch.
 STAGE_LABELS = {
-    "nominating": "Nominating",
-    "awaiting_approval": "Awaiting approval",
-    "approved": "Approved, waiting for launch",
-    "open": "Open",
-    "closed": "Closed",
+    "nominating": lazy_gettext("Nominating"),
+    "awaiting_approval": lazy_gettext("Awaiting approval"),
+    "approved": lazy_gettext("Approved, waiting for launch"),
+    "open": lazy_gettext("Open"),
+    "closed": lazy_gettext("Closed"),
 }
 STAGES = tuple(STAGE_LABELS)
 
@@ -53,9 +55,9 @@ def not_ready_reason(
     if status != "draft":
         return None
     if nomination_stage == "nominating":
-        return "the raters have not been submitted"
+        return lazy_gettext("the raters have not been submitted")
     if nomination_stage == "awaiting_approval":
-        return "the list of raters waits for approval"
+        return lazy_gettext("the list of raters waits for approval")
     if deadline <= now:
-        return "the round's deadline has passed"
+        return lazy_gettext("the round's deadline has passed")
     return None

@@ -4,6 +4,7 @@ the person's submission of their nominations from their round's page."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -72,7 +73,13 @@ def start_campaign(person: Person):
     except Invalid as error:
         form.form_errors.append(error.message[:1].upper() + error.message[1:] + ".")
         return _campaigns_page(person, form, 422)
-    flash(f"{campaign.name} is started; everyone in it is asked to name their raters.", NOTICE)
+    flash(
+        gettext(
+            "%(name)s is started; everyone in it is asked to name their raters.",
+            name=campaign.name,
+        ),
+        NOTICE,
+    )
     return redirect(url_for(".campaign_page", campaign_id=campaign.id), code=303)
 
 
@@ -96,16 +103,24 @@ def campaign_page(person: Person, campaign_id: str):
 ACTIONS = {
     "launch": (
         launch.launch_campaign,
-        lambda r: f"{r['launched']} rounds launched; {r['not_ready']} not ready.",
+        lambda r: gettext(
+            "%(launched)s rounds launched; %(not_ready)s not ready.",
+            launched=r["launched"],
+            not_ready=r["not_ready"],
+        ),
     ),
     "remind": (
         launch.remind_campaign,
-        lambda r: (
-            f"{r['queued']} reminders queued ({r['already_reminded_today']} "
-            "already reminded today)."
+        lambda r: gettext(
+            "%(queued)s reminders queued (%(already)s already reminded today).",
+            queued=r["queued"],
+            already=r["already_reminded_today"],
         ),
     ),
-    "close": (launch.close_campaign, lambda r: f"{r['closed']} rounds closed."),
+    "close": (
+        launch.close_campaign,
+        lambda r: gettext("%(closed)s rounds closed.", closed=r["closed"]),
+    ),
 }
 
 
@@ -147,7 +162,9 @@ def submit_nominations(person: Person, round_id: str):
         return redirect(url_for("rounds.round_page", round_id=round_id), code=303)
     waiting = round_.nomination_stage == "awaiting_approval"
     flash(
-        "Your list is sent for approval." if waiting else "Your list is approved.",
+        gettext("Your list is sent for approval.")
+        if waiting
+        else gettext("Your list is approved."),
         NOTICE,
     )
     return redirect(url_for("rounds.round_page", round_id=round_id), code=303)

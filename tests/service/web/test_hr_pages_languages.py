@@ -68,3 +68,12 @@ def test_the_same_page_stays_english_for_an_hr_person_without_a_language(api, pe
     api.person("hr", name="Hana Reyes", email=HANA)
     text = words(person_session(HANA).html("/hr/people"))
     assert "Add a person" in text and "1 person" in text
+
+
+def test_the_campaigns_page_reads_in_spanish(spanish_hr):
+    text = words(spanish_hr.html("/hr/campaigns"))
+    assert "Empezar una campaña" in text and "Quién participa" in text
+    assert "Cada persona nombra al menos" in text and "Todavía no hay campañas." in text
+    refused = spanish_hr.post("/hr/campaigns", data={"name": ""})
+    assert refused.status_code == 422
+    assert "Ponle nombre a la campaña." in words(refused.get_data(as_text=True))
