@@ -41,8 +41,8 @@ def _zip_path(export_id: str) -> Path:
     return Path(current_app.config["INSTANCE_PATH"]) / EXPORTS_FOLDER / f"{export_id}.zip"
 
 
-def _rounds_to_export(round_ids: list[str]) -> list[Round]:
-    """The chosen rounds in the order given; Invalid names every one that has no report."""
+def chosen_round_ids(round_ids: list[str]) -> list[str]:
+    """The ids HR ticked, once each in the order given; Invalid when none or too many."""
     ids = list(dict.fromkeys(str(round_id).strip() for round_id in round_ids if round_id))
     if not ids:
         raise Invalid(
@@ -53,6 +53,12 @@ def _rounds_to_export(round_ids: list[str]) -> list[Round]:
             f"at most {MAX_ROUNDS} rounds can be exported at once",
             {"round_id": [f"at most {MAX_ROUNDS}"]},
         )
+    return ids
+
+
+def _rounds_to_export(round_ids: list[str]) -> list[Round]:
+    """The chosen rounds in the order given; Invalid names every one that has no report."""
+    ids = chosen_round_ids(round_ids)
     found = {r.id: r for r in db.session.scalars(select(Round).where(Round.id.in_(ids)))}
     problems = []
     unknown = [round_id for round_id in ids if round_id not in found]

@@ -130,6 +130,8 @@ def test_someone_who_manages_nobody_is_refused(api, org):
     refused = get(api, org["omar"])
     assert refused.status_code == 403
     assert refused.get_json()["message"].startswith("only HR and managers")
+    german = api.call("GET", URL, org["omar"], headers={"Accept-Language": "de"})
+    assert german.get_json()["message"].startswith("nur HR und Führungskräfte")
     assert get(api, None).status_code == 401
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from reports.heatmap import Heatmap, colour_for, differences
@@ -16,7 +17,7 @@ from service.services import audit
 from service.services.access import load_hr
 from service.services.clock import now
 from service.services.errors import Invalid
-from service.services.exports import MAX_ROUNDS
+from service.services.exports import chosen_round_ids
 from service.services.insights.heatmap import (
     HeatmapFilter,
     compute_heatmap,
@@ -26,7 +27,7 @@ from service.services.insights.heatmap import (
 from surveys.relationships import RELATIONSHIPS
 
 FORMATS = ("csv", "xlsx")
-ONLY_HR = "only HR can export insights"
+ONLY_HR = lazy_gettext("only HR can export insights")
 # The results table's groups, in the report's order; a key only an older document used is
 # added after these.
 GROUP_KEYS = (*RELATIONSHIPS, "others")
@@ -115,19 +116,15 @@ def export_heatmap(actor_id: str, wanted: HeatmapFilter, file_format: str) -> Ex
 
 
 def _closed_rounds(round_ids: list[str]) -> list[Round]:
-    ids = list(dict.fromkeys(str(round_id).strip() for round_id in round_ids if round_id))
-    if not ids:
-        raise Invalid("choose at least one closed round", {"round_id": ["choose a round"]})
-    if len(ids) > MAX_ROUNDS:
-        raise Invalid(
-            f"at most {MAX_ROUNDS} rounds can be exported at once",
-            {"round_id": [f"at most {MAX_ROUNDS}"]},
-        )
+    ids = chosen_round_ids(round_ids)
     found = {r.id: r for r in db.session.scalars(select(Round).where(Round.id.in_(ids)))}
     missing = [i for i in ids if i not in found or found[i].results is None]
     if missing:
-        problem = f"{len(missing)} of the chosen rounds do not exist or have no results yet"
-        raise Invalid(problem, {"round_id": [problem]})
+        problem = lazy_gettext(
+            "%(count)s of the chosen rounds do not exist or have no results yet",
+            count=len(missing),
+        )
+        raise Invalid(problem, {"round_id": [str(problem)]})
     return [found[round_id] for round_id in ids]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -19,8 +20,10 @@ from service.services.settings import current_settings
 from surveys.instrument import UnknownInstrument, available_instruments, load_instrument
 
 GROUPINGS = ("manager", "department")
-ONLY_HR_AND_MANAGERS = "only HR and managers (people with direct reports) can see the heatmap"
-MANAGER_ROW_ONLY = (
+ONLY_HR_AND_MANAGERS = lazy_gettext(
+    "only HR and managers (people with direct reports) can see the heatmap"
+)
+MANAGER_ROW_ONLY = lazy_gettext(
     "a manager sees their own team's row only: ask for group_by=manager, without dates"
 )
 
