@@ -25,6 +25,9 @@ def _configure_sqlite(dbapi_connection, _record):
     # WAL lets raters' pages read while another rater's submission is being written.
     dbapi_connection.execute("PRAGMA journal_mode = WAL")
     dbapi_connection.execute("PRAGMA busy_timeout = 10000")
+    # A deleted row's bytes are overwritten, not left in a free page: a submitted draft
+    # (still keyed by its rater) must not be readable from the file afterwards.
+    dbapi_connection.execute("PRAGMA secure_delete = ON")
 
 
 def create_app(config: dict | None = None) -> Flask:

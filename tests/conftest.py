@@ -6,6 +6,8 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
@@ -22,6 +24,23 @@ from service.jobs import init_jobs
 from service.services.people import create_person, issue_api_token
 
 
+@contextmanager
+def new_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on the PostgreSQL server of `server_url`, named
+    `prefix` and a random part, dropped afterwards."""
+    server_url = with_postgres_driver(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """An empty database for this run: a new PostgreSQL database when TEST_DATABASE_URL is
@@ -30,15 +49,8 @@ def database_url(tmp_path_factory):
     if not server_url:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         return
-    server_url = with_postgres_driver(server_url)
-    name = f"feedback360_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database(server_url, "feedback360_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

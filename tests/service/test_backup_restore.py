@@ -6,20 +6,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import uuid
 from contextlib import closing
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from service import create_app
-from service.config import with_postgres_driver
 from service.extensions import db
 from service.jobs import init_jobs
 from service.models import Person, Rater, Response, ResponseAnswer, Round
 from service.services.backups import BackupError, _run_postgres_tool
 from service.services.people import create_person
-from tests.conftest import Api
+from tests.conftest import Api, new_postgres_database
 from tests.service.conftest import INSTRUMENT, answer_all
 
 ITEMS = len(INSTRUMENT.item_ids)
@@ -35,15 +33,8 @@ def empty_database(app, tmp_path):
     if not is_postgres(app):
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    server_url = with_postgres_driver(app.config["SQLALCHEMY_DATABASE_URI"])
-    name = f"feedback360_restore_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database(app.config["SQLALCHEMY_DATABASE_URI"], "feedback360_restore") as url:
+        yield url
 
 
 @pytest.fixture

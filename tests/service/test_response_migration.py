@@ -5,18 +5,17 @@ On SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from service import create_app
-from service.config import with_postgres_driver
 from service.extensions import db
+from tests.conftest import new_postgres_database
 
 
 @pytest.fixture(
@@ -26,15 +25,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
         return
-    server_url = with_postgres_driver(os.environ["TEST_DATABASE_URL"])
-    name = f"feedback360_migration_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database(os.environ["TEST_DATABASE_URL"], "feedback360_migration") as url:
+        yield url
 
 
 def moment(value: str) -> str:

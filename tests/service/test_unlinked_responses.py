@@ -199,3 +199,26 @@ def test_late_responses_arrive_in_the_next_release_block(app, api, scored_round)
         # released again, the second release, so the next late response is in block 2.
         assert round_.results_released_at != released_at
         assert round_.releases == 2
+
+
+def test_a_submitted_draft_leaves_no_trace_in_the_sqlite_file(app, api):
+    # The draft, keyed by its rater, is deleted at the submission; without secure_delete its
+    # bytes would stay in the page SQLite freed, readable by anyone with the file.
+    _, hr = api.person("hr")
+    api.person("member", name="Maya Lind", email="maya@example.org")
+    created = api.create_round(hr, subject_email="maya@example.org", raters=PEERS[:1])
+    token = api.launch(hr, created["id"])[PEERS[0]["email"]]
+    draft = "Draft-only words: quokka-marmalade"
+    saved = api.call("PUT", "/api/v1/survey/answers", token, json={"comments": {"empathy": draft}})
+    assert saved.status_code == 200
+    submit_in_turn(api, [token])
+    with app.app_context():
+        if not is_sqlite():
+            # PostgreSQL keeps a deleted row until VACUUM reuses its space: docs/security.md.
+            assert db.session.scalar(text("SELECT count(*) FROM draft_comments")) == 0
+            return
+        # Everything the write-ahead log holds goes into the file, and the log is emptied.
+        assert db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()[0] == 0
+        path = db.engine.url.database
+    with open(path, "rb") as stored:
+        assert b"quokka-marmalade" not in stored.read()
