@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from flask import g, render_template, request
+from flask import g, redirect, render_template, request, url_for
 
 from service.extensions import limiter
 
@@ -53,3 +53,12 @@ class TokenLink(Generic[Owner]):
     def invalid(self):
         """The one answer to a link that does not work, whatever the reason."""
         return render_template(self.invalid_template), NOT_FOUND
+
+    def open(self, token: str, sign_in: Callable[[Owner, str], None], endpoint: str):
+        """A link that signs its owner in: sign in, then leave the token's URL at once (it
+        never stays in the address bar, the history or a Referer) for `endpoint`."""
+        owner = self.owner(token)
+        if owner is None:
+            return self.invalid()
+        sign_in(owner, token)
+        return redirect(url_for(endpoint), code=303)

@@ -211,12 +211,7 @@ def pulse_report_pdf(person: Person, round_id: str, pulse_id: str):
 @bp.get("/p/<token>")
 @PULSE_LINK.limit_failures(lambda: current_app.config["FAILED_LINK_LIMIT"], "pulse-link")
 def open_link(token: str):
-    pulse_rater = PULSE_LINK.owner(token)
-    if pulse_rater is None:
-        return PULSE_LINK.invalid()
-    sign_in(pulse_rater, token)
-    # Off the token's URL at once: it never stays in the address bar, history or Referer.
-    return redirect(url_for(".pulse_page"), code=303)
+    return PULSE_LINK.open(token, sign_in, ".pulse_page")
 
 
 @bp.get("/pulse")

@@ -65,12 +65,7 @@ def _refused(error: Conflict):
 @bp.get("/s/<token>")
 @SURVEY_LINK.limit_failures(lambda: current_app.config["FAILED_LINK_LIMIT"], "survey-link")
 def open_link(token: str):
-    rater = SURVEY_LINK.owner(token)
-    if rater is None:
-        return SURVEY_LINK.invalid()
-    sign_in(rater, token)
-    # Off the token's URL at once: it never stays in the address bar, history or Referer.
-    return redirect(url_for(".survey_page"), code=303)
+    return SURVEY_LINK.open(token, sign_in, ".survey_page")
 
 
 @bp.get("/survey")
