@@ -49,7 +49,7 @@ TRANSLATED_ENDPOINTS = frozenset(
 )
 # The person's pages, every word translated: the account and sign-in pages, their rounds,
 # plans, notes and history.
-PERSON_BLUEPRINTS = frozenset({"account", "rounds"})
+PERSON_BLUEPRINTS = frozenset({"account", "rounds", "plans", "notes"})
 # The rater's API: the survey and the pulse, answered with the rater's token.
 TRANSLATED_BLUEPRINTS = frozenset(
     {"api_survey", "api_pulse", "hr", "campaigns", *PERSON_BLUEPRINTS}
@@ -146,6 +146,13 @@ def writing_in(code: str) -> Iterator[None]:
     """Render an email (or anything else) in `code`, whatever the request speaks."""
     with force_locale(code):
         yield
+
+
+def in_current_language(instrument):
+    """The instrument worded in the language being written, when it has that language
+    (ids and order are the same in every language)."""
+    code = current_language()
+    return instrument.in_language(code) if code in instrument.languages else instrument
 
 
 def current_language() -> str:
