@@ -7,6 +7,7 @@ from service.models.jobs import JOB_KINDS, JOB_STATUSES, Job
 from service.models.notes import Note
 from service.models.people import ROLES, ApiToken, Person, SignInLink, WebSession
 from service.models.plans import CHECKIN_INTERVALS, Plan, PlanCheckin, PlanComment, PlanFocus
+from service.models.published_scores import PublishedSkillScore
 from service.models.pulses import (
     PULSE_STATUSES,
     FollowUp,
@@ -55,6 +56,7 @@ __all__ = [
     "PlanCheckin",
     "PlanComment",
     "PlanFocus",
+    "PublishedSkillScore",
     "Pulse",
     "PulseAnswer",
     "PulseLink",

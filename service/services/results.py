@@ -17,6 +17,7 @@ from service.services.change import FULL_PRECISION, change_since_previous, full_
 from service.services.clock import now
 from service.services.counts import response_counts
 from service.services.errors import Conflict, Forbidden
+from service.services.norms import norms_at_close, record_published_scores
 from service.services.settings import current_settings
 
 # reports/ calls the one who answered its "rater"; here that is the response's random key,
@@ -68,13 +69,17 @@ def compute_results(round_: Round) -> Results:
 def freeze_results(round_: Round) -> None:
     """Store the results at close; after the first release, late responses change them only
     when the late-response rule allows (the caller commits). The change since the previous
-    round is frozen with them."""
+    round is frozen with them, and so are the organisation norms."""
     candidate = compute_results(round_)
     candidate = replace(candidate, change=change_since_previous(round_, candidate))
     if round_.results is not None:
         released = Results.from_dict(round_.results)
         if not late_update_allowed(released, candidate):
             return
+    # Computed only for the version that is kept: colleagues' rounds closed since the first
+    # close count in the norms of a version released later, like everything else it holds.
+    candidate = replace(candidate, norms=norms_at_close(round_, candidate))
+    record_published_scores(round_.id, candidate)
     # The next round's change is computed from these scores at full precision.
     round_.results = candidate.to_dict() | {FULL_PRECISION: full_precision(candidate)}
     round_.results_released_at = now()
