@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 
 from service.models import Person
 from service.services.errors import Invalid
@@ -19,7 +20,13 @@ from service.services.notes import (
 from service.web.auth import NOTICE, login_required
 
 bp = Blueprint("notes", __name__)
-FOLLOW_UP_UNREADABLE = "enter a date, e.g. 2030-01-31"
+FOLLOW_UP_UNREADABLE = lazy_gettext("enter a date, e.g. 2030-01-31")
+# The fields as the page names them in its summary of problems.
+FIELD_LABELS = {
+    "note-about": lazy_gettext("Who"),
+    "note-text": lazy_gettext("Note"),
+    "note-follow_up_on": lazy_gettext("Follow-up day"),
+}
 
 
 def _fields() -> tuple[dict, dict]:
@@ -41,6 +48,7 @@ def _page(person: Person, *, editing: dict | None = None, errors=None, status: i
         form=request.form if errors else {},
         errors={f"note-{field}": messages for field, messages in (errors or {}).items()},
         note_length=NOTE_LENGTH,
+        field_labels=FIELD_LABELS,
     )
     return page, status
 
@@ -61,7 +69,7 @@ def add_note(person: Person):
         create_note(person.id, **fields)
     except Invalid as error:
         return _page(person, errors=error.errors, status=422)
-    flash("Your note is saved.", NOTICE)
+    flash(gettext("Your note is saved."), NOTICE)
     return redirect(url_for(".notes_page"), code=303)
 
 
@@ -82,7 +90,7 @@ def save_note(person: Person, note_id: str):
         update_note(person.id, note_id, **fields)
     except Invalid as error:
         return _page(person, editing=note, errors=error.errors, status=422)
-    flash("Your note is saved.", NOTICE)
+    flash(gettext("Your note is saved."), NOTICE)
     return redirect(url_for(".notes_page", _anchor=f"note-{note_id}"), code=303)
 
 
@@ -90,5 +98,5 @@ def save_note(person: Person, note_id: str):
 @login_required
 def remove_note(person: Person, note_id: str):
     delete_note(person.id, note_id)
-    flash("The note is deleted.", NOTICE)
+    flash(gettext("The note is deleted."), NOTICE)
     return redirect(url_for(".notes_page"), code=303)

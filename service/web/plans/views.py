@@ -6,7 +6,9 @@ Every rule is the service's (service/services/plans.py), shared with the API."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 
+from service.i18n import in_current_language
 from service.models import CHECKIN_INTERVALS, Person
 from service.services.errors import Invalid
 from service.services.plans import (
@@ -23,27 +25,28 @@ from service.services.plans import (
 )
 from service.web.auth import NOTICE, login_required
 from service.web.plans.form import focus_from_form, rows_for_page
+from service.web.relationship_words import group_name
 
 bp = Blueprint("plans", __name__)
 
 REASONS = {
-    "lowest_rated": "among the lowest scores others gave you",
-    "blind_spot": "you rated yourself clearly higher than others did",
-    "self_rated_low": "among your own lowest ratings",
+    "lowest_rated": lazy_gettext("among the lowest scores others gave you"),
+    "blind_spot": lazy_gettext("you rated yourself clearly higher than others did"),
+    "self_rated_low": lazy_gettext("among your own lowest ratings"),
 }
 FIELD_LABELS = {
-    "skill": "Skill",
-    "goal": "Goal",
-    "success_measure": "How you will know it worked",
-    "due": "Due date",
-    "exercises": "Exercises",
-    "support": "Support",
+    "skill": lazy_gettext("Skill"),
+    "goal": lazy_gettext("Goal"),
+    "success_measure": lazy_gettext("How you will know it worked"),
+    "due": lazy_gettext("Due date"),
+    "exercises": lazy_gettext("Exercises"),
+    "support": lazy_gettext("Support"),
 }
 FIELD_IDS = {"skill": "focus", "success_measure": "measure", "support": "support_name"}
 CHECKIN_LABELS = {
-    "checkin-text": "What happened",
-    "checkin-exercise": "Exercise",
-    "checkin-progress": "Progress",
+    "checkin-text": lazy_gettext("What happened"),
+    "checkin-exercise": lazy_gettext("Exercise"),
+    "checkin-progress": lazy_gettext("Progress"),
 }
 
 
@@ -56,6 +59,7 @@ def _by_field_id(form: str, errors: dict | None) -> dict:
 def _constants():
     return {
         "reason_labels": REASONS,
+        "group_name": group_name,  # the pulse section's groups
         "intervals": CHECKIN_INTERVALS,
         "max_focus": MAX_FOCUS,
         "goal_length": GOAL_LENGTH,
@@ -71,7 +75,12 @@ def _plan_problems(errors: dict, chosen: list[str], skills) -> tuple[list, dict]
     summary, by_field = [], {}
     focus = errors.get("focus")
     if isinstance(focus, list):
-        summary.append(("focus-choice", f"Focus skills: {' '.join(focus)}"))
+        summary.append(
+            (
+                "focus-choice",
+                gettext("Focus skills: %(problems)s", problems=" ".join(map(str, focus))),
+            )
+        )
         by_field["focus-choice"] = focus
         focus = {}
     for index, fields in (focus or {}).items():
@@ -81,17 +90,28 @@ def _plan_problems(errors: dict, chosen: list[str], skills) -> tuple[list, dict]
                 for part, texts in messages.items():
                     field_id = f"support_{part}-{skill_id}"
                     by_field[field_id] = texts
-                    label = "support's name" if part == "name" else "support's email"
-                    summary.append((field_id, f"{names[skill_id]}, {label}: {' '.join(texts)}"))
+                    label = (
+                        gettext("support's name") if part == "name" else gettext("support's email")
+                    )
+                    summary.append(
+                        (field_id, f"{names[skill_id]}, {label}: {' '.join(map(str, texts))}")
+                    )
                 continue
             field_id = f"{FIELD_IDS.get(field, field)}-{skill_id}"
             by_field[field_id] = messages
-            label = FIELD_LABELS.get(field, field).lower()
-            summary.append((field_id, f"{names[skill_id]}, {label}: {' '.join(messages)}"))
+            label = str(FIELD_LABELS.get(field, field)).lower()
+            summary.append(
+                (field_id, f"{names[skill_id]}, {label}: {' '.join(map(str, messages))}")
+            )
     for field in ("checkin_every_days",):
         if field in errors:
             by_field[field] = errors[field]
-            summary.append((field, f"Reminders: {' '.join(errors[field])}"))
+            summary.append(
+                (
+                    field,
+                    gettext("Reminders: %(problems)s", problems=" ".join(map(str, errors[field]))),
+                )
+            )
     return summary, by_field
 
 
@@ -107,7 +127,7 @@ def _page(
     status: int = 200,
 ):
     access, plan = read_plan(person.id, round_id)
-    skills = list(access.round.instrument.skills)
+    skills = list(in_current_language(access.round.instrument).skills)
     exercises = {exercise.id: exercise for skill in skills for exercise in skill.exercises}
     page = render_template(
         "plans/plan.html",
@@ -141,7 +161,7 @@ def plan_page(person: Person, round_id: str):
 @login_required
 def save_plan_action(person: Person, round_id: str):
     access, _ = read_plan(person.id, round_id)
-    skills = list(access.round.instrument.skills)
+    skills = list(in_current_language(access.round.instrument).skills)
     focus, chosen = focus_from_form(request.form, skills)
     interval = request.form.get("checkin_every_days", "")
     try:
@@ -162,7 +182,7 @@ def save_plan_action(person: Person, round_id: str):
             field_errors=field_errors,
             status=422,
         )
-    flash("Your plan is saved. Check in as you practise: a few lines are enough.", NOTICE)
+    flash(gettext("Your plan is saved. Check in as you practise: a few lines are enough."), NOTICE)
     return redirect(url_for(".plan_page", round_id=round_id), code=303)
 
 
@@ -185,7 +205,7 @@ def checkin_action(person: Person, round_id: str):
         )
     except Invalid as error:
         return _page(person, round_id, checkin_errors=error.errors, status=422)
-    flash("Your check-in is saved.", NOTICE)
+    flash(gettext("Your check-in is saved."), NOTICE)
     return redirect(url_for(".plan_page", round_id=round_id, _anchor="check-ins"), code=303)
 
 
@@ -194,7 +214,7 @@ def checkin_action(person: Person, round_id: str):
 def reminders_action(person: Person, round_id: str):
     paused = request.form.get("action") == "pause"
     update_plan_settings(person.id, round_id, reminders_paused=paused)
-    flash("Reminders are paused." if paused else "Reminders are back on.", NOTICE)
+    flash(gettext("Reminders are paused.") if paused else gettext("Reminders are back on."), NOTICE)
     return redirect(url_for(".plan_page", round_id=round_id), code=303)
 
 
@@ -205,7 +225,7 @@ def comment_action(person: Person, round_id: str):
         add_comment(person.id, round_id, text=request.form.get("text", ""))
     except Invalid as error:
         return _page(person, round_id, comment_errors=error.errors, status=422)
-    flash("Your comment is added.", NOTICE)
+    flash(gettext("Your comment is added."), NOTICE)
     return redirect(url_for(".plan_page", round_id=round_id), code=303)
 
 

@@ -3,6 +3,8 @@ pages written in it (the rater's rules are tests/service/web/test_survey_languag
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from service.extensions import db
@@ -166,3 +168,53 @@ def test_the_new_round_form_speaks_german_with_its_errors(api, maya, person_sess
     assert "Person 1, beziehung: Wählen Sie, wie diese Person mit Ihnen zusammenarbeitet." in text
     assert "Wählen Sie den letzten Tag und die Uhrzeit für Antworten." in text
     assert "360°-Feedback starten" in text and "Entwurf speichern" in text
+
+
+def test_a_german_persons_plan_page_reads_in_german(api, scored_round, person_session):
+    from surveys.instrument import load_instrument
+    from tests.service.pulse_helpers import save_plan
+
+    _, maya_token, round_id = scored_round
+    assert api.call("PATCH", "/api/v1/me", maya_token, json={"language": "de"}).status_code == 200
+    browser = person_session(MAYA)
+    page = browser.html(f"/rounds/{round_id}/plan")
+    assert '<html lang="de"' in page
+    text = words(page)
+    german = load_instrument("soft-skills", "1").in_language("de")
+    # The instrument's own German: each skill offered by its German name.
+    for skill in german.skills:
+        assert f"An {skill.name} arbeiten" in text
+    for phrase in ("Ihr Entwicklungsplan", "Erinnerungen und Teilen", "Meinen Plan speichern"):
+        assert phrase in text, phrase
+    assert "Your development plan" not in text and "Save my plan" not in text
+    save_plan(api, maya_token, round_id)
+    saved = words(browser.html(f"/rounds/{round_id}/plan"))
+    # The default interval is 14 days; the next reminder's date as German writes it.
+    assert re.search(r"Alle 14 Tage; die nächste am \w+, \d+\. \w+ \d{4}, \d\d:\d\d UTC", saved)
+    assert "Noch keine Check-ins." in saved and "Nach dem Bericht" in saved
+
+
+def test_a_spanish_persons_notes_page_reads_in_spanish(api, maya, person_session):
+    _, token = maya
+    assert api.call("PATCH", "/api/v1/me", token, json={"language": "es"}).status_code == 200
+    browser = person_session(MAYA)
+    refused = browser.post(
+        "/notes", {"about": "Pia", "text": "Promised a review", "follow_up_on": "soon"}
+    )
+    assert refused.status_code == 422
+    text = words(refused.get_data(as_text=True))
+    assert "La nota no se ha guardado" in text
+    assert "Día de seguimiento: escribe una fecha, p. ej. 2030-01-31" in text
+    saved = browser.post(
+        "/notes",
+        {"about": "Pia", "text": "Promised a review", "follow_up_on": "2030-12-13"},
+        follow_redirects=True,
+    )
+    text = words(saved.get_data(as_text=True))
+    assert '<html lang="es"' in saved.get_data(as_text=True)
+    # 13 December 2030 is a Friday, as Spanish writes the day.
+    assert (
+        "Tu nota está guardada." in text
+        and "Seguimiento el viernes, 13 de diciembre de 2030" in text
+    )
+
