@@ -116,7 +116,7 @@ def test_the_page_is_a_page_of_the_site_with_one_h1_and_a_way_back(maya_page):
     assert re.search(r"<h1>Development report: Maya Lind</h1>", page)
     assert page.count("<main") == 1 and 'class="site-header"' in page
     assert f'href="/rounds/{round_id}">Back to your 360</a>' in page
-    assert f'href="/rounds/{round_id}/report.pdf"' in page
+    assert f'href="/rounds/{round_id}/report.pdf?lang=en"' in page  # the page's language
     # Agreement in words; the rwg number only in the explanation at the end.
     assert "Raters largely agree" in page or "Views differ" in page or "Some spread" in page
     appendix = page.index("How scores and anonymity work")
