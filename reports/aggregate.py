@@ -114,16 +114,7 @@ def aggregate(
     k = settings.anonymity_threshold
     layout = _Layout.of(instrument)
     round_ = _Round.of(answers, layout)
-    submitted = dict(
-        zip(
-            RELATIONSHIPS,
-            np.bincount(round_.relationship, minlength=len(RELATIONSHIPS)).tolist(),
-            strict=True,
-        )
-    )
-    groups = plan_groups(submitted, k)
-    keys = [group.key for group in groups]
-    members = _member_matrix(round_.relationship, groups)
+    submitted, groups, keys, members = _respondent_groups(round_.relationship, k)
     skill_mean, skill_n = _group_means(round_.skill_scores, members)
     item_mean, item_n = _group_means(round_.answers, members)
     skill_published, item_published, detail_hidden = _published(
@@ -481,6 +472,22 @@ def _rater_skill_scores(
     counted = stats[2 * stats["count"].to_numpy() >= items]
     # float64 whatever the input: means of means should not lose digits to float32.
     return counted.drop(columns="count").rename(columns={"mean": "score"}).astype({"score": float})
+
+
+def _respondent_groups(
+    relationship: np.ndarray, k: int
+) -> tuple[dict[str, int], tuple[Group, ...], list[str], np.ndarray]:
+    """From each respondent's relationship code: the submitted count per relationship, the
+    published blocks (plan_groups), their keys, and the respondent x group membership."""
+    submitted = dict(
+        zip(
+            RELATIONSHIPS,
+            np.bincount(relationship, minlength=len(RELATIONSHIPS)).tolist(),
+            strict=True,
+        )
+    )
+    groups = plan_groups(submitted, k)
+    return submitted, groups, [group.key for group in groups], _member_matrix(relationship, groups)
 
 
 def _member_matrix(relationship: np.ndarray, groups: Sequence[Group]) -> np.ndarray:

@@ -22,13 +22,12 @@ from reports.aggregate import (
     _codes,
     _group_means,
     _Layout,
-    _member_matrix,
     _published,
     _published_comments,
     _published_values,
     _require_columns,
+    _respondent_groups,
     _Round,
-    plan_groups,
 )
 from reports.anonymity import threshold_problem
 from reports.results import Group, _rounded_values
@@ -101,16 +100,7 @@ def aggregate_pulse(
     if skills.empty or skills.has_duplicates:
         raise ValueError("skill_ids: one or more skills, each once")
     round_ = _pulse_respondents(answers, skills)
-    submitted = dict(
-        zip(
-            RELATIONSHIPS,
-            np.bincount(round_.relationship, minlength=len(RELATIONSHIPS)).tolist(),
-            strict=True,
-        )
-    )
-    groups = plan_groups(submitted, k)
-    keys = [group.key for group in groups]
-    members = _member_matrix(round_.relationship, groups)
+    _, groups, keys, members = _respondent_groups(round_.relationship, k)
     mean, n = _group_means(round_.skill_scores, members)
     # A skill is its own single item: the skill and item decisions coincide.
     published, _, _ = _published(n, n, np.arange(len(skills)), keys, k)
