@@ -49,7 +49,7 @@ TRANSLATED_ENDPOINTS = frozenset(
 )
 # The person's pages, every word translated: the account and sign-in pages, their rounds,
 # plans, notes and history.
-PERSON_BLUEPRINTS = frozenset({"account", "rounds", "plans", "notes"})
+PERSON_BLUEPRINTS = frozenset({"account", "rounds", "plans", "notes", "history"})
 # The rater's API: the survey and the pulse, answered with the rater's token.
 TRANSLATED_BLUEPRINTS = frozenset(
     {"api_survey", "api_pulse", "hr", "campaigns", *PERSON_BLUEPRINTS}

@@ -218,3 +218,18 @@ def test_a_spanish_persons_notes_page_reads_in_spanish(api, maya, person_session
         and "Seguimiento el viernes, 13 de diciembre de 2030" in text
     )
 
+
+def test_a_french_persons_history_reads_in_french(api, scored_round, person_session):
+    from surveys.instrument import load_instrument
+
+    _, maya_token, _ = scored_round
+    assert api.call("PATCH", "/api/v1/me", maya_token, json={"language": "fr"}).status_code == 200
+    page = person_session(MAYA).html("/history")
+    assert '<html lang="fr"' in page
+    text = words(page)
+    assert "Votre historique" in text and "Les scores, cycle par cycle" in text
+    # The skills by their French names, the scores with a decimal comma ("3,50", never
+    # "3.50"): scored_round's others average 3.5 or so on every skill.
+    french = load_instrument("soft-skills", "1").in_language("fr")
+    assert all(skill.name in text for skill in french.skills)
+    assert re.search(r"\b\d,\d\d\b", text) and not re.search(r"\b\d\.\d\d\b", text)
