@@ -14,7 +14,7 @@ WRK ?= /usr/bin/wrk
 # The proxy in front of the two web instances of benchmarks/cluster.py.
 HAPROXY ?= /usr/sbin/haproxy
 
-.PHONY: run test lint format bench clean system-packages translations
+.PHONY: run test lint format bench clean system-packages translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,23 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard service/translations/*/LC_MESSAGES/m
 	$(BIN)/pybabel compile -i $< -o $@
 
 translations: $(MO_FILES)
+
+# After marking, changing or removing words in service/: the template of every marked word
+# (messages.pot, not in git), then each catalog brought in step with it. New entries come
+# empty and changed ones fuzzy: translate them, remove each fuzzy mark, then `make
+# translations` (tests/test_translation_catalogs.py names whatever is still missing). The
+# template's header says which project, version and team it belongs to (the same test
+# checks these options); each catalog keeps its own header.
+POT_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+POT_OPTIONS := --project=feedback360 --version=$(POT_VERSION) \
+	--copyright-holder="the feedback360 authors" \
+	--msgid-bugs-address="feedback360 maintainers" \
+	--last-translator="feedback360 maintainers" \
+	--header-comment="\# Translations template for feedback360: the words of its pages, emails and API messages."
+
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext $(POT_OPTIONS) -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d service/translations -w 100
 
 # The demo's links, the emails' links and the pages all name the address actually served.
 run: export BASE_URL ?= http://$(HOST):$(PORT)

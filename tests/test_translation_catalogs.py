@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,3 +192,47 @@ def test_every_catalog_compiles(tmp_path, domain):
         with open(tmp_path / language / "LC_MESSAGES" / f"{domain.name}.mo", "rb") as mo:
             compiled = read_mo(mo)
         assert compiled.get(word).string == translations[language]
+
+
+# What a header keeps when nobody filled it in: Babel's and gettext's placeholders.
+PLACEHOLDERS = ("PROJECT", "VERSION", "ORGANIZATION", "FIRST AUTHOR", "FULL NAME", "EMAIL@ADDRESS")
+PER_CATALOG = ("YEAR-MO-DA", "LL@li.org")  # a template's, filled in by each language's catalog
+CATALOGS = [domain.po(language) for domain in DOMAINS for language in TRANSLATED]
+
+
+def header_of(text: str) -> str:
+    """The comment and msgid "" entry before a catalog's first real entry."""
+    return text.split("\n\n", 1)[0]
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_catalogs_header_is_filled_in(path):
+    header = header_of(path.read_text(encoding="utf-8"))
+    left = [word for word in (*PLACEHOLDERS, *PER_CATALOG) if word in header]
+    assert not left, f"{path.relative_to(ROOT)} still has {left} in its header"
+
+
+def test_make_messages_writes_a_template_with_a_filled_in_header(tmp_path):
+    """`make messages`'s extract command, with its own options, run over an empty folder:
+    the header is the same whatever the words are."""
+    make = shutil.which("make")
+    assert make, "make is not installed"
+    dry_run = subprocess.run(
+        [make, "-s", "-n", "messages"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    extract = next(line for line in dry_run.stdout.splitlines() if " extract " in line)
+    arguments = shlex.split(extract)[1:]
+    assert arguments[0] == "extract" and arguments[-3:] == ["-o", "messages.pot", "."]
+    template = tmp_path / "messages.pot"
+    arguments[-2:] = [str(template), str(tmp_path)]
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    header = header_of(template.read_text(encoding="utf-8"))
+    left = [word for word in PLACEHOLDERS if word in header]
+    assert not left, f"`make messages` leaves {left} in the template's header:\n{header}"
+    version = re.search(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert f'"Project-Id-Version: feedback360 {version.group(1)}\\n"' in header
