@@ -39,6 +39,7 @@ def init_api(app: Flask) -> None:
         plans,
         pulses,
         rounds,
+        settings,
         survey,
         team,
     )
@@ -66,5 +67,6 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(team.blp, name="api_team")
     api.register_blueprint(insights.blp, name="api_insights")
     api.register_blueprint(personal_data.blp, name="api_personal_data")
+    api.register_blueprint(settings.blp, name="api_settings")
     api.register_blueprint(me.blp, name="api_me")
     app.register_blueprint(docs.bp)

@@ -16,6 +16,7 @@ from service.services import (
     rounds,
 )
 from service.services.campaigns import launch, nominations
+from service.services.privacy import retention
 from service.services.queue import BUILD_EXPORT, RENDER_REPORT, SEND_EMAIL, SEND_EMAILS
 
 # Mail server down: try again after 5 s, 10 s, 20 s … about 40 minutes in all.
@@ -90,7 +91,8 @@ def periodic_housekeeping() -> None:
     """Close rounds and impact pulses past their deadline, launch the approved rounds of
     campaigns past their nomination deadline, queue the reminders due (raters', nominations'
     and approvals', plans' check-ins, notes' follow-ups) and the emails lost by a dead
-    worker, fail exports whose worker died, delete expired exports."""
+    worker, fail exports whose worker died, delete expired exports and the raw answers the
+    retention setting no longer keeps."""
     rounds.close_overdue_rounds()
     launch.launch_due_campaigns()
     nominations.queue_nomination_reminders()
@@ -101,3 +103,4 @@ def periodic_housekeeping() -> None:
     notifications.requeue_lost_jobs()
     exports.fail_stalled_exports()
     exports.expire_exports()
+    retention.delete_expired_raw_answers()

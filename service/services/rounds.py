@@ -439,6 +439,12 @@ def _close(round_: Round, actor: Person | None = None) -> None:
     dispatch(job_ids)
 
 
+RAW_ANSWERS_DELETED = lazy_gettext(
+    "this round's raw answers were deleted under the retention setting, so it cannot be "
+    "reopened; its results, report and plan stay as they are"
+)
+
+
 def reopen_round(actor_id: str, round_id: str, deadline: datetime) -> Round:
     """Take late responses into a closed round until a new deadline; its released results
     stand until it closes again (and then change only under the late-response rule)."""
@@ -446,6 +452,9 @@ def reopen_round(actor_id: str, round_id: str, deadline: datetime) -> Round:
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "closed":
         raise Conflict(f"only a closed round can be reopened; this one is {round_.status}")
+    if round_.raw_answers_deleted_at is not None:
+        # Late answers would be scored without the deleted ones: results nobody could trust.
+        raise Invalid(RAW_ANSWERS_DELETED)
     _check_deadline(deadline)
     round_.status, round_.deadline, round_.closed_at = "open", deadline, None
     audit.record(
@@ -506,6 +515,7 @@ def describe_round(round_: Round, counts: Mapping[str, Mapping[str, int]], *, fo
         "nomination_stage": round_.nomination_stage,
         "launched_at": round_.launched_at,
         "closed_at": round_.closed_at,
+        "raw_answers_deleted_at": round_.raw_answers_deleted_at,
         # HR sees the counts per relationship; the subject only what singles no one out.
         "responses": counts
         if for_hr

@@ -31,6 +31,27 @@ class Settings:
     default_language: str = "en"
     # The team heatmap shows a cell only when at least this many people contribute to it.
     heatmap_min_members: int = HEATMAP_MIN_MEMBERS_DEFAULT
+    # Raw answers and comments are deleted this many days after a round closes; None: kept.
+    retention_days: int | None = None
+
+
+# Retention is off, or this many days: a month at least, so a round can still be reopened
+# for late answers; ten years at most.
+RETENTION_DAYS = range(30, 3651)
+# update_settings(retention_days=KEEP) leaves the retention as it is (None turns it off).
+KEEP = "keep"
+
+
+def retention_problem(days) -> str | None:
+    """What is wrong with a retention period, or None."""
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or days not in RETENTION_DAYS:
+        return (
+            f"must be a whole number of days from {RETENTION_DAYS.start} to "
+            f"{RETENTION_DAYS.stop - 1}, or empty to keep raw answers"
+        )
+    return None
 
 
 def current_settings() -> Settings:
@@ -49,6 +70,7 @@ def current_settings() -> Settings:
         parse_reminder_days(row.reminder_days),
         row.default_language,
         row.heatmap_min_members,
+        row.retention_days,
     )
 
 
@@ -74,8 +96,10 @@ def update_settings(
     reminder_days: str,
     default_language: str | None = None,
     heatmap_min_members: int | None = None,
+    retention_days: int | str | None = KEEP,
 ) -> Settings:
-    """Save the settings page; a default language or heatmap rule left out stays as it is."""
+    """Save the settings page; a default language or heatmap rule left out stays as it is,
+    and so does the retention period unless given (None: raw answers are kept)."""
     actor = load_hr(actor_id, "only HR can change the settings")
     if problem := threshold_problem(anonymity_threshold):
         raise Invalid(f"the anonymity threshold {problem}", {"anonymity_threshold": [problem]})
@@ -92,7 +116,12 @@ def update_settings(
         raise Invalid(
             f"the heatmap's minimum members per cell {problem}", {"heatmap_min_members": [problem]}
         )
+    if retention_days == KEEP:
+        retention_days = before.retention_days
+    elif problem := retention_problem(retention_days):
+        raise Invalid(f"the retention period {problem}", {"retention_days": [problem]})
     row = db.session.get(OrgSettings, SETTINGS_ROW) or OrgSettings(id=SETTINGS_ROW)
+    row.retention_days = retention_days
     row.anonymity_threshold = anonymity_threshold
     row.subject_sees_report = subject_sees_report
     row.reminder_days = ",".join(str(day) for day in days)
@@ -101,7 +130,12 @@ def update_settings(
     row.updated_at, row.updated_by_id = now(), actor.id
     db.session.add(row)
     after = Settings(
-        anonymity_threshold, subject_sees_report, days, default_language, heatmap_min_members
+        anonymity_threshold,
+        subject_sees_report,
+        days,
+        default_language,
+        heatmap_min_members,
+        retention_days,
     )
     changes = {
         name: [getattr(before, name), getattr(after, name)]

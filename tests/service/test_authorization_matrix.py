@@ -152,6 +152,10 @@ def sams_record(world: World, fresh: bool) -> Call:
     return Call(sams_history(world, fresh).values, {"department": "Sales"})
 
 
+def retention_change(world: World, fresh: bool) -> Call:
+    return Call(body={"retention_days": 90})
+
+
 CAMPAIGN_BODY = {"name": "Spring 360", "subjects": [SUBJECT_EMAIL]}
 
 
@@ -424,6 +428,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_people.People", "GET"): Route(HR_ONLY, nothing),
     ("api_people.People", "POST"): Route(HR_ONLY, new_person, ok=201),
     ("api_people.PersonById", "PATCH"): Route(HR_ONLY, sams_record),
+    ("api_settings.OrgSettingsResource", "GET"): Route(HR_ONLY, nothing),
+    ("api_settings.OrgSettingsResource", "PATCH"): Route(HR_ONLY, retention_change),
     ("api_personal_data.MyExport", "GET"): Route(SIGNED_IN, nothing),
     ("api_personal_data.PersonExport", "GET"): Route(HR_ONLY, sams_history),
     ("api_team.Team", "GET"): Route(SIGNED_IN, nothing),

@@ -207,6 +207,10 @@ class RoundSchema(Schema):
     created_at = aware_datetime()
     launched_at = aware_datetime(allow_none=True)
     closed_at = aware_datetime(allow_none=True)
+    raw_answers_deleted_at = aware_datetime(
+        allow_none=True,
+        metadata={"description": "When the retention setting deleted its answers and comments"},
+    )
     responses = fields.Nested(
         CountsSchema,
         metadata={"description": "Response counts; never who submitted"},

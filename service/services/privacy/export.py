@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from reports.results import Results
@@ -139,7 +140,7 @@ def collect_personal_data(actor_id: str, person_id: str | None = None) -> Person
     actor = load_actor(actor_id) if person_id is None else load_hr(actor_id)
     person = actor if person_id is None else db.session.get(Person, person_id)
     if person is None:
-        raise NotFound("no such person")
+        raise NotFound(lazy_gettext("no such person"))
     own_copy = person.id == actor.id
     rounds = db.session.scalars(
         select(Round).where(Round.subject_id == person.id).order_by(Round.created_at)

@@ -18,11 +18,16 @@ from reports.heatmap import MIN_MEMBERS_RANGE
 from service.services.audit import ACTIONS
 from service.services.errors import Invalid
 from service.services.languages import LANGUAGE_NAMES
-from service.services.settings import parse_reminder_days
+from service.services.settings import RETENTION_DAYS, parse_reminder_days
 from service.web.filters import FilterForm, NotBefore, select_filter
 
 THRESHOLD_MESSAGE = (
     f"Enter a whole number from {THRESHOLD_RANGE.start} to {THRESHOLD_RANGE.stop - 1}."
+)
+
+RETENTION_MESSAGE = (
+    f"Enter a whole number of days from {RETENTION_DAYS.start} to {RETENTION_DAYS.stop - 1}, "
+    "or leave it empty to keep raw answers."
 )
 
 MIN_MEMBERS_MESSAGE = (
@@ -54,6 +59,15 @@ class SettingsForm(FlaskForm):
         validators=[
             Optional(),
             NumberRange(MIN_MEMBERS_RANGE.start, MIN_MEMBERS_RANGE.stop - 1, MIN_MEMBERS_MESSAGE),
+        ],
+    )
+
+    # Empty: raw answers are kept. A form sent without it leaves the period as it is.
+    retention_days = IntegerField(
+        "Delete raw answers after (days)",
+        validators=[
+            Optional(),
+            NumberRange(RETENTION_DAYS.start, RETENTION_DAYS.stop - 1, RETENTION_MESSAGE),
         ],
     )
 

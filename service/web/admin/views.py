@@ -24,7 +24,7 @@ from service.services.audit import ACTIONS, list_events
 from service.services.errors import Invalid
 from service.services.languages import LANGUAGE_NAMES
 from service.services.notifications import list_outbox, read_outbox_message
-from service.services.settings import current_settings, settings_saved_at, update_settings
+from service.services.settings import KEEP, current_settings, settings_saved_at, update_settings
 from service.web.admin.forms import AuditFilterForm, SettingsForm
 from service.web.auth import NOTICE, hr_required
 from service.web.hr.forms import ExportForm
@@ -136,6 +136,7 @@ def settings(person: Person):
         reminder_days=", ".join(str(day) for day in current.reminder_days),
         default_language=current.default_language,
         heatmap_min_members=current.heatmap_min_members,
+        retention_days=current.retention_days,
     )
     return _settings_page(form)
 
@@ -154,6 +155,8 @@ def save_settings(person: Person):
             reminder_days=form.reminder_days.data or "",
             default_language=form.default_language.data or None,
             heatmap_min_members=form.heatmap_min_members.data,
+            # Sent empty: raw answers are kept; not sent at all: left as it is.
+            retention_days=form.retention_days.data if form.retention_days.raw_data else KEEP,
         )
     except Invalid as error:
         for name, messages in (error.errors or {}).items():
