@@ -76,6 +76,9 @@ def test_a_french_pdf_has_french_words_skill_names_and_metadata_language(tmp_pat
     assert "Leadership et inspiration (2,91)" in text
     assert "17 mars 2026" in text
     assert "Skill by skill" not in text and "Summary" not in text
+    # The pages' running footer too.
+    assert "Rapport de développement — Maya Lind · Confidentiel" in text
+    assert re.search(r"Page 3 sur \d+", text)
     # WeasyPrint writes <html lang> into the document catalog's /Lang.
     (tmp_path / "fr.pdf").write_bytes(pdf)
     catalog = run_tool("qpdf", "--show-object=trailer", str(tmp_path / "fr.pdf"))
