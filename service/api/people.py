@@ -14,6 +14,7 @@ from service.api.schemas.people import (
     PersonUpdateSchema,
 )
 from service.services import people, people_directory
+from service.services.privacy.erasure import erase_person
 
 # The same prefix as the history API's /people/<id>/history and /people/me/history: these
 # routes end at /people and /people/<id>, so neither takes the other's paths.
@@ -60,3 +61,9 @@ class PersonById(MethodView):
     def patch(self, body, person_id):
         """Change a person's name, role, manager or department"""
         return people_directory.update_person(current_person_id(), person_id, body)
+
+    @blp.doc(**AUTH)
+    @blp.response(204)
+    def delete(self, person_id):
+        """Erase a person: their account and rounds go, their name leaves every other record"""
+        erase_person(current_person_id(), person_id)

@@ -10,11 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.extensions import db
 from service.models.types import UTCDateTime, utcnow
 
+# What an erased person's name, email and the entries' details about them become.
+ERASED = "an erased person"
+
 
 class AuditEvent(db.Model):
     """One recorded action. No foreign keys: the log outlives what it talks about, and the
     names are copied in so an entry still reads the same later. Database triggers refuse
-    UPDATE and DELETE (migration 0004)."""
+    DELETE and every UPDATE but one that only blanks personal fields to ERASED or NULL,
+    which erasing a person does (migrations 0004 and 0015)."""
 
     __tablename__ = "audit_events"
 

@@ -45,7 +45,8 @@ class Round(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     subject_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
-    created_by_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    # Empty once the person who created it is erased; the round, about someone else, stays.
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     instrument_id: Mapped[str] = mapped_column(String(64))
     instrument_version: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
@@ -77,7 +78,7 @@ class Round(db.Model):
     raw_answers_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     subject: Mapped[Person] = orm.relationship(foreign_keys=[subject_id])
-    created_by: Mapped[Person] = orm.relationship(foreign_keys=[created_by_id])
+    created_by: Mapped[Person | None] = orm.relationship(foreign_keys=[created_by_id])
     raters: Mapped[list[Rater]] = orm.relationship(
         back_populates="round",
         cascade="all, delete-orphan",

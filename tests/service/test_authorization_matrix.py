@@ -156,6 +156,18 @@ def retention_change(world: World, fresh: bool) -> Call:
     return Call(body={"retention_days": 90})
 
 
+def person_to_erase(world: World, fresh: bool) -> Call:
+    """Sam for a refused caller (nothing may change); HR erases a person of its own."""
+    if not fresh:
+        return sams_history(world, fresh)
+    person_id, _ = world.api.person("member", name="Eve Erased")
+    return Call({"person_id": person_id})
+
+
+def retention_change(world: World, fresh: bool) -> Call:
+    return Call(body={"retention_days": 90})
+
+
 CAMPAIGN_BODY = {"name": "Spring 360", "subjects": [SUBJECT_EMAIL]}
 
 
@@ -428,6 +440,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_people.People", "GET"): Route(HR_ONLY, nothing),
     ("api_people.People", "POST"): Route(HR_ONLY, new_person, ok=201),
     ("api_people.PersonById", "PATCH"): Route(HR_ONLY, sams_record),
+    ("api_settings.OrgSettingsResource", "GET"): Route(HR_ONLY, nothing),
+    ("api_settings.OrgSettingsResource", "PATCH"): Route(HR_ONLY, retention_change),
+    ("api_people.PersonById", "DELETE"): Route(HR_ONLY, person_to_erase, ok=204),
     ("api_settings.OrgSettingsResource", "GET"): Route(HR_ONLY, nothing),
     ("api_settings.OrgSettingsResource", "PATCH"): Route(HR_ONLY, retention_change),
     ("api_personal_data.MyExport", "GET"): Route(SIGNED_IN, nothing),
@@ -967,6 +982,7 @@ def test_a_member_is_refused_every_hr_page_and_form(app, api, world):
     world.open()  # the invitations give the outbox a message
     messages = api.call("GET", "/api/v1/outbox", world.hr).get_json()["messages"]
     values = {"message_id": messages[0]["id"], "export_id": uuid.uuid4()}
+    values["person_id"] = sams_history(world, False).values["person_id"]
     sam = PersonSession(app, SUBJECT_EMAIL)
     answers = {}
     for rule, method in page_rules(app, blueprints=("hr", "admin")):

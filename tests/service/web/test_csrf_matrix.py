@@ -198,6 +198,11 @@ def add_person_form(org: Org) -> Post:
     return Post(org.hana(), data=lambda: dict(person))
 
 
+def erase_form(org: Org) -> Post:
+    person_id, _ = org.api.person("member", name="Zoe Gone", email="zoe@example.org")
+    return Post(org.hana(), {"person_id": person_id}, data=lambda: {"email": "zoe@example.org"})
+
+
 def people_upload(org: Org) -> Post:
     return Post(org.hana(), data=csv_upload(PEOPLE_CSV), ok=200)
 
@@ -422,6 +427,7 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "rounds.repeat_action": button_on_closed_round,
     "rounds.self_assessment_action": button_on_open_round,
     "hr.add_person": add_person_form,
+    "hr.erase_person_confirmed": erase_form,
     "hr.preview_people": people_upload,
     "hr.confirm_people": people_confirm,
     "hr.preview_rounds": rounds_upload,
