@@ -75,13 +75,14 @@ def demo() -> None:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Where to write the PDF."
 )
+@click.option("--lang", help="The report's language (en, de, fr, es); the subject's by default.")
 @with_appcontext
-def report(round_id: str, output: str | None) -> None:
+def report(round_id: str, output: str | None, lang: str | None) -> None:
     """Write the development report of a closed round as a PDF."""
     from service.services.development_reports import export_report_pdf
 
     try:
-        pdf, filename = export_report_pdf(round_id)
+        pdf, filename = export_report_pdf(round_id, lang)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     target = Path(output or filename)

@@ -76,7 +76,7 @@ def report_language(round_: Round, requested: str | None = None) -> str:
     if requested is not None:
         if requested not in LANGUAGES:
             raise Invalid(
-                f"the report has no language {requested!r}",
+                f"the report has no language {requested!r}; {unknown_language_message()}",
                 {"lang": [unknown_language_message()]},
             )
         return requested
@@ -208,11 +208,13 @@ def get_report_document(
     return render_standalone_report(page.body, page.subject_name, stylesheet_url, page.language)
 
 
-def export_report_pdf(round_id: str) -> tuple[bytes, str]:
-    """For the command line: the report of any closed round, whoever asks."""
+def export_report_pdf(round_id: str, language: str | None = None) -> tuple[bytes, str]:
+    """For the command line: the report of any closed round, whoever asks, in `language`
+    (None: the subject's)."""
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise NotFound(f"no round with id {round_id}")
     if round_.results is None:
         raise Conflict(f"round {round_id} is {round_.status}; reports exist once it closes")
-    return ensure_report_pdf(round_).read_bytes(), report_filename(round_)
+    path = ensure_report_pdf(round_, report_language(round_, language))
+    return path.read_bytes(), report_filename(round_)

@@ -89,3 +89,6 @@ def test_report_command_writes_the_pdf(runner, report_url, tmp_path):
     assert target.read_bytes().startswith(b"%PDF-")
     missing = runner.invoke(args=["report", "no-such-round", "-o", str(target)])
     assert missing.exit_code == 1 and "no round" in missing.output
+    unknown = runner.invoke(args=["report", round_id, "--lang", "xx", "-o", str(target)])
+    assert unknown.exit_code == 1
+    assert "no language 'xx'; must be one of en, de, fr, es" in unknown.output
