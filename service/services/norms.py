@@ -12,7 +12,7 @@ since the previous round.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
 from reports.norms import compute_norms, published
@@ -53,13 +53,18 @@ def norm_sets(round_: Round) -> dict[str, dict[float, int]]:
         )
 
     later = aliased(Round)
-    superseded = exists().where(
-        later.subject_id == Round.subject_id,
-        candidate(later),
-        or_(
-            later.closed_at > Round.closed_at,
-            and_(later.closed_at == Round.closed_at, later.id > Round.id),
-        ),
+    # EXISTS (SELECT id …), not SELECT *: SQLite would read the table's rows for the star.
+    superseded = (
+        select(later.id)
+        .where(
+            later.subject_id == Round.subject_id,
+            candidate(later),
+            or_(
+                later.closed_at > Round.closed_at,
+                and_(later.closed_at == Round.closed_at, later.id > Round.id),
+            ),
+        )
+        .exists()
     )
     scores = PublishedSkillScore
     rows = db.session.execute(
