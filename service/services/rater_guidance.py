@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from babel.lists import format_list
+from flask_babel import get_locale, gettext, ngettext
+
 from reports.aggregate import plan_groups
-from surveys.relationships import NAMES, POOLABLE
+from service.services.languages import DEFAULT_LANGUAGE
+from service.services.relationship_words import MANY, group_name
+from surveys.relationships import POOLABLE
 
 ADVICE = "advice"
 WARNING = "warning"
@@ -20,25 +25,14 @@ RECOMMENDED_ABOVE_K = (1, 3)
 @dataclass(frozen=True)
 class Voice:
     """Whom the guidance speaks to: the subject about their own round (no name), or HR about
-    someone else's (the subject's first name)."""
+    someone else's (the subject's first name). Each sentence is written twice, once per
+    voice, so that every language can say "you" and "Maya's" in its own way."""
 
     name: str | None = None
 
-    @property
-    def whose(self) -> str:
-        return "your" if self.name is None else f"{self.name}'s"
-
-    @property
-    def whom(self) -> str:
-        return "you" if self.name is None else self.name
-
-    def named(self, what: str) -> str:
-        """'You named 2 peers' or 'Maya's round names 2 peers'."""
-        return f"You named {what}" if self.name is None else f"{self.whose} round names {what}"
-
-    def does(self, you: str, they: str) -> str:
-        """'you lead' or 'Maya leads'."""
-        return f"you {you}" if self.name is None else f"{self.name} {they}"
+    def say(self, yours: str, theirs: str, **values) -> str:
+        """`yours` (already translated) for the subject; `theirs` with the name put in."""
+        return yours % values if self.name is None else theirs % {"name": self.name, **values}
 
 
 SUBJECT = Voice()
@@ -50,17 +44,14 @@ class Message:
     text: str
 
 
-def _count(number: int, relationship: str) -> str:
-    one, many = NAMES[relationship].one, NAMES[relationship].many
-    return f"{number} {one if number == 1 else many}"
-
-
 def recommended_group_size(k: int) -> tuple[int, int]:
     """How many peers (or direct reports) to ask under threshold k: k + 1 or more."""
     low, high = RECOMMENDED_ABOVE_K
     return k + low, k + high
 
 
+# The sentences are translated where they are said (gettext, in the request's language),
+# then Voice.say puts the numbers and the name in.
 def _size_advice(counts: Mapping[str, int], k: int, voice: Voice) -> list[Message]:
     low, high = recommended_group_size(k)
     messages = []
@@ -69,32 +60,68 @@ def _size_advice(counts: Mapping[str, int], k: int, voice: Voice) -> list[Messag
         messages.append(
             Message(
                 ADVICE,
-                f"Name {voice.whose} manager: their view is shown as its own group, “Manager”.",
+                voice.say(
+                    gettext("Name your manager: their view is shown as its own group, “Manager”."),
+                    gettext(
+                        "Name %(name)s's manager: their view is shown as its own group, “Manager”."
+                    ),
+                ),
             )
         )
     elif managers > 1:
         messages.append(
             Message(
                 ADVICE,
-                f"{voice.named(f'{managers} managers')}; one is usual. Their scores are averaged "
-                "together and shown as one group, “Manager”.",
+                voice.say(
+                    gettext(
+                        "You named %(count)s managers; one is usual. Their scores are averaged "
+                        "together and shown as one group, “Manager”."
+                    ),
+                    gettext(
+                        "%(name)s's round names %(count)s managers; one is usual. Their scores "
+                        "are averaged together and shown as one group, “Manager”."
+                    ),
+                    count=managers,
+                ),
             )
         )
     peers = counts.get("peer", 0)
     if peers < low:
-        named = f" (so far {peers})" if peers else ""
+        so_far = gettext(" (so far %(count)s)", count=peers) if peers else ""
         messages.append(
             Message(
                 ADVICE,
-                f"Name {low}–{high} peers: colleagues who work alongside {voice.whom}{named}.",
+                voice.say(
+                    gettext(
+                        "Name %(low)s–%(high)s peers: colleagues who work alongside you%(so_far)s."
+                    ),
+                    gettext(
+                        "Name %(low)s–%(high)s peers: colleagues who work alongside "
+                        "%(name)s%(so_far)s."
+                    ),
+                    low=low,
+                    high=high,
+                    so_far=so_far,
+                ),
             )
         )
     elif peers > high:
         messages.append(
             Message(
                 ADVICE,
-                f"{voice.named(_count(peers, 'peer'))}; {low}–{high} who know "
-                f"{voice.whose} work well usually say more than many who know it a little.",
+                voice.say(
+                    gettext(
+                        "You named %(count)s peers; %(low)s–%(high)s who know your work well "
+                        "usually say more than many who know it a little."
+                    ),
+                    gettext(
+                        "%(name)s's round names %(count)s peers; %(low)s–%(high)s who know "
+                        "%(name)s's work well usually say more than many who know it a little."
+                    ),
+                    count=peers,
+                    low=low,
+                    high=high,
+                ),
             )
         )
     reports = counts.get("direct_report", 0)
@@ -102,34 +129,80 @@ def _size_advice(counts: Mapping[str, int], k: int, voice: Voice) -> list[Messag
         messages.append(
             Message(
                 ADVICE,
-                f"If {voice.does('lead', 'leads')} people, name {low}–{high} of "
-                f"{voice.whose} direct reports.",
+                voice.say(
+                    gettext("If you lead people, name %(low)s–%(high)s of your direct reports."),
+                    gettext(
+                        "If %(name)s leads people, name %(low)s–%(high)s of %(name)s's "
+                        "direct reports."
+                    ),
+                    low=low,
+                    high=high,
+                ),
             )
         )
     elif reports < low:
-        messages.append(
-            Message(
-                ADVICE,
-                f"{voice.named(_count(reports, 'direct_report'))}; if "
-                f"{voice.does('have', 'has')} more, name {low}–{high} of them.",
+        if voice.name is None:
+            text = ngettext(
+                "You named %(num)s direct report; if you have more, name %(low)s–%(high)s of them.",
+                "You named %(num)s direct reports; if you have more, name %(low)s–%(high)s of "
+                "them.",
+                reports,
+                low=low,
+                high=high,
             )
-        )
+        else:
+            text = ngettext(
+                "%(name)s's round names %(num)s direct report; if %(name)s has more, name "
+                "%(low)s–%(high)s of them.",
+                "%(name)s's round names %(num)s direct reports; if %(name)s has more, name "
+                "%(low)s–%(high)s of them.",
+                reports,
+                name=voice.name,
+                low=low,
+                high=high,
+            )
+        messages.append(Message(ADVICE, text))
     elif reports > high:
         messages.append(
             Message(
                 ADVICE,
-                f"{voice.named(_count(reports, 'direct_report'))}; {low}–{high} who know "
-                f"{voice.whose} work well are usually enough.",
+                voice.say(
+                    gettext(
+                        "You named %(count)s direct reports; %(low)s–%(high)s who know your "
+                        "work well are usually enough."
+                    ),
+                    gettext(
+                        "%(name)s's round names %(count)s direct reports; %(low)s–%(high)s "
+                        "who know %(name)s's work well are usually enough."
+                    ),
+                    count=reports,
+                    low=low,
+                    high=high,
+                ),
             )
         )
     return messages
 
 
-def _members(members: list[str], counts: Mapping[str, int], voice: Voice) -> str:
-    """'your direct reports (2) and others (1)'."""
-    names = [f"{NAMES[m].many} ({counts[m]})" for m in members]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{voice.whose} {listed}"
+def _listed(items: list[str]) -> str:
+    """ "direct reports (2) and others (1)", as the language joins a list."""
+    locale = get_locale()
+    language = locale.language if locale is not None else DEFAULT_LANGUAGE
+    if language == DEFAULT_LANGUAGE:
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return format_list(items, locale=language)
+
+
+def _members(members: list[str], counts: Mapping[str, int]) -> str:
+    """ "direct reports (2) and others (1)"."""
+    return _listed(
+        [gettext("%(group)s (%(count)s)", group=str(MANY[m]), count=counts[m]) for m in members]
+    )
+
+
+def _label(group) -> str:
+    """A planned group as the report names it: "Peers + others", "All others"."""
+    return gettext("All others") if group.key == "others" else group_name(group.members)
 
 
 def _grouping_warnings(counts: Mapping[str, int], k: int, voice: Voice) -> list[Message]:
@@ -143,59 +216,99 @@ def _grouping_warnings(counts: Mapping[str, int], k: int, voice: Voice) -> list[
         return [
             Message(
                 WARNING,
-                f"Fewer than {k} raters in all: no one's scores could be shown without "
-                f"revealing who gave them, so the report would show only {voice.whose} "
-                f"self-assessment. Name at least {k} raters besides "
-                f"{'yourself' if voice.name is None else voice.name}.",
+                voice.say(
+                    gettext(
+                        "Fewer than %(k)s raters in all: no one's scores could be shown without "
+                        "revealing who gave them, so the report would show only your "
+                        "self-assessment. Name at least %(k)s raters besides yourself."
+                    ),
+                    gettext(
+                        "Fewer than %(k)s raters in all: no one's scores could be shown without "
+                        "revealing who gave them, so the report would show only %(name)s's "
+                        "self-assessment. Name at least %(k)s raters besides %(name)s."
+                    ),
+                    k=k,
+                ),
             )
         ]
     if keys == ["self", "others"]:
         return [
             Message(
                 WARNING,
-                f"No group of peers, direct reports or others reaches {k}, the smallest "
-                f"group whose scores are shown. Everyone's scores, {voice.whose} manager's "
-                "included, would be shown together as one group, “All others”.",
+                voice.say(
+                    gettext(
+                        "No group of peers, direct reports or others reaches %(k)s, the "
+                        "smallest group whose scores are shown. Everyone's scores, your "
+                        "manager's included, would be shown together as one group, “All "
+                        "others”."
+                    ),
+                    gettext(
+                        "No group of peers, direct reports or others reaches %(k)s, the "
+                        "smallest group whose scores are shown. Everyone's scores, %(name)s's "
+                        "manager's included, would be shown together as one group, “All "
+                        "others”."
+                    ),
+                    k=k,
+                ),
             )
         ]
     messages = []
     for group in groups:
         if group.key in ("self", "manager", "others") or len(group.members) == 1:
             continue
-        pooled = _members([m for m in group.members if m in small], counts, voice)
+        values = {
+            "k": k,
+            "pooled": _members([m for m in group.members if m in small], counts),
+            "label": _label(group),
+        }
         if group.key == "combined":
-            text = (
-                f"Groups of fewer than {k} are not shown on their own, so the scores of "
-                f"{pooled} will be pooled and shown together as “{group.label}”."
+            text = voice.say(
+                gettext(
+                    "Groups of fewer than %(k)s are not shown on their own, so the scores of "
+                    "your %(pooled)s will be pooled and shown together as “%(label)s”. Your "
+                    "manager is always shown as their own group."
+                ),
+                gettext(
+                    "Groups of fewer than %(k)s are not shown on their own, so the scores of "
+                    "%(name)s's %(pooled)s will be pooled and shown together as "
+                    "“%(label)s”. %(name)s's manager is always shown as their own group."
+                ),
+                **values,
             )
         else:
-            text = (
-                f"Groups of fewer than {k} are not shown on their own, and {pooled} are too "
-                f"few even when pooled: their scores will be merged with {voice.whose} "
-                f"{NAMES[group.key].many} and shown as “{group.label}”."
+            text = voice.say(
+                gettext(
+                    "Groups of fewer than %(k)s are not shown on their own, and your "
+                    "%(pooled)s are too few even when pooled: their scores will be merged "
+                    "with your %(many)s and shown as “%(label)s”. Your manager is always "
+                    "shown as their own group."
+                ),
+                gettext(
+                    "Groups of fewer than %(k)s are not shown on their own, and %(name)s's "
+                    "%(pooled)s are too few even when pooled: their scores will be merged "
+                    "with %(name)s's %(many)s and shown as “%(label)s”. %(name)s's manager "
+                    "is always shown as their own group."
+                ),
+                many=str(MANY[group.key]),
+                **values,
             )
-        messages.append(
-            Message(
-                WARNING,
-                f"{text} {_capitalised(voice.whose)} manager is always shown as their own group.",
-            )
-        )
-    exact = [g.label for g in groups if g.key not in ("self", "manager", "others") and g.n == k]
-    for label in exact:
+        messages.append(Message(WARNING, text))
+    exact = [g for g in groups if g.key not in ("self", "manager", "others") and g.n == k]
+    for group in exact:
         messages.append(
             Message(
                 ADVICE,
-                f"“{label}” has exactly {k} raters. Groups are formed from the answers "
-                f"actually submitted: if one of them does not answer, the group falls below "
-                f"{k} and is merged too, and if one answers “don't know” to a statement, the "
-                "groups of that whole skill are hidden. Naming one or two more helps.",
+                gettext(
+                    "“%(label)s” has exactly %(k)s raters. Groups are formed from the answers "
+                    "actually submitted: if one of them does not answer, the group falls below "
+                    "%(k)s and is merged too, and if one answers “don't know” to a statement, "
+                    "the groups of that whole skill are hidden. Naming one or two more helps.",
+                    label=_label(group),
+                    k=k,
+                ),
             )
         )
     return messages
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def rater_guidance(counts: Mapping[str, int], k: int, voice: Voice = SUBJECT) -> list[Message]:

@@ -23,9 +23,9 @@ from service.services.plans import (
     save_plan,
     update_plan_settings,
 )
+from service.services.relationship_words import group_name
 from service.web.auth import NOTICE, login_required
 from service.web.plans.form import focus_from_form, rows_for_page
-from service.web.relationship_words import group_name
 
 bp = Blueprint("plans", __name__)
 

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from service.services.languages import LANGUAGE_NAMES
-from service.web.relationship_words import CHOICE
+from service.services.relationship_words import CHOICE
 from service.web.time_zone import deadline_field, time_zone_field
 
 # A fixed set of rows works without JavaScript; "More rows" adds this many more.

@@ -33,6 +33,7 @@ from service.services.rater_guidance import (
     rater_guidance,
     recommended_group_size,
 )
+from service.services.relationship_words import CHOICE, ROW, group_name
 from service.services.repeat_rounds import repeat_round
 from service.services.results import may_read_results
 from service.services.rounds import (
@@ -51,7 +52,6 @@ from service.services.settings import current_settings
 from service.services.survey import survey_preview
 from service.web.auth import NOTICE, login_required, signed_in_person
 from service.web.formatting import ROUND_STATUS_LABELS
-from service.web.relationship_words import CHOICE, ROW, group_name
 from service.web.rounds.forms import (
     MORE_ROWS,
     ActionForm,

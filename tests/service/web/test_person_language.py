@@ -233,3 +233,18 @@ def test_a_french_persons_history_reads_in_french(api, scored_round, person_sess
     french = load_instrument("soft-skills", "1").in_language("fr")
     assert all(skill.name in text for skill in french.skills)
     assert re.search(r"\b\d,\d\d\b", text) and not re.search(r"\b\d\.\d\d\b", text)
+
+
+def test_the_advice_on_whom_to_ask_speaks_german(api, maya, person_session):
+    _, token = maya
+    assert api.call("PATCH", "/api/v1/me", token, json={"language": "de"}).status_code == 200
+    # The default raters: a manager, two peers and a direct report, under k = 3.
+    created = api.create_round(token)
+    text = words(person_session(MAYA).html(f"/rounds/{created['id']}"))
+    assert "Wen Sie fragen sollten" in text
+    assert (
+        "Nennen Sie 4–6 Kolleginnen und Kollegen, die mit Ihnen zusammenarbeiten (bisher 2)."
+        in text
+    )
+    assert "Sie haben 1 direkt unterstellte Person genannt" in text
+    assert "colleagues who work alongside" not in text and "You named" not in text
