@@ -164,10 +164,6 @@ def person_to_erase(world: World, fresh: bool) -> Call:
     return Call({"person_id": person_id})
 
 
-def retention_change(world: World, fresh: bool) -> Call:
-    return Call(body={"retention_days": 90})
-
-
 CAMPAIGN_BODY = {"name": "Spring 360", "subjects": [SUBJECT_EMAIL]}
 
 
@@ -443,8 +439,6 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_settings.OrgSettingsResource", "GET"): Route(HR_ONLY, nothing),
     ("api_settings.OrgSettingsResource", "PATCH"): Route(HR_ONLY, retention_change),
     ("api_people.PersonById", "DELETE"): Route(HR_ONLY, person_to_erase, ok=204),
-    ("api_settings.OrgSettingsResource", "GET"): Route(HR_ONLY, nothing),
-    ("api_settings.OrgSettingsResource", "PATCH"): Route(HR_ONLY, retention_change),
     ("api_personal_data.MyExport", "GET"): Route(SIGNED_IN, nothing),
     ("api_personal_data.PersonExport", "GET"): Route(HR_ONLY, sams_history),
     ("api_team.Team", "GET"): Route(SIGNED_IN, nothing),
