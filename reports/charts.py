@@ -37,11 +37,12 @@ SCORE_RANGE = (1, 5)
 WIDTH = 660
 RADAR_HEIGHT = 400
 BAR_ROW_HEIGHT = 18
-# The print version of a bar chart: the bars alone, 512 px drawn 128 mm wide (a quarter of a
+# The print version of a bar chart: the bars alone, 464 px drawn 116 mm wide (a quarter of a
 # millimetre a pixel, which report.css relies on), its row labels and scores beside it in the
 # page's own text. WeasyPrint lays out SVG text a letter at a time: the labels and scores of
 # seven charts were half the letters it drew that way, and a seventh of the whole rendering.
-PRINT_BAR_WIDTH = 512
+# The labels get 52 mm: a pooled group's name in German, French or Spanish is long.
+PRINT_BAR_WIDTH = 464
 PRINT_BAR_MARGIN = {"l": 8, "r": 8, "t": 4, "b": 22}
 LABEL_PADDING = 14
 THETA_WRAP = 16  # characters per line of a skill name around the radar

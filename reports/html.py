@@ -31,6 +31,10 @@ NO_SELF_SCORE = charts.NO_SELF_SCORE
 # The columns of an item's distribution: how many of all others answered 1 … 5, and N/A.
 DISTRIBUTION_KEYS = ("1", "2", "3", "4", "5", "na")
 DISTRIBUTION_LABELS = ("1", "2", "3", "4", "5", "?")
+# A print bar chart's labels: how many characters fit their column at its 8 pt (Inter averages
+# about 1.5 mm a character there); a chart with a longer label gets a font to fit it.
+LABEL_CHARACTERS = 34
+LABEL_POINTS = 8.0
 FIGURE_SPACE = "\N{FIGURE SPACE}"  # as wide as a digit of the distribution font
 COLUMN_GAP = "\N{EN SPACE}"
 
@@ -110,6 +114,15 @@ def bar_table(skill: SkillResult, groups: Sequence[Group]) -> list[tuple[str, st
     ]
 
 
+def label_points(rows: Sequence[tuple[str, str]]) -> float | None:
+    """The font size (pt) that fits the longest of a print bar chart's labels in its column,
+    or None where the stylesheet's fits them all."""
+    longest = max((len(label) for label, _score in rows), default=0)
+    if longest <= LABEL_CHARACTERS:
+        return None
+    return round(LABEL_POINTS * LABEL_CHARACTERS / longest, 1)
+
+
 def score_cells(scores: Mapping[str, float], groups: Sequence[Group]) -> list[dict[str, Any]]:
     """Table cells of published scores by group; neighbouring suppressed cells share one note."""
     cells: list[dict[str, Any]] = []
@@ -168,6 +181,7 @@ def _environment() -> jinja2.Environment:
     environment.filters.update(score=_score, signed=language.signed, day=_day)
     environment.globals.update(
         score_cells=score_cells,
+        label_points=label_points,
         mixed_views_rwg=MIXED_VIEWS_RWG,
         mixed_views_min_n=MIXED_VIEWS_MIN_N,
         flag_names=FLAG_NAMES,
