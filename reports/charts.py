@@ -466,4 +466,6 @@ def _label_margin(labels: Iterable[str]) -> int:
 
 
 def _wrapped(name: str) -> str:
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(name, THETA_WRAP))
+    # Long words (German compounds: "Anpassungsfähigkeit") stay whole on a line of their own.
+    lines = textwrap.wrap(name, THETA_WRAP, break_long_words=False)
+    return "<br>".join(html.escape(line) for line in lines)

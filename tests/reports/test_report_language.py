@@ -9,8 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from reports import language
+from reports import charts, language
 from reports.document import render_report_body, render_report_pdf
+from reports.html import label_points
 from reports.localized import results_in_language
 from tests.pdf_tools import pdf_text, run_tool
 from tests.reports.test_document import CONTEXT, INSTRUMENT, demo_results
@@ -92,3 +93,14 @@ def test_a_german_body_names_its_groups_and_decimals_in_german():
     assert "Alle anderen" in body and "Führungskraft" in body
     assert re.search(r">\d,\d\d<", body)
     assert not re.search(r">\d\.\d\d<", body)
+
+
+def test_long_words_and_labels_stay_whole():
+    # The radar's skill names wrap between words, never inside one.
+    assert (
+        charts._wrapped("Anpassungsfähigkeit und Resilienz")
+        == "Anpassungsfähigkeit<br>und Resilienz"
+    )
+    # A print bar chart's labels: 8 pt up to 34 characters; 45 take 8 * 34 / 45 = 6.0 pt.
+    assert label_points([("Self", "4.00"), ("Direct reports + others (n=5)", "")]) is None
+    assert label_points([("Colaboradores directos + otras personas (n=5)", "")]) == 6.0
