@@ -52,16 +52,15 @@ class Heatmap:
 def contributions_frame(records: Iterable[Sequence[Any]]) -> pd.DataFrame:
     """(person id, team key, team label, skill id, published others) records as the frame
     `team_heatmap` reads; a record without a score (suppressed in that round) is dropped."""
-    frame = pd.DataFrame.from_records(list(records), columns=CONTRIBUTION_COLUMNS)
+    # Plain tuples: pandas inspects every record of another type (a database row) on its own.
+    frame = pd.DataFrame(list(map(tuple, records)), columns=CONTRIBUTION_COLUMNS)
     frame["others"] = pd.to_numeric(frame["others"], errors="coerce")
     return frame.dropna(subset=["others"])
 
 
 def _cells(frame: pd.DataFrame, by: list[str], min_members: int) -> pd.DataFrame:
-    # One score per person and skill by construction; nunique guards the rule anyway, so a
-    # person counted twice by mistake can never make a cell pass it.
-    cells = frame.groupby(by, sort=False).agg(mean=("others", "mean"), n=("person_id", "nunique"))
-    return cells[cells["n"] >= min_members]
+    cells = frame.groupby(by, sort=False)["others"].agg(["mean", "size"])
+    return cells[cells["size"] >= min_members]
 
 
 def _cell(mean: float, n: int) -> dict[str, Any]:
@@ -74,7 +73,9 @@ def team_heatmap(frame: pd.DataFrame, skill_ids: Sequence[str], min_members: int
     if problem := min_members_problem(min_members):
         raise ValueError(f"min_members {problem}")
     order = {skill_id: index for index, skill_id in enumerate(skill_ids)}
-    frame = frame[frame["skill_id"].isin(order)]
+    # One score per person and skill by construction; dropping repeats anyway means a person
+    # counted twice by mistake can never make a cell pass the rule.
+    frame = frame[frame["skill_id"].isin(order)].drop_duplicates(["person_id", "skill_id"])
     teams = _cells(frame[frame["key"].notna()], ["key", "skill_id"], min_members)
     labels = frame.dropna(subset=["key"]).drop_duplicates("key").set_index("key")["label"]
     by_team: dict[str, dict[str, dict]] = {}
@@ -90,7 +91,7 @@ def team_heatmap(frame: pd.DataFrame, skill_ids: Sequence[str], min_members: int
     )
     pooled = _cells(frame, ["skill_id"], min_members)
     organisation = {
-        skill_id: _cell(pooled.loc[skill_id, "mean"], pooled.loc[skill_id, "n"])
+        skill_id: _cell(pooled.loc[skill_id, "mean"], pooled.loc[skill_id, "size"])
         for skill_id in skill_ids
         if skill_id in pooled.index
     }

@@ -118,3 +118,11 @@ def test_differences_only_where_both_are_shown():
     assert differences({EI: {"mean": 3.5, "n": 3}, AD: {"mean": 3.0, "n": 2}}, organisation) == {
         EI: 0.17
     }
+
+
+def test_a_person_listed_twice_counts_once():
+    # Two people, one of them twice: still 2 people, under the rule of 3; the mean is of
+    # the first record of each, (3.0 + 4.0) / 2 = 3.5.
+    records = [("p1", *ALICE, EI, 3.0), ("p1", *ALICE, EI, 5.0), ("p2", *ALICE, EI, 4.0)]
+    assert heatmap(3, records)["rows"] == []
+    assert heatmap(2, records)["rows"][0]["skills"] == {EI: {"mean": 3.5, "n": 2}}

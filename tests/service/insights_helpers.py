@@ -9,9 +9,11 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reports.results import Results
 from service.extensions import db
 from service.models import Person, Round
 from service.models.types import new_id
+from service.services.norms import record_published_scores
 from service.services.people import issue_api_token
 from surveys.instrument import load_instrument
 
@@ -83,6 +85,9 @@ def closed_round(
         results_released_at=closed_at if status == "closed" else None,
     )
     db.session.add(round_)
+    if status == "closed":
+        # As freezing the results does: the published scores beside the document.
+        record_published_scores(round_id, Results.from_dict(round_.results))
     db.session.commit()
     return round_
 
