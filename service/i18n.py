@@ -45,6 +45,10 @@ TRANSLATED_ENDPOINTS = frozenset(
         "pulse.open_link",
         "pulse.pulse_page",
         "pulse.submit_pulse",
+        # The person's side of the pulse (its report speaks the report's language).
+        "pulse.thank_raters",
+        "pulse.start_pulse",
+        "pulse.close_pulse",
     }
 )
 # The person's pages, every word translated: the account and sign-in pages, their rounds,

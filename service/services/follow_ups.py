@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 from sqlalchemy import select
 
 from service.extensions import db
@@ -18,6 +18,7 @@ from service.services.free_text import text_problem
 from service.services.notifications import _new_job, dispatch
 from service.services.plans import SUBJECT, PlanAccess, load_plan_access, saved_focus_skills
 from service.services.pulse_emails import skills_in_words
+from service.services.rater_emails import skills_in_language
 from service.time_text import long_datetime
 
 MESSAGE_LENGTH = 5_000
@@ -53,18 +54,25 @@ def suggested_thanks(round_: Round) -> str:
     """A message to start from: thanks, the plan's focus skills in plain words, and an
     invitation to keep the feedback coming."""
     skills = saved_focus_skills(round_)
+    # In the language the person reads the page in, which is the one they write in.
+    locale = get_locale()
+    language = locale.language if locale is not None else "en"
     focus = (
-        f"Your feedback helped me choose what to work on next: "
-        f"{skills_in_words(round_.instrument, skills)}. "
+        gettext(
+            "Your feedback helped me choose what to work on next: %(skills)s. ",
+            skills=skills_in_language(round_.instrument, skills, language)
+            or skills_in_words(round_.instrument, skills),
+        )
         if skills
         else ""
     )
-    return (
-        "Thank you for taking the time to give me feedback. "
-        f"{focus}"
-        "If you notice me trying something new, or slipping back into old habits, please "
-        f"tell me: I would value hearing it.\n\n{round_.subject.first_name}"
+    thanks = gettext(
+        "Thank you for taking the time to give me feedback. %(focus)sIf you notice me trying "
+        "something new, or slipping back into old habits, please tell me: I would value "
+        "hearing it.",
+        focus=focus,
     )
+    return f"{thanks}\n\n{round_.subject.first_name}"
 
 
 def thank_you_access(actor_id: str, round_id: str, *, lock: bool = False) -> PlanAccess:

@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_wtf import FlaskForm
 
 from reports.pulse import PULSE_SCALE
@@ -27,6 +27,7 @@ from service.services.errors import Conflict, Invalid
 from service.services.plans import HR, SUBJECT, load_plan_access
 from service.time_text import long_date
 from service.web.auth import NOTICE, login_required, signed_in_person
+from service.web.formatting import number
 from service.web.pulse.session import PULSE_LINK, pulse_rater_required, sign_in
 from service.web.time_zone import (
     deadline_field,
@@ -51,8 +52,11 @@ NOT_OBSERVED = "na"
 ANSWER_FIELD = "answer-"
 
 
+CHOOSE_CLOSING = lazy_gettext("Choose when the pulse closes.")
+
+
 class PulseForm(FlaskForm):
-    deadline = deadline_field("Closes on", missing="Choose when the pulse closes.")
+    deadline = deadline_field(lazy_gettext("Closes on"), missing=CHOOSE_CLOSING)
     time_zone = time_zone_field()
 
 
@@ -108,7 +112,14 @@ def thank_raters(person: Person, round_id: str):
         except Invalid as error:
             errors = (error.errors or {}).get("message", [error.message])
         else:
-            flash(f"Your thank-you is on its way to {sent['sent']} raters.", NOTICE)
+            flash(
+                ngettext(
+                    "Your thank-you is on its way to %(num)s rater.",
+                    "Your thank-you is on its way to %(num)s raters.",
+                    sent["sent"],
+                ),
+                NOTICE,
+            )
             return _plan_page(round_id)
     page = render_template(
         "pulse/thank_you.html",
@@ -118,6 +129,7 @@ def thank_raters(person: Person, round_id: str):
         next_thanks=follow_ups.next_follow_up_at(access.round),
         recipients=len(follow_ups.observers(access.round)),
         max_length=follow_ups.MESSAGE_LENGTH,
+        max_length_text=number(follow_ups.MESSAGE_LENGTH),
     )
     return page, 422 if errors else 200
 
@@ -139,10 +151,10 @@ def start_pulse(person: Person, round_id: str):
         except Invalid as error:
             errors = (error.errors or {}).get("deadline", [error.message])
         else:
-            flash("Your pulse is on its way to your raters.", NOTICE)
+            flash(gettext("Your pulse is on its way to your raters."), NOTICE)
             return _plan_page(round_id)
     else:
-        errors = form.deadline.errors or ["Choose when the pulse closes."]
+        errors = [str(error) for error in form.deadline.errors] or [str(CHOOSE_CLOSING)]
     page = render_template(
         "pulse/start.html",
         round=access.round,
@@ -159,7 +171,7 @@ def close_pulse(person: Person, round_id: str, pulse_id: str):
     if not ActionForm().validate_on_submit():
         return _plan_page(round_id)
     pulses.close_pulse(person.id, round_id, pulse_id)
-    flash("The pulse is closed; its results are below.", NOTICE)
+    flash(gettext("The pulse is closed; its results are below."), NOTICE)
     return _plan_page(round_id)
 
 
