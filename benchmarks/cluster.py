@@ -33,6 +33,7 @@ import asyncio
 import csv
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -168,9 +169,13 @@ HAPROXY_CONFIG = """\
 global
     maxconn 2000
     stats socket {socket} mode 600 level admin
+    log stdout format raw local0
+
 
 defaults
     mode http
+    log global
+    option httplog
     timeout connect 2s
     timeout client 60s
     timeout server 60s
@@ -178,10 +183,10 @@ defaults
     # (maxconn below), so a health check never waits behind a backlog in gunicorn.
     timeout queue 60s
     timeout check 5s
-    # A connection refused by a dead instance is tried again on the other one; a request
-    # already sent is never repeated.
+    # A connection refused by a dead instance is tried again on the other one (at every
+    # retry); a request already sent is never repeated.
     retries 3
-    option redispatch
+    option redispatch 1
 
 frontend cluster
     bind 127.0.0.1:{port}
@@ -491,6 +496,26 @@ def stored_submissions(database_url: str) -> tuple[dict[str, set[str]], dict[str
     return submitted, stored, how
 
 
+# client:port [date] frontend backend/server Tq/Tw/Tc/Tr/Ta status bytes cookies state …
+PROXY_LINE = re.compile(
+    r" \S+/(\S+) [-\d]+/[-\d]+/[-\d]+/[-\d]+/[-\d]+ (\d{3}) \S+ \S+ \S+ (\S{4}) "
+)
+
+
+def proxy_errors(log: Path) -> tuple[Counter[str], list[str]]:
+    """HAProxy's answers of 500 or more, by server, status and termination state (the
+    first letters say who ended the request and how: see HAProxy's manual, 8.5), and their
+    log lines (with the timers, Tq/Tw/Tc/Tr/Ta in ms)."""
+    errors: Counter[str] = Counter()
+    lines = []
+    for line in log.read_text(errors="replace").splitlines():
+        if (found := PROXY_LINE.search(line)) and found.group(2) >= "500":
+            server, status, state = found.groups()
+            errors[f"{server} {status} {state}"] += 1
+            lines.append(line)
+    return errors, lines
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -617,6 +642,11 @@ def throughput(requests: list[Request], seconds: int) -> tuple[float, float, int
     )
 
 
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load: other work on its 2 cores moves every figure."""
+    return " ".join(f"{load:.1f}" for load in os.getloadavg())
+
+
 # --- the run -----------------------------------------------------------------------------
 
 
@@ -644,6 +674,7 @@ def run(args, folder: Path, processes: Processes) -> bool:
             # The housekeeping picks up the emails of a killed worker; every minute here.
             "HOUSEKEEPING_MINUTES": "1",
         }
+        print(f"-- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load_average()}")
         print(
             f"-- seeding {DATABASE}: {args.raters} raters, {args.hr_users} HR people …", flush=True
         )
@@ -714,7 +745,13 @@ def run(args, folder: Path, processes: Processes) -> bool:
         )
         window = (killed_at, back_at)
 
+        print(f"-- load average after the load: {load_average()}")
         ok_errors = report_requests(requests, window)
+        errors, lines = proxy_errors(folder / "haproxy.log")
+        for kind, count in errors.most_common():
+            print(f"    HAProxy answered: {count} x {kind} (server, status, termination state)")
+        for line in lines[:10]:
+            print(f"      {line}")
         ok_submissions = check_submissions(database_url, acknowledged, plan["raters"])
         expected = launched_invitations(database_url, plan["open_rounds"] + plan["draft_rounds"])
         # A job a killed worker held is queued again 2 minutes after it was claimed, by the
@@ -742,7 +779,7 @@ def run(args, folder: Path, processes: Processes) -> bool:
             )
             phase_requests, _ = finish_locust(locust, folder, f"phase{servers}", args.phase)
             rates[servers] = throughput(phase_requests, args.phase)
-        print(f"\n{describe()}")
+        print(f"\n{describe()}; load average {load_average()}")
         for servers, (rate, p99, failed) in rates.items():
             print(
                 f"  {servers} web instance{'s' if servers > 1 else ''}: {rate:.0f} req/s, "
