@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from service.extensions import db
@@ -15,35 +16,35 @@ from service.services.paging import Page, read_page
 
 # What each action reads as on the audit page.
 ACTIONS = {
-    "round_created": "created a round",
-    "round_launched": "launched a round",
-    "round_closed": "closed a round",
-    "round_reopened": "reopened a round",
-    "deadline_changed": "changed a deadline",
-    "rater_added": "added a rater",
-    "rater_removed": "removed a rater",
-    "reminders_sent": "sent reminders",
-    "report_viewed": "viewed a report",
-    "report_downloaded": "downloaded a report",
-    "plan_saved": "saved their development plan",
-    "raters_thanked": "thanked their raters",
-    "pulse_started": "started an impact pulse",
-    "pulse_closed": "closed an impact pulse",
-    "reports_exported": "exported reports as a ZIP",
-    "insights_exported": "exported a heatmap or published results",
-    "person_added": "added a person",
-    "people_imported": "imported people",
-    "person_changed": "changed a person",
-    "campaign_created": "started a campaign",
-    "campaign_launched": "launched a campaign's rounds",
-    "nominations_submitted": "submitted their nominations",
-    "nominations_approved": "approved a list of raters",
-    "settings_changed": "changed the settings",
-    "signed_in": "signed in",
-    "signed_out": "signed out",
-    "personal_data_exported": "exported personal data",
-    "person_erased": "erased a person",
-    "raw_answers_deleted": "deleted raw answers (retention)",
+    "round_created": lazy_gettext("created a round"),
+    "round_launched": lazy_gettext("launched a round"),
+    "round_closed": lazy_gettext("closed a round"),
+    "round_reopened": lazy_gettext("reopened a round"),
+    "deadline_changed": lazy_gettext("changed a deadline"),
+    "rater_added": lazy_gettext("added a rater"),
+    "rater_removed": lazy_gettext("removed a rater"),
+    "reminders_sent": lazy_gettext("sent reminders"),
+    "report_viewed": lazy_gettext("viewed a report"),
+    "report_downloaded": lazy_gettext("downloaded a report"),
+    "plan_saved": lazy_gettext("saved their development plan"),
+    "raters_thanked": lazy_gettext("thanked their raters"),
+    "pulse_started": lazy_gettext("started an impact pulse"),
+    "pulse_closed": lazy_gettext("closed an impact pulse"),
+    "reports_exported": lazy_gettext("exported reports as a ZIP"),
+    "insights_exported": lazy_gettext("exported a heatmap or published results"),
+    "person_added": lazy_gettext("added a person"),
+    "people_imported": lazy_gettext("imported people"),
+    "person_changed": lazy_gettext("changed a person"),
+    "campaign_created": lazy_gettext("started a campaign"),
+    "campaign_launched": lazy_gettext("launched a campaign's rounds"),
+    "nominations_submitted": lazy_gettext("submitted their nominations"),
+    "nominations_approved": lazy_gettext("approved a list of raters"),
+    "settings_changed": lazy_gettext("changed the settings"),
+    "signed_in": lazy_gettext("signed in"),
+    "signed_out": lazy_gettext("signed out"),
+    "personal_data_exported": lazy_gettext("exported personal data"),
+    "person_erased": lazy_gettext("erased a person"),
+    "raw_answers_deleted": lazy_gettext("deleted raw answers (retention)"),
 }
 SYSTEM_ACTOR = "feedback360 (automatic)"
 PAGE_SIZE = 50

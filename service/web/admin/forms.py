@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,44 +22,60 @@ from service.services.languages import LANGUAGE_NAMES
 from service.services.settings import RETENTION_DAYS, parse_reminder_days
 from service.web.filters import FilterForm, NotBefore, select_filter
 
-THRESHOLD_MESSAGE = (
-    f"Enter a whole number from {THRESHOLD_RANGE.start} to {THRESHOLD_RANGE.stop - 1}."
+THRESHOLD_MESSAGE = lazy_gettext(
+    "Enter a whole number from %(low)s to %(high)s.",
+    low=THRESHOLD_RANGE.start,
+    high=THRESHOLD_RANGE.stop - 1,
 )
 
-RETENTION_MESSAGE = (
-    f"Enter a whole number of days from {RETENTION_DAYS.start} to {RETENTION_DAYS.stop - 1}, "
-    "or leave it empty to keep raw answers."
+RETENTION_MESSAGE = lazy_gettext(
+    "Enter a whole number of days from %(low)s to %(high)s, or leave it empty to keep raw answers.",
+    low=RETENTION_DAYS.start,
+    high=RETENTION_DAYS.stop - 1,
 )
 
-MIN_MEMBERS_MESSAGE = (
-    f"Enter a whole number from {MIN_MEMBERS_RANGE.start} to {MIN_MEMBERS_RANGE.stop - 1}."
+MIN_MEMBERS_MESSAGE = lazy_gettext(
+    "Enter a whole number from %(low)s to %(high)s.",
+    low=MIN_MEMBERS_RANGE.start,
+    high=MIN_MEMBERS_RANGE.stop - 1,
 )
 
 
 class SettingsForm(FlaskForm):
     anonymity_threshold = IntegerField(
-        "Default anonymity threshold",
+        lazy_gettext("Default anonymity threshold"),
         validators=[
             InputRequired(THRESHOLD_MESSAGE),
             NumberRange(THRESHOLD_RANGE.start, THRESHOLD_RANGE.stop - 1, THRESHOLD_MESSAGE),
         ],
     )
-    subject_sees_report = BooleanField("People can read the report of their own rounds")
+    subject_sees_report = BooleanField(
+        lazy_gettext("People can read the report of their own rounds")
+    )
     reminder_days = StringField(
-        "Reminder schedule (days before the deadline)", validators=[Length(max=100)]
+        lazy_gettext("Reminder schedule (days before the deadline)"), validators=[Length(max=100)]
     )
     # Optional: a form sent without it leaves the language as it is.
     default_language = SelectField(
-        "Raters' default language",
+        lazy_gettext("Raters' default language"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         validate_choice=False,  # the settings service names an unknown code
     )
     # Optional: a form sent without it leaves the rule as it is.
     heatmap_min_members = IntegerField(
-        "Team heatmap: minimum people per cell",
+        lazy_gettext("Team heatmap: minimum people per cell"),
         validators=[
             Optional(),
             NumberRange(MIN_MEMBERS_RANGE.start, MIN_MEMBERS_RANGE.stop - 1, MIN_MEMBERS_MESSAGE),
+        ],
+    )
+
+    # Empty: raw answers are kept. A form sent without it leaves the period as it is.
+    retention_days = IntegerField(
+        lazy_gettext("Delete raw answers after (days)"),
+        validators=[
+            Optional(),
+            NumberRange(RETENTION_DAYS.start, RETENTION_DAYS.stop - 1, RETENTION_MESSAGE),
         ],
     )
 
@@ -82,10 +99,15 @@ class AuditFilterForm(FilterForm):
     """The audit page's filters."""
 
     action = select_filter(
-        "Action", "All actions", (SelectChoice(action, label) for action, label in ACTIONS.items())
+        lazy_gettext("Action"),
+        lazy_gettext("All actions"),
+        (SelectChoice(action, label) for action, label in ACTIONS.items()),
     )
-    since = DateField("From (UTC)", validators=[Optional()])
+    since = DateField(lazy_gettext("From (UTC)"), validators=[Optional()])
     until = DateField(
-        "To (UTC, inclusive)",
-        validators=[Optional(), NotBefore("since", "The end date is before the start date.")],
+        lazy_gettext("To (UTC, inclusive)"),
+        validators=[
+            Optional(),
+            NotBefore("since", lazy_gettext("The end date is before the start date.")),
+        ],
     )

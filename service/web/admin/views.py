@@ -17,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext, ngettext
 
 from service.models import Person
 from service.services import exports
@@ -62,6 +63,30 @@ def _export_urls(export: dict) -> dict:
     }
 
 
+def _export_words(export: dict) -> dict:
+    """What the export page's script writes as the export moves on, in the page's language
+    (the script has no catalog of its own)."""
+    states = {
+        "done": gettext("The ZIP is ready. It is kept for 24 hours."),
+        "failed": gettext(
+            "The export failed: %(error)s. Start a new one from the dashboard.",
+            error=export["error"],
+        )
+        if export["error"]
+        else gettext("The export failed. Start a new one from the dashboard."),
+        "expired": gettext("This export has expired. Start a new one from the dashboard."),
+    }
+    return {
+        "progress": ngettext(
+            "%(done)s of %(num)s report",
+            "%(done)s of %(num)s reports",
+            export["total"],
+            done=export["done"],
+        ),
+        "state": states.get(export["status"]),
+    }
+
+
 @bp.get("/exports/<uuid:export_id>")
 @hr_required
 def export_page(person: Person, export_id: UUID):
@@ -77,6 +102,7 @@ def export_status(person: Person, export_id: UUID):
     return jsonify(
         {name: export[name] for name in fields}
         | {"download_url": _export_urls(export)["download_url"]}
+        | _export_words(export)
     )
 
 
@@ -162,7 +188,7 @@ def save_settings(person: Person):
         for name, messages in (error.errors or {}).items():
             getattr(form, name).errors = list(messages)
         return _settings_page(form, 422)
-    flash("The settings are saved.", NOTICE)
+    flash(gettext("The settings are saved."), NOTICE)
     return redirect(url_for(".settings"), code=303)
 
 

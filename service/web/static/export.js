@@ -26,18 +26,14 @@
     bar.max = status.total;
     bar.value = status.done;
     bar.textContent = status.percent + "%";
-    text.textContent =
-      status.done + " of " + status.total + " report" + (status.total === 1 ? "" : "s");
+    // The words come with the status, written by the server in the page's language.
+    text.textContent = status.progress;
+    if (status.state) {
+      state.textContent = status.state;
+    }
     if (status.status === "done") {
-      state.textContent = "The ZIP is ready. It is kept for 24 hours.";
       link.href = status.download_url;
       download.hidden = false;
-    } else if (status.status === "failed") {
-      state.textContent =
-        "The export failed" + (status.error ? ": " + status.error : "") +
-        ". Start a new one from the dashboard.";
-    } else if (status.status === "expired") {
-      state.textContent = "This export has expired. Start a new one from the dashboard.";
     }
   }
 

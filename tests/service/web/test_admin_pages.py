@@ -138,6 +138,9 @@ def test_hr_exports_two_closed_rounds_as_one_zip(app, api, hr):
         "percent": 100,
         "error": None,
         "download_url": download_url,
+        # The words the page's script shows, in the page's language.
+        "progress": "2 of 2 reports",
+        "state": "The ZIP is ready. It is kept for 24 hours.",
     }
     assert f'href="{download_url}"' in page
 

@@ -77,3 +77,14 @@ def test_the_campaigns_page_reads_in_spanish(spanish_hr):
     refused = spanish_hr.post("/hr/campaigns", data={"name": ""})
     assert refused.status_code == 422
     assert "Ponle nombre a la campaña." in words(refused.get_data(as_text=True))
+
+
+def test_the_settings_and_audit_pages_read_in_spanish(spanish_hr):
+    settings = words(spanish_hr.html("/hr/settings"))
+    assert "Vigente ahora" in settings and "Guardar los ajustes" in settings
+    refused = spanish_hr.post("/hr/settings", data={"anonymity_threshold": "1"})
+    assert refused.status_code == 422
+    assert "Escribe un número entero del 2 al 10." in words(refused.get_data(as_text=True))
+    audit = words(spanish_hr.html("/hr/audit"))
+    # The actions as the log reads them, and the count as Spanish counts it.
+    assert "inició sesión" in audit and "1 entrada" in audit
