@@ -42,7 +42,8 @@ def test_the_subject_reads_her_language_and_hr_may_ask_for_another(app, api: Api
     hr, _, round_id = scored_round
     set_language(app, MAYA, "de")
     page = PersonSession(app, MAYA).html(f"/rounds/{round_id}/report")
-    assert '<html lang="de"' in page
+    # The page around the report speaks its language too.
+    assert '<html lang="de"' in page and "<h1>Entwicklungsbericht: Maya Lind</h1>" in page
     assert "<h2>Zusammenfassung</h2>" in page and "<h2>Kompetenz für Kompetenz</h2>" in page
     # Scores with a decimal comma ("3,50"), none with a point.
     assert re.search(r">[1-5],\d\d<", page) and not re.search(r">[1-5]\.\d\d<", page)
