@@ -122,22 +122,26 @@ def populate(rounds: int, people: int, rng: random.Random) -> str:
     return issue_api_token(hr.id)
 
 
-def timings(client, token: str, group_by: str, repeats: int) -> list[float]:
-    taken = []
+def timings(client, token: str, group_by: str, repeats: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and this process's CPU seconds of each call. On this shared machine the
+    wall clock also counts the time other work held the cores; the CPU time does not (on
+    SQLite it includes the database's work, which runs in this process)."""
+    taken, cpu = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(
             "/api/v1/insights/heatmap",
             query_string={"group_by": group_by},
             headers={"Authorization": f"Bearer {token}"},
         )
         taken.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         if response.status_code != 200:
             raise SystemExit(f"the heatmap answered {response.status_code}: {response.data!r}")
     body = response.get_json()
     if not body["rows"] or not body["organisation"]["skills"]:
         raise SystemExit("the heatmap came back empty: the benchmark measured nothing")
-    return taken
+    return taken, cpu
 
 
 def run(database_url: str, instance: str, args) -> None:
@@ -158,12 +162,13 @@ def run(database_url: str, instance: str, args) -> None:
     client = app.test_client()
     timings(client, token, "manager", 1)  # warm: imports, the instrument, caches
     for group_by in ("manager", "department"):
-        taken = timings(client, token, group_by, args.repeats)
+        taken, cpu = timings(client, token, group_by, args.repeats)
         median = statistics.median(taken)
         verdict = "meets" if median <= GOAL_S else "MISSES"
         print(
             f"heatmap by {group_by}: median {median:.3f} s of {args.repeats} "
-            f"(min {min(taken):.3f}, max {max(taken):.3f}); goal <= {GOAL_S:.0f} s: {verdict}"
+            f"(min {min(taken):.3f}, max {max(taken):.3f}; CPU median "
+            f"{statistics.median(cpu):.3f} s); goal <= {GOAL_S:.0f} s: {verdict}"
         )
 
 
