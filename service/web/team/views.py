@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -14,22 +15,25 @@ from service.services.campaigns.rules import STAGE_LABELS
 from service.services.errors import Conflict, Invalid, NotFound
 from service.services.insights.heatmap import heatmap_filter, skills_of, team_heatmap_for
 from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from service.services.relationship_words import CHOICE, group_name
 from service.services.settings import current_settings
 from service.services.team import team_view
 from service.web.auth import NOTICE, login_required
 from service.web.insights.chart import heatmap_view
-from surveys.relationships import NAMES, RATERS_NAMED
+from surveys.relationships import RATERS_NAMED
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
 
 class ApprovalForm(FlaskForm):
-    remove = SelectMultipleField("Take out", validate_choice=False)
-    name = StringField("Name", validators=[Optional(), Length(max=MAX_NAME_LENGTH)])
-    email = EmailField("Email address", validators=[Optional(), Length(max=MAX_EMAIL_LENGTH)])
+    remove = SelectMultipleField(lazy_gettext("Take out"), validate_choice=False)
+    name = StringField(lazy_gettext("Name"), validators=[Optional(), Length(max=MAX_NAME_LENGTH)])
+    email = EmailField(
+        lazy_gettext("Email address"), validators=[Optional(), Length(max=MAX_EMAIL_LENGTH)]
+    )
     relationship = SelectField(
-        "Relationship",
-        choices=[SelectChoice(r, NAMES[r].one.capitalize()) for r in RATERS_NAMED],
+        lazy_gettext("Relationship"),
+        choices=[SelectChoice(r, CHOICE[r]) for r in RATERS_NAMED],
         default="peer",
         validate_choice=False,  # checked with the rest of the rater by the approval
     )
@@ -37,7 +41,7 @@ class ApprovalForm(FlaskForm):
 
 @bp.context_processor
 def _labels():
-    return {"stage_labels": STAGE_LABELS, "relationship_names": {r: NAMES[r].one for r in NAMES}}
+    return {"stage_labels": STAGE_LABELS, "relationship_names": CHOICE, "group_name": group_name}
 
 
 @bp.get("")
@@ -99,5 +103,5 @@ def approve(person: Person, round_id: str):
             flash(form.form_errors[-1], NOTICE)
             return redirect(url_for(".team_page"), code=303)
         return _approval_page(person, round_id, form, 422)
-    flash(f"{round_.subject.name}'s list of raters is approved.", NOTICE)
+    flash(gettext("%(name)s's list of raters is approved.", name=round_.subject.name), NOTICE)
     return redirect(url_for(".team_page"), code=303)

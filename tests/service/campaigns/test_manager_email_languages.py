@@ -7,6 +7,7 @@ from service.extensions import db
 from service.models import Person
 from tests.service.campaigns.helpers import Org
 from tests.service.jobs.conftest import text_of
+from tests.service.web.pages import PersonSession, words
 
 # Friday 11 January 2030, 17:00 UTC: the date each language writes is known.
 DATES = {"nomination_deadline": "2030-01-11T17:00:00Z", "deadline": "2030-02-01T17:00:00Z"}
@@ -41,6 +42,14 @@ def test_the_manager_is_asked_to_approve_in_german(app, api, smtp):
     assert f"/team/rounds/{ann_round}" in text
     html = message.get_body(preferencelist=("html",)).get_content()
     assert '<html lang="de">' in html and "Liste prüfen" in html
+    # The pages the email leads to speak German too.
+    mo = PersonSession(app, "mo@example.org")
+    team = words(mo.html("/team"))
+    assert "Listen, die auf Ihre Genehmigung warten" in team
+    assert "Feedbackgebende von Ann Able prüfen" in team
+    approval = words(mo.html(f"/team/rounds/{ann_round}"))
+    assert "Genannt (2): kreuzen Sie an, wen Sie herausnehmen möchten" in approval
+    assert "Liste genehmigen" in approval
 
 
 def test_each_person_is_asked_to_name_raters_in_their_language(app, api, smtp):
