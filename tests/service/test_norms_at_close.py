@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select, text
 
@@ -19,6 +20,7 @@ from service.models import Person, PublishedSkillScore, Round
 from service.services.norms import norms_at_close, record_published_scores
 from service.services.people import create_person
 from surveys.instrument import load_instrument
+from tests.service.conftest import late_peers
 from tests.service.test_change_at_close import closed_round, results
 
 DEMO = json.loads(
@@ -165,9 +167,14 @@ def test_a_skill_withheld_in_a_colleagues_round_leaves_them_out_of_that_skill_on
         }
 
 
-def test_norms_are_frozen_into_the_results_at_close(api, app, monkeypatch):
-    # The report a close queues is not what this test is about, and rendering it costs seconds.
+@pytest.fixture(autouse=True)
+def _no_report_rendering(monkeypatch):
+    """The report a close queues is not what these tests are about, and rendering it costs
+    seconds (autouse: in place before a fixture closes a round)."""
     monkeypatch.setattr("service.services.rounds.enqueue", lambda *args: None)
+
+
+def test_norms_are_frozen_into_the_results_at_close(api, app):
     _, hr = api.person("hr")
     api.person("member", name="Maya Lind", email="maya@example.org")
     with app.app_context():
@@ -201,6 +208,35 @@ def test_norms_are_frozen_into_the_results_at_close(api, app, monkeypatch):
             )
         ).all()
     assert sorted(stored) == sorted((skill, 3.5) for skill in SKILLS)
+
+
+def test_norms_stay_frozen_until_a_late_update_is_released(api, app, scored_round):
+    hr, _, round_id = scored_round
+    # Closed with no colleagues to compare with: no norms.
+    assert "norms" not in results(api, hr, round_id)
+    with app.app_context():
+        org = Organisation()
+        for n, score in enumerate(TEN):
+            org.round(
+                org.person(f"colleague{n}"),
+                dict.fromkeys(SKILLS, score),
+                closed_at=datetime.now(UTC) - timedelta(days=10),
+            )
+    # One late peer: the release stands, and so do its (absent) norms.
+    assert "norms" not in late_peers(api, hr, round_id, [1])
+    # Two more: three new answers in the changed blocks, the update is released, norms and
+    # the kept scores with it. All others = (2 + 4 + 3 + 2 + 5 + 1 + 2 + 2) / 8 = 2.625,
+    # published 2.62; below it 2.0 and 2.5, none equal: 100 * 2 / 10 = 20.
+    after = late_peers(api, hr, round_id, [2, 2], first=1)
+    assert after["skills"][0]["scores"]["others"] == 2.62
+    assert after["norms"] == {skill: {"percentile": 20, "n": 10} for skill in SKILLS}
+    with app.app_context():
+        stored = db.session.execute(
+            select(PublishedSkillScore.skill_id, PublishedSkillScore.others).where(
+                PublishedSkillScore.round_id == round_id
+            )
+        ).all()
+    assert sorted(stored) == sorted((skill, 2.62) for skill in SKILLS)
 
 
 def test_the_migration_copies_the_scores_of_rounds_already_closed(tmp_path):
