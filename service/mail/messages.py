@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
+from flask import current_app
 from flask_babel import get_locale, get_translations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -27,6 +28,13 @@ templates.install_gettext_callables(
     newstyle=True,
 )
 templates.globals["language"] = lambda: getattr(get_locale(), "language", "en")
+
+
+def compose_to(template: str, email: str, name: str | None, **context) -> EmailMessage:
+    """compose() from the service's own address (MAIL_FROM) to one named recipient."""
+    return compose(
+        template, sender=current_app.config["MAIL_FROM"], to=email, to_name=name, **context
+    )
 
 
 def compose(

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import current_app
 from sqlalchemy import select
 
 from service.extensions import db
-from service.mail.messages import compose
+from service.mail.messages import compose_to
 from service.models import Job, Note, Plan
 from service.services.absolute_urls import base_url
 from service.services.clock import now
@@ -50,13 +49,8 @@ def email_to_person(template: str, person, **context) -> EmailMessage:
     """An email to a person in their language, greeting them by their first name. Dates in
     `context` are written before this is called: inside writing_to_person(person) too."""
     with writing_to_person(person):
-        return compose(
-            template,
-            sender=current_app.config["MAIL_FROM"],
-            to=person.email,
-            to_name=person.name,
-            first_name=person.first_name,
-            **context,
+        return compose_to(
+            template, person.email, person.name, first_name=person.first_name, **context
         )
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.extensions import db
-from service.mail.messages import compose
+from service.mail.messages import compose_to
 from service.mail.transport import (
     DeliveryError,
     OutboxTransport,
@@ -68,7 +68,7 @@ from service.time_text import long_datetime
 
 OUTBOX_FOLDER = "outbox"
 OUTBOX_PAGE = 200
-OUTBOX_FOR_HR = "only HR can read the outbox"
+OUTBOX_FOR_HR = lazy_gettext("only HR can read the outbox")
 # The names OutboxTransport gives its files: nanoseconds, a dash, 8 hex digits.
 OUTBOX_ID = re.compile(r"[0-9]{1,25}-[0-9a-f]{8}")
 SHOWN_HEADERS = ("Date", "From", "To", "Reply-To", "Subject", "Message-ID")
@@ -276,13 +276,8 @@ def _rater_message(job: Job, template: str):
     if rater is None or rater.response_status not in AWAITING or not accepts_answers(rater.round):
         return None  # removed, answered, declined or closed since the job was queued
     with writing_to(rater):
-        return compose(
-            template,
-            sender=current_app.config["MAIL_FROM"],
-            to=rater.email,
-            to_name=rater.name,
-            link=_link_for(rater),
-            **_rater_context(rater),
+        return compose_to(
+            template, rater.email, rater.name, link=_link_for(rater), **_rater_context(rater)
         )
 
 

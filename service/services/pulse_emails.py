@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from email.message import EmailMessage
 
-from flask import current_app
-
 from service.extensions import db
-from service.mail.messages import compose
+from service.mail.messages import compose_to
 from service.models import FollowUp, Job, Pulse, PulseRater, Rater
 from service.services.clock import now
 from service.services.followup_emails import email_to_person, plan_page_url
@@ -45,11 +43,10 @@ def thank_you_message(job: Job) -> EmailMessage | None:
         return None  # the round or the rater was deleted since
     subject = rater.round.subject
     with writing_to(rater):
-        return compose(
+        return compose_to(
             "thank_you",
-            sender=current_app.config["MAIL_FROM"],
-            to=rater.email,
-            to_name=rater.name,
+            rater.email,
+            rater.name,
             rater_name=rater.name,
             subject_name=subject.name,
             message=follow_up.message,
@@ -72,11 +69,10 @@ def pulse_invitation_message(job: Job) -> EmailMessage | None:
     subject = pulse.round.subject
     instrument = pulse.round.instrument
     with writing_to(rater) as language:
-        return compose(
+        return compose_to(
             "pulse_invitation",
-            sender=current_app.config["MAIL_FROM"],
-            to=rater.email,
-            to_name=rater.name,
+            rater.email,
+            rater.name,
             rater_name=rater.name,
             subject_name=subject.name,
             subject_first_name=subject.first_name,
