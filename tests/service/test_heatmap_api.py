@@ -196,3 +196,14 @@ def test_the_member_rule_is_an_audited_setting_from_2_to_10(app, org):
         assert current_settings().heatmap_min_members == 10
         detail = db.session.query(AuditEvent.detail).filter_by(action="settings_changed").scalar()
     assert "heatmap_min_members: 3 → 10" in detail
+
+
+def test_the_settings_api_sets_the_member_rule(api, org):
+    patch = api.call("PATCH", "/api/v1/settings", org["hr"], json={"heatmap_min_members": 11})
+    assert patch.status_code == 422
+    assert "heatmap_min_members" in str(patch.get_json())
+    patch = api.call("PATCH", "/api/v1/settings", org["hr"], json={"heatmap_min_members": 2})
+    assert patch.status_code == 200
+    assert patch.get_json()["heatmap_min_members"] == 2
+    # Alice's adaptability with 2 people now shows: (2 + 4) / 2 = 3.0.
+    assert get(api, org["hr"]).get_json()["rows"][0]["skills"][AD] == {"mean": 3.0, "n": 2}

@@ -145,13 +145,16 @@ def is_manager(person_id: str) -> bool:
     return bool(db.session.scalar(select(exists().where(Person.manager_id == person_id))))
 
 
-def team_heatmap_for(actor_id: str, wanted: HeatmapFilter) -> dict[str, Any]:
-    """The heatmap as its reader may see it. HR: every row and the organisation's. A manager:
+def team_heatmap_for(
+    actor_id: str, wanted: HeatmapFilter, *, own_team: bool = False
+) -> dict[str, Any]:
+    """The heatmap as its reader may see it. HR: every row and the organisation's (or, with
+    `own_team`, for their team page, their own row as any manager sees it). A manager:
     their own team's row only, with no organisation row and no dates, because comparing
     either with their row, or two date windows of it, would single out one person's score
     (docs/scoring.md); anyone else: Forbidden."""
     actor = load_actor(actor_id)
-    if actor.is_hr:
+    if actor.is_hr and not own_team:
         return compute_heatmap(wanted).to_dict(wanted.group_by)
     if not is_manager(actor.id):
         raise Forbidden(ONLY_HR_AND_MANAGERS)

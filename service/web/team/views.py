@@ -53,7 +53,7 @@ def team_page(person: Person):
         # The manager's own row only, every closed round (services/insights/heatmap.py).
         wanted = heatmap_filter()
         skills = skills_of(wanted.instrument_id)
-        heatmap = heatmap_view(team_heatmap_for(person.id, wanted), skills)
+        heatmap = heatmap_view(team_heatmap_for(person.id, wanted, own_team=True), skills)
     return render_template(
         "team/team.html",
         team=team,

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from service.extensions import db
-from service.models import Round
+from service.models import Person, Round
 from tests.service.insights_helpers import AD, EI, build_org
 from tests.service.web.pages import PersonSession, words
 
@@ -98,3 +98,28 @@ def test_the_dashboard_downloads_the_ticked_rounds_published_scores(app, org):
     nothing = hana.post("/hr/insights/results.xlsx", {})
     assert nothing.status_code == 422
     assert "Tick at least one closed round" in words(nothing.get_data(as_text=True))
+
+
+def test_the_settings_page_sets_the_minimum_people_per_cell(app, org):
+    hana = PersonSession(app, "hana@example.org")
+    form = {"anonymity_threshold": "3", "reminder_days": "3, 1", "default_language": "en"}
+    refused = hana.post("/hr/settings", form | {"heatmap_min_members": "11"})
+    assert refused.status_code == 422
+    assert "Enter a whole number from 2 to 10." in words(refused.get_data(as_text=True))
+    assert hana.post("/hr/settings", form | {"heatmap_min_members": "2"}).status_code == 303
+    assert "Team heatmap: minimum people per cell 2" in words(hana.html("/hr/settings"))
+    # At 2, Bob's pair shows: (2 + 2.5) / 2 = 2.25.
+    assert "Bob Manager" in chart(hana.html("/hr/insights/heatmap"))["rows"]
+
+
+def test_hr_who_manages_sees_only_their_own_row_on_the_team_page(app, org):
+    with app.app_context():
+        hana = db.session.scalar(db.select(Person).filter_by(email="hana@example.org"))
+        for person in db.session.scalars(db.select(Person).filter_by(manager_id=None)):
+            if person.name.startswith("P"):
+                person.manager_id = hana.id
+        db.session.commit()
+    page = PersonSession(app, "hana@example.org").html("/team")
+    # Her only report with a round is Pat Six (p6), and one person is under the rule of 3.
+    assert "heatmap-data" not in page
+    assert "Not enough of your direct reports have a closed 360 yet." in words(page)
