@@ -109,20 +109,15 @@ def test_after_an_erasure_no_table_holds_their_name_or_email(app, api, pia_every
     # Her own doings (she launched her round) stay in the log, as done by an erased person.
     assert {event.action for event in blanked} >= {"round_launched"}
 
-
-def test_erasing_the_person_a_round_is_about_deletes_it_and_its_report(app, api, scored_round):
-    hr, _, round_id = scored_round
-    with app.app_context():
-        reports = list((Path(app.config["INSTANCE_PATH"]) / "reports").glob(f"{round_id}-*"))
+    # Then Maya, whom the rated round is about: it goes, with its raters and its report.
+    reports = list((Path(app.config["INSTANCE_PATH"]) / "reports").glob(f"{mayas_round}-*"))
     assert reports, "the close stored the report"
-
     assert erase(api, hr, MAYA[1]).status_code == 204
-
-    assert mentions(app, *MAYA) == []
+    assert mentions(app, *MAYA, *PIA) == []
     assert [path for path in reports if path.exists()] == []
     with app.app_context():
-        assert db.session.scalar(select(Rater).where(Rater.round_id == round_id)) is None
-    assert api.call("GET", f"/api/v1/rounds/{round_id}", hr).status_code == 404
+        assert db.session.scalar(select(Rater).where(Rater.round_id == mayas_round)) is None
+    assert api.call("GET", f"/api/v1/rounds/{mayas_round}", hr).status_code == 404
 
 
 def test_the_last_hr_person_cannot_be_erased(app, api):
