@@ -179,13 +179,14 @@ def survey_for_rater(rater: Rater, language: str | None = None) -> dict:
     }
 
 
-def survey_preview(actor_id: str, round_id: str) -> dict:
+def survey_preview(actor_id: str, round_id: str, language: str | None = None) -> dict:
     """The survey as the round's raters read it, for the people who may read the round
-    (HR, and its subject); nothing in it can be answered."""
+    (HR, and its subject), in `language` when the instrument has it; nothing in it can be
+    answered."""
     round_ = load_round_for(load_actor(actor_id), round_id)
     return {
         **_invitation(round_, PREVIEW_RELATIONSHIP),
-        **_questionnaire(round_, PREVIEW_RELATIONSHIP),
+        **_questionnaire(round_, PREVIEW_RELATIONSHIP, language),
     }
 
 

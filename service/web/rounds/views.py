@@ -21,7 +21,7 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
 from service.http_errors import handle_domain_error
-from service.i18n import use_language
+from service.i18n import current_language, use_language
 from service.models import Person
 from service.services.clock import now
 from service.services.development_reports import get_report_page, get_report_pdf
@@ -416,7 +416,8 @@ def deadline_action(person: Person, round_id: str):
 @login_required
 def preview(person: Person, round_id: str):
     round_ = get_round(person.id, round_id)
-    survey = survey_preview(person.id, round_id)
+    # In the viewer's language, like the page around it.
+    survey = survey_preview(person.id, round_id, current_language())
     return render_template(
         "rounds/preview.html",
         round=round_,

@@ -264,3 +264,18 @@ def test_the_thank_you_page_suggests_a_german_message(api, scored_round, person_
     assert "Danke, dass Sie sich die Zeit für Ihr Feedback genommen haben." in text
     assert german.skill("empathy").name in text and german.skill("leadership").name in text
     assert "Mein Dankeschön senden" in text and "Thank you for taking" not in text
+
+
+def test_the_survey_preview_shows_the_questionnaire_in_the_persons_language(
+    api, maya, person_session
+):
+    from surveys.instrument import load_instrument
+
+    _, token = maya
+    assert api.call("PATCH", "/api/v1/me", token, json={"language": "fr"}).status_code == 200
+    created = api.create_round(token)
+    text = words(person_session(MAYA).html(f"/rounds/{created['id']}/preview"))
+    french = load_instrument("soft-skills", "1").in_language("fr")
+    assert "Aperçu du questionnaire" in text
+    assert f"Partie 1 sur 7 {french.skills[0].name}" in text
+    assert french.items[0].observer_text.replace("{name}", "Maya") in text
