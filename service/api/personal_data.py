@@ -17,6 +17,17 @@ blp = Blueprint(
     description="A copy of everything held about a person (yours, or anyone's for HR).",
 )
 AUTH = {"security": [{"api_token": []}]}
+
+
+@blp.record_once
+def _describe_the_document(state) -> None:
+    """The document inside the ZIP is no answer of its own, so nothing would name its schema
+    in the OpenAPI document: named here, as PersonalData."""
+    from service.extensions import api
+
+    api.spec.components.schema("PersonalData", schema=PersonalDataSchema)
+
+
 ZIP_RESPONSE = {
     "content_type": "application/zip",
     "description": f"A ZIP: {export.DOCUMENT_NAME} (PersonalData in the schemas) and the "
