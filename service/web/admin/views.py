@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -29,7 +28,7 @@ from service.services.settings import KEEP, current_settings, settings_saved_at,
 from service.web.admin.forms import AuditFilterForm, SettingsForm
 from service.web.auth import NOTICE, hr_required
 from service.web.hr.forms import ExportForm
-from service.web.hr.views import dashboard_page
+from service.web.hr.views import refused_selection
 
 bp = Blueprint("admin", __name__, url_prefix="/hr")
 
@@ -41,12 +40,8 @@ bp = Blueprint("admin", __name__, url_prefix="/hr")
 @hr_required
 def start_export(person: Person):
     form = ExportForm()
-    if not form.validate():
-        if form.round_id.errors:
-            # Nothing ticked: the same dashboard (its filters ride on the form's address)
-            # with the error above the rounds.
-            return dashboard_page(person, form, status=422)
-        abort(400)
+    if (refused := refused_selection(person, form)) is not None:
+        return refused
     try:
         export = exports.start_export(person.id, form.round_id.data or [])
     except Invalid as error:

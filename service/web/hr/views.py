@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from wtforms.fields.choices import SelectChoice
 
@@ -77,6 +77,17 @@ def dashboard_page(person: Person, export_form: ExportForm | None = None, status
         "hr/dashboard.html", form=form, listing=listing, filters=filters, export=export_form
     )
     return page, status
+
+
+def refused_selection(person: Person, form: ExportForm):
+    """The answer to the dashboard's form of ticked rounds when it cannot be used: the same
+    dashboard (its filters ride on the form's address) with the error above the rounds when
+    nothing is ticked, 400 without a valid CSRF token; None when it can be used."""
+    if form.validate():
+        return None
+    if form.round_id.errors:
+        return dashboard_page(person, form, status=422)
+    abort(400)
 
 
 # People ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ the dashboard's download of the chosen rounds' published results."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -24,7 +24,7 @@ from service.web.auth import hr_required
 from service.web.filters import FilterForm, NotBefore
 from service.web.hr.forms import ExportForm
 from service.web.hr.views import _labels as hr_labels
-from service.web.hr.views import dashboard_page
+from service.web.hr.views import dashboard_page, refused_selection
 from service.web.insights.chart import heatmap_view
 
 bp = Blueprint("insights", __name__, url_prefix="/hr/insights")
@@ -86,11 +86,8 @@ def download_heatmap(person: Person, file_format: str):
 def download_results(person: Person, file_format: str):
     """The dashboard's ticked rounds, their published results in one table."""
     form = ExportForm()
-    if not form.validate():
-        if form.round_id.errors:
-            # Nothing ticked: the same dashboard with the error above the rounds.
-            return dashboard_page(person, form, status=422)
-        abort(400)
+    if (refused := refused_selection(person, form)) is not None:
+        return refused
     try:
         file = export_results(person.id, form.round_id.data or [], file_format)
     except Invalid as error:

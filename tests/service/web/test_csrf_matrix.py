@@ -226,6 +226,13 @@ def export_form(org: Org) -> Post:
     return Post(org.hana(), data=lambda: {"round_id": round_id})
 
 
+def published_scores_form(org: Org) -> Post:
+    round_id = org.closed()["id"]
+    return Post(
+        org.hana(), values={"file_format": "csv"}, data=lambda: {"round_id": round_id}, ok=200
+    )
+
+
 def settings_form(org: Org) -> Post:
     settings = {"anonymity_threshold": "4", "subject_sees_report": "y", "reminder_days": "3, 1"}
     return Post(org.hana(), data=lambda: dict(settings))
@@ -433,6 +440,7 @@ FORMS: dict[str, Callable[[Org], Post]] = {
     "hr.preview_rounds": rounds_upload,
     "hr.confirm_rounds": rounds_confirm,
     "admin.start_export": export_form,
+    "insights.download_results": published_scores_form,
     "admin.save_settings": settings_form,
     "survey.save_or_submit": survey_save,
     "survey.autosave": survey_autosave,
