@@ -11,6 +11,7 @@ from flask_babel import gettext, lazy_gettext
 from service.i18n import in_current_language
 from service.models import CHECKIN_INTERVALS, Person
 from service.services.errors import Invalid
+from service.services.languages import in_sentence
 from service.services.plans import (
     CHECKIN_LENGTH,
     COMMENT_LENGTH,
@@ -99,7 +100,7 @@ def _plan_problems(errors: dict, chosen: list[str], skills) -> tuple[list, dict]
                 continue
             field_id = f"{FIELD_IDS.get(field, field)}-{skill_id}"
             by_field[field_id] = messages
-            label = str(FIELD_LABELS.get(field, field)).lower()
+            label = in_sentence(str(FIELD_LABELS.get(field, field)))
             summary.append(
                 (field_id, f"{names[skill_id]}, {label}: {' '.join(map(str, messages))}")
             )

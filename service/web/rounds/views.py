@@ -26,6 +26,7 @@ from service.models import Person
 from service.services.clock import now
 from service.services.development_reports import get_report_page, get_report_pdf
 from service.services.errors import Conflict, Invalid
+from service.services.languages import in_sentence
 from service.services.notifications import remind_raters
 from service.services.rater_guidance import (
     SUBJECT,
@@ -169,7 +170,7 @@ def _problems(form) -> list[tuple[str, str]]:
                 gettext(
                     "Rater %(number)s, %(field)s",
                     number=number,
-                    field=str(field.label.text).lower(),
+                    field=in_sentence(str(field.label.text)),
                 ),
                 field,
             )

@@ -165,7 +165,7 @@ def test_the_new_round_form_speaks_german_with_its_errors(api, maya, person_sess
     )
     assert refused.status_code == 422
     text = words(refused.get_data(as_text=True))
-    assert "Person 1, beziehung: Wählen Sie, wie diese Person mit Ihnen zusammenarbeitet." in text
+    assert "Person 1, Beziehung: Wählen Sie, wie diese Person mit Ihnen zusammenarbeitet." in text
     assert "Wählen Sie den letzten Tag und die Uhrzeit für Antworten." in text
     assert "360°-Feedback starten" in text and "Entwurf speichern" in text
 
