@@ -195,9 +195,17 @@ frontend cluster
 backend web
     balance roundrobin
     option httpchk GET /healthz
-    default-server inter 1s fall 2 rise 2 maxconn {maxconn}
+    default-server {server_options}
 {servers}
 """
+
+
+SERVER_OPTIONS = (
+    *("inter 1s", "fall 2", "rise 2", f"maxconn {WEB_WORKERS}"),
+    # A refused connection marks the instance down at once, from live traffic, so the
+    # retries go elsewhere instead of to the dead instance until its checks fail.
+    *("observe layer4", "error-limit 1", "on-error mark-down"),
+)
 
 
 class Proxy:
@@ -210,7 +218,10 @@ class Proxy:
         )
         self.config.write_text(
             HAPROXY_CONFIG.format(
-                socket=self.socket, port=self.port, servers=servers, maxconn=WEB_WORKERS
+                socket=self.socket,
+                port=self.port,
+                servers=servers,
+                server_options=" ".join(SERVER_OPTIONS),
             )
         )
 
