@@ -35,7 +35,8 @@ ZIP_RESPONSE = {
 }
 
 
-def _zip_of(data: export.PersonalData):
+def zip_download(data: export.PersonalData):
+    """The ZIP as a download, for the API and for the pages alike."""
     document = PersonalDataSchema().dump(data.document)
     archive = export.export_zip(export.dump_json(document), data.reports)
     return send_file(
@@ -52,7 +53,7 @@ class MyExport(MethodView):
     @blp.response(200, **ZIP_RESPONSE)
     def get(self):
         """Everything held about you (rounds, results, plans, pulses, notes, reports) as a ZIP"""
-        return _zip_of(export.collect_personal_data(current_person_id()))
+        return zip_download(export.collect_personal_data(current_person_id()))
 
 
 @blp.route("/people/<person_id>/export")
@@ -61,4 +62,4 @@ class PersonExport(MethodView):
     @blp.response(200, **ZIP_RESPONSE)
     def get(self, person_id):
         """Everything held about a person, as a ZIP (HR; plan words and notes stay theirs)"""
-        return _zip_of(export.collect_personal_data(current_person_id(), person_id))
+        return zip_download(export.collect_personal_data(current_person_id(), person_id))

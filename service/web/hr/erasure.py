@@ -1,5 +1,5 @@
 """HR's erasure of a person: a page that says what goes and what stays, confirmed by typing
-the person's email (a slip of the mouse must not erase anyone)."""
+the person's email (a slip of the mouse must not erase anyone); and a copy of their data."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import InputRequired
 
+from service.api.personal_data import zip_download
 from service.extensions import db
 from service.models import Person
 from service.services.errors import Invalid
 from service.services.privacy.erasure import erase_person
+from service.services.privacy.export import collect_personal_data
 from service.web.auth import NOTICE, hr_required
 from service.web.hr.views import bp
 
@@ -33,6 +35,13 @@ def _person_or_404(person_id: str) -> Person:
 
 def _page(person: Person, form: ConfirmErasureForm, status: int = 200):
     return render_template("hr/erase.html", person=person, form=form), status
+
+
+@bp.get("/people/<person_id>/data")
+@hr_required
+def download_person_data(actor: Person, person_id: str):
+    """HR's copy of a person's data (the same ZIP as GET /api/v1/people/{id}/export)."""
+    return zip_download(collect_personal_data(actor.id, _person_or_404(person_id).id))
 
 
 @bp.get("/people/<person_id>/erase")

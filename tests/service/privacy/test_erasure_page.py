@@ -38,3 +38,17 @@ def test_the_last_hr_person_is_told_why_they_cannot_be_erased(app, api):
     assert refused.status_code == 422
     assert "make someone else HR first" in words(refused.get_data(as_text=True))
     assert hana.get("/hr/people/no-such-person/erase").status_code == 404
+
+
+def test_the_pages_hand_out_the_same_copy_as_the_api(app, api):
+    hana_id, _ = api.person("hr", name="Hana Reyes", email=HR_EMAIL)
+    zoe_id, _ = api.person("member", name="Zoe Gone", email="zoe@example.org")
+    zoe = PersonSession(app, "zoe@example.org")
+    assert 'href="/account/data"' in zoe.html("/account")
+    own = zoe.get("/account/data")
+    assert own.status_code == 200 and own.mimetype == "application/zip"
+    hana = PersonSession(app, HR_EMAIL)
+    assert f'href="/hr/people/{zoe_id}/data"' in hana.html(f"/hr/people/{zoe_id}/erase")
+    copy = hana.get(f"/hr/people/{zoe_id}/data")
+    assert copy.status_code == 200 and copy.mimetype == "application/zip"
+    assert zoe.get(f"/hr/people/{hana_id}/data").status_code == 403
