@@ -17,7 +17,10 @@ def load_actor(actor_id: str) -> Person:
     return actor
 
 
-def load_hr(actor_id: str, refusal: str = "only HR can do this") -> Person:
+ONLY_HR = lazy_gettext("only HR can do this")
+
+
+def load_hr(actor_id: str, refusal=ONLY_HR) -> Person:
     """The actor if they are HR; anyone else is refused with Forbidden(refusal)."""
     actor = load_actor(actor_id)
     if not actor.is_hr:

@@ -24,7 +24,7 @@ from service.services.errors import Conflict, Invalid, NotFound
 from service.services.queue import BUILD_EXPORT, enqueue
 
 log = logging.getLogger(__name__)
-ONLY_HR = "only HR can export reports"
+ONLY_HR = lazy_gettext("only HR can export reports")
 EXPORTS_FOLDER = "exports"
 LIFETIME = timedelta(hours=24)
 # More than any page offers at once; a bound so one request cannot ask for everything twice.

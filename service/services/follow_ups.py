@@ -23,7 +23,7 @@ from service.time_text import long_datetime
 
 MESSAGE_LENGTH = 5_000
 FOLLOW_UP_EVERY = timedelta(days=7)
-ONLY_THE_PERSON = "only the person the round is about can thank their raters"
+ONLY_THE_PERSON = lazy_gettext("only the person the round is about can thank their raters")
 
 
 def observers(round_: Round) -> list:

@@ -21,7 +21,7 @@ from service.services.notifications import _new_job, dispatch
 from service.services.people import name_problem
 
 NOTE_LENGTH = 5_000
-NOTE_NOT_FOUND = "note not found"
+NOTE_NOT_FOUND = lazy_gettext("note not found")
 
 
 def note_document(note: Note) -> dict:

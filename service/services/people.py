@@ -35,17 +35,21 @@ def find_person_by_email(email: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
 
 
+CONTROL_CHARACTERS = lazy_gettext("must not contain line breaks, tabs or other control characters")
+
+
 @lru_cache(maxsize=4096)  # a file names the same managers many times
 def email_problem(email: str) -> str | None:
     """Why this is not an email address people can be invited at, or None."""
     if not email:
-        return "must not be empty"
+        return lazy_gettext("must not be empty")
     if len(email) > MAX_EMAIL_LENGTH:
-        return f"must be at most {MAX_EMAIL_LENGTH} characters"
+        return lazy_gettext("must be at most %(max)s characters", max=MAX_EMAIL_LENGTH)
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
-        return f"is not a valid email address ({error})"
+        # The validator's reason stays English: it names the exact fault in the address.
+        return lazy_gettext("is not a valid email address (%(reason)s)", reason=str(error))
     return None
 
 
@@ -55,20 +59,20 @@ def name_problem(name: str) -> str | None:
     A name goes into email headers and onto every page: a line break or another control
     character would stop each email to that person, so none is accepted."""
     if not name.strip():
-        return "must not be empty"
+        return lazy_gettext("must not be empty")
     if len(name) > MAX_NAME_LENGTH:
-        return f"must be at most {MAX_NAME_LENGTH} characters"
+        return lazy_gettext("must be at most %(max)s characters", max=MAX_NAME_LENGTH)
     if any(unicodedata.category(character) == "Cc" for character in name):
-        return "must not contain line breaks, tabs or other control characters"
+        return CONTROL_CHARACTERS
     return None
 
 
 def department_problem(department: str) -> str | None:
     """What is wrong with a department's name, or None (an empty one means none)."""
     if len(department) > MAX_DEPARTMENT_LENGTH:
-        return f"must be at most {MAX_DEPARTMENT_LENGTH} characters"
+        return lazy_gettext("must be at most %(max)s characters", max=MAX_DEPARTMENT_LENGTH)
     if any(unicodedata.category(character) == "Cc" for character in department):
-        return "must not contain line breaks, tabs or other control characters"
+        return CONTROL_CHARACTERS
     return None
 
 
@@ -85,7 +89,9 @@ def person_problems(name: str, email: str, role: str, manager_email: str) -> dic
         if problem := email_problem(manager_email):
             problems["manager_email"] = problem
         elif manager_email == email:
-            problems["manager_email"] = "is the person's own email; nobody manages themselves"
+            problems["manager_email"] = lazy_gettext(
+                "is the person's own email; nobody manages themselves"
+            )
     fields = {"name": name, "email": email, "role": role, "manager_email": manager_email}
     for key, value in fields.items():
         if "\x00" in value:  # no form sends it, and PostgreSQL cannot store it
@@ -112,13 +118,15 @@ def invite_person(
         errors["department"] = problem
     manager = find_person_by_email(manager_email) if manager_email else None
     if manager_email and "manager_email" not in errors and manager is None:
-        errors["manager_email"] = "no person has this email; add the manager first"
+        errors["manager_email"] = lazy_gettext("no person has this email; add the manager first")
     if errors:
         raise Invalid(
             lazy_gettext("this person cannot be added"), {k: [v] for k, v in errors.items()}
         )
     if find_person_by_email(email):
-        raise Conflict(f"a person with the email {email} already exists")
+        raise Conflict(
+            lazy_gettext("a person with the email %(email)s already exists", email=email)
+        )
     person = Person(
         email=email, name=name, role=role, manager=manager, department=department or None
     )

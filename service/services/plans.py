@@ -45,8 +45,8 @@ SUGGESTED_DUE_AFTER = timedelta(weeks=12)
 REASSESSMENT_AFTER_DAYS = 180
 
 SUBJECT, MANAGER, HR = "subject", "manager", "hr"
-ROUND_NOT_FOUND = "round not found"
-ONLY_THE_PERSON = "only the person the round is about can change their plan"
+ROUND_NOT_FOUND = lazy_gettext("round not found")
+ONLY_THE_PERSON = lazy_gettext("only the person the round is about can change their plan")
 
 
 @dataclass(frozen=True)

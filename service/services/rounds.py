@@ -43,12 +43,12 @@ def _load_rater(round_: Round, rater_id: str) -> Rater:
     return rater
 
 
-PAST_DEADLINE = "the deadline must be in the future"
-RATERS_REFUSED = "some raters cannot be added"
+PAST_DEADLINE = lazy_gettext("the deadline must be in the future")
+RATERS_REFUSED = lazy_gettext("some raters cannot be added")
 
 
 def _deadline_problems(deadline: datetime) -> list[str]:
-    return ["must be in the future"] if deadline <= now() else []
+    return [lazy_gettext("must be in the future")] if deadline <= now() else []
 
 
 def _check_deadline(deadline: datetime) -> None:
@@ -77,9 +77,11 @@ def _check_new_rater(
     if problem := email_problem(email):
         errors["email"] = [problem]
     elif email == subject_email:
-        errors["email"] = ["is the subject's own email; the self-assessment is added automatically"]
+        errors["email"] = [
+            lazy_gettext("is the subject's own email; the self-assessment is added automatically")
+        ]
     elif email in taken:
-        errors["email"] = ["is already a rater in this round"]
+        errors["email"] = [lazy_gettext("is already a rater in this round")]
     return errors
 
 
@@ -175,7 +177,12 @@ def create_round(
     if errors := _new_round_errors(subject, deadline, raters):
         refused = [PAST_DEADLINE] if "deadline" in errors else []
         refused += [RATERS_REFUSED] if "raters" in errors else []
-        raise Invalid(" and ".join(refused), errors)
+        raise Invalid(
+            refused[0]
+            if len(refused) == 1
+            else lazy_gettext("%(first)s and %(second)s", first=refused[0], second=refused[1]),
+            errors,
+        )
     floor = current_settings().anonymity_threshold
     threshold = floor if anonymity_threshold is None else anonymity_threshold
     if threshold < floor and not (actor.is_hr and subject.id != actor.id):

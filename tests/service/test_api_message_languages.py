@@ -99,3 +99,23 @@ def test_a_bad_token_is_refused_in_the_browsers_language(api):
     response = api.call("GET", UNKNOWN_ROUND, "not-a-token", headers=FRENCH)
     assert response.status_code == 401
     assert response.get_json()["message"] == "ce jeton d'API n'est pas valide"
+
+
+def test_every_refusal_of_a_new_round_in_german_at_once(api):
+    _, token = api.person("hr")
+    api.person("member", name="Maya Lind", email="maya@example.org")
+    body = {"subject_email": "maya@example.org", "deadline": "2020-01-01T00:00:00Z"}
+    body["raters"] = [{"name": "Maya", "email": "maya@example.org", "relationship": "peer"}]
+    response = api.call("POST", "/api/v1/rounds", token, json=body, headers=GERMAN)
+    assert response.status_code == 422
+    document = response.get_json()
+    assert document["message"].startswith(
+        "die Frist muss in der Zukunft liegen und einige Feedbackgebende können nicht "
+        "hinzugefügt werden: "
+    )
+    # Each field's problem in German, under the field's own (untranslated) name.
+    assert document["errors"]["json"]["deadline"] == ["muss in der Zukunft liegen"]
+    assert document["errors"]["json"]["raters"]["0"]["email"] == [
+        "ist die eigene E-Mail-Adresse der Person, um die es geht; die Selbsteinschätzung "
+        "kommt automatisch dazu"
+    ]

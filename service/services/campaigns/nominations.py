@@ -22,7 +22,7 @@ from service.services.notifications import _new_job, dispatch
 from service.services.rounds import _check_new_rater, _new_rater
 from service.services.settings import current_settings
 
-ROUND_NOT_FOUND = "round not found"
+ROUND_NOT_FOUND = lazy_gettext("round not found")
 
 
 def _campaign_round(round_id: str) -> tuple[Round, Campaign] | None:

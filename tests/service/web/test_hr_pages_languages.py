@@ -88,3 +88,14 @@ def test_the_settings_and_audit_pages_read_in_spanish(spanish_hr):
     audit = words(spanish_hr.html("/hr/audit"))
     # The actions as the log reads them, and the count as Spanish counts it.
     assert "inició sesión" in audit and "1 entrada" in audit
+
+
+def test_an_unknown_manager_is_explained_in_spanish(app, spanish_hr):
+    people = count(app, Person)
+    form = {"name": "Zed", "email": "zed@example.org", "manager_email": "ghost@example.org"}
+    response = spanish_hr.post("/hr/people", data={"role": "member", **form})
+    assert response.status_code == 422
+    assert "Ninguna persona tiene este correo; añade primero a la persona responsable." in words(
+        response.get_data(as_text=True)
+    )
+    assert count(app, Person) == people
