@@ -19,9 +19,14 @@ class PublishedSkillScore(db.Model):
     """
 
     __tablename__ = "published_skill_scores"
-    # On SQLite the rows are stored in key order, so a round's scores are read where its key
-    # is found instead of through a second lookup per row.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        # The norms count scores per skill and value among the latest rounds: walking this
+        # index, the counts come out in its order, and SQLite need not sort every row.
+        Index("ix_published_skill_scores_norms", "skill_id", "others", "round_id"),
+        # On SQLite the rows are stored in key order, so a round's scores are read where its
+        # key is found instead of through a second lookup per row.
+        {"sqlite_with_rowid": False},
+    )
 
     round_id: Mapped[str] = mapped_column(
         ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True

@@ -12,7 +12,9 @@ since the previous round.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, or_, select
+from collections.abc import Sequence
+
+from sqlalchemy import and_, delete, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from reports.norms import compute_norms, published
@@ -32,9 +34,9 @@ def record_published_scores(round_id: str, results: Results) -> None:
     )
 
 
-def norm_sets(round_: Round) -> dict[str, dict[float, int]]:
-    """By skill id, {published all-others score: how many colleagues' latest rounds have it},
-    in one query counted in the database (`round_` must be closed).
+def norm_sets(round_: Round, skill_ids: Sequence[str]) -> dict[str, dict[float, int]]:
+    """By skill id (of `skill_ids`), {published all-others score: how many colleagues' latest
+    rounds have it}, in one query counted in the database (`round_` must be closed).
 
     A candidate round is a closed round of another person on the same instrument version,
     closed before `round_`; it is its person's latest when no candidate of theirs closed after
@@ -42,6 +44,7 @@ def norm_sets(round_: Round) -> dict[str, dict[float, int]]:
     the index ix_rounds_norms, never the wide rows holding the results documents, and lets
     PostgreSQL hash it instead of sorting every candidate as a window function would. A
     closed round always has its results: the close freezes them in the same transaction.
+    Their scores are then counted per skill and value.
     """
 
     def candidate(rounds):
@@ -66,11 +69,23 @@ def norm_sets(round_: Round) -> dict[str, dict[float, int]]:
         )
         .exists()
     )
+    latest = select(Round.id).where(
+        Round.subject_id != round_.subject_id, candidate(Round), ~superseded
+    )
     scores = PublishedSkillScore
+    # SQLite would look each latest round's scores up by key and then sort all of them to
+    # count; "+round_id" keeps it from using the key there, so it walks the index
+    # ix_published_skill_scores_norms in the order of the counts and only checks each
+    # score's round against the latest ones (a third less time with 10,000 rounds).
+    # PostgreSQL hashes either way, and has no "+" for text.
+    round_id = (
+        literal_column(f"+{scores.__tablename__}.round_id")
+        if db.session.get_bind().dialect.name == "sqlite"
+        else scores.round_id
+    )
     rows = db.session.execute(
         select(scores.skill_id, scores.others, func.count())
-        .join(Round, Round.id == scores.round_id)
-        .where(Round.subject_id != round_.subject_id, candidate(Round), ~superseded)
+        .where(scores.skill_id.in_(skill_ids), round_id.in_(latest))
         .group_by(scores.skill_id, scores.others)
     )
     sets: dict[str, dict[float, int]] = {}
@@ -84,4 +99,5 @@ def norms_at_close(round_: Round, results: Results) -> dict[str, Norm]:
     own = {skill.id: skill.scores["others"] for skill in results.skills if "others" in skill.scores}
     if not own:
         return {}
-    return compute_norms([skill.id for skill in results.skills], own, norm_sets(round_))
+    skill_ids = [skill.id for skill in results.skills]
+    return compute_norms(skill_ids, own, norm_sets(round_, skill_ids))
