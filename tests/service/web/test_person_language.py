@@ -192,6 +192,12 @@ def test_a_german_persons_plan_page_reads_in_german(api, scored_round, person_se
     # The default interval is 14 days; the next reminder's date as German writes it.
     assert re.search(r"Alle 14 Tage; die nächste am \w+, \d+\. \w+ \d{4}, \d\d:\d\d UTC", saved)
     assert "Noch keine Check-ins." in saved and "Nach dem Bericht" in saved
+    # Thanking the raters: the suggested message is German, the plan's focus skills
+    # (empathy and leadership) named in it.
+    thanks = words(browser.html(f"/rounds/{round_id}/plan/thank-you"))
+    assert "Danke, dass Sie sich die Zeit für Ihr Feedback genommen haben." in thanks
+    assert german.skill("empathy").name in thanks and german.skill("leadership").name in thanks
+    assert "Mein Dankeschön senden" in thanks and "Thank you for taking" not in thanks
 
 
 def test_a_spanish_persons_notes_page_reads_in_spanish(api, maya, person_session):
@@ -248,22 +254,6 @@ def test_the_advice_on_whom_to_ask_speaks_german(api, maya, person_session):
     )
     assert "Sie haben 1 direkt unterstellte Person genannt" in text
     assert "colleagues who work alongside" not in text and "You named" not in text
-
-
-def test_the_thank_you_page_suggests_a_german_message(api, scored_round, person_session):
-    from surveys.instrument import load_instrument
-    from tests.service.pulse_helpers import save_plan
-
-    _, maya_token, round_id = scored_round
-    save_plan(api, maya_token, round_id)  # its focus: empathy and leadership
-    assert api.call("PATCH", "/api/v1/me", maya_token, json={"language": "de"}).status_code == 200
-    page = person_session(MAYA).html(f"/rounds/{round_id}/plan/thank-you")
-    assert '<html lang="de"' in page
-    text = words(page)
-    german = load_instrument("soft-skills", "1").in_language("de")
-    assert "Danke, dass Sie sich die Zeit für Ihr Feedback genommen haben." in text
-    assert german.skill("empathy").name in text and german.skill("leadership").name in text
-    assert "Mein Dankeschön senden" in text and "Thank you for taking" not in text
 
 
 def test_the_survey_preview_shows_the_questionnaire_in_the_persons_language(
