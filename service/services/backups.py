@@ -21,8 +21,14 @@ from service.services.errors import DomainError
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"  # the start of every pg_dump --format=custom file
 MIGRATIONS_TABLE = "alembic_version"
-# What a restore reports, table by table.
-SUMMARY_TABLES = (("people", "people"), ("rounds", "rounds"), ("answers", "answers"))
+# What a restore reports, table by table: a backup from before migration 0013 holds
+# "answers" (keyed by rater), a later one "responses".
+SUMMARY_TABLES = (
+    ("people", "people"),
+    ("rounds", "rounds"),
+    ("answers", "answers"),
+    ("responses", "submitted responses"),
+)
 POSTGRES_CLIENT_PACKAGE = "postgresql-client"
 
 

@@ -160,7 +160,8 @@ def test_a_restore_brings_back_a_rounds_results_and_answers(
 
     assert restored.exit_code == 0, restored.output
     # The people are HR and Maya; raters belong to the round, they have no account.
-    assert "2 people, 1 rounds" in restored.output
+    # 6 submitted: the subject and 5 raters.
+    assert "2 people, 1 rounds, 6 submitted responses" in restored.output
     assert answers_of(restored_app) == answers
     # The same API token (only its digest is stored) reads the same results there.
     again = Api(restored_app, restored_app.test_client())
