@@ -411,12 +411,18 @@ class Request:
 
 
 def run_locust(
-    folder: Path, name: str, plan: dict, proxy: Proxy, users: int, seconds: int, classes
-) -> subprocess.Popen:
-    plan_file = folder / f"plan-{name}.json"
+    processes: Processes,
+    name: str,
+    plan: dict,
+    proxy: Proxy,
+    users: int,
+    seconds: int,
+    classes: list[str],
+) -> None:
+    plan_file = processes.logs / f"plan-{name}.json"
     plan_file.write_text(json.dumps(plan))
-    log = (folder / f"locust-{name}.log").open("ab")
-    process = subprocess.Popen(  # noqa: S603 - a fixed command line
+    processes.start(
+        f"locust-{name}",
         [
             str(BIN / "locust"),
             *("-f", str(ROOT / "benchmarks" / "cluster_locustfile.py")),
@@ -427,28 +433,22 @@ def run_locust(
             *("--users", str(users), "--spawn-rate", "100", "--run-time", f"{seconds}s"),
             *("--host", proxy.url, *classes),
         ],
-        env={
+        {
             **os.environ,
             "CLUSTER_PLAN": str(plan_file),
-            "CLUSTER_OUT": str(folder / f"out-{name}"),
-            "PYTHONPATH": str(ROOT),
+            "CLUSTER_OUT": str(processes.logs / f"out-{name}"),
         },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        start_new_session=True,
     )
-    log.close()
-    return process
 
 
-def finish_locust(process: subprocess.Popen, folder: Path, name: str, seconds: int):
+def finish_locust(processes: Processes, name: str, seconds: int):
+    """Wait for the Locust run to end; (every request it made, the raters acknowledged)."""
+    folder = processes.logs
     try:
-        process.wait(timeout=seconds + 120)
+        processes.running[f"locust-{name}"].wait(timeout=seconds + 120)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
         raise SystemExit(f"Locust ({name}) did not stop; see {folder}/locust-{name}.log") from None
+    processes.running.pop(f"locust-{name}")
     out = folder / f"out-{name}"
     if not (out / "requests.csv").exists():
         log = (folder / f"locust-{name}.log").read_text()[-3000:]
@@ -719,8 +719,8 @@ def run(args, folder: Path, processes: Processes) -> bool:
             f"-- Locust: {len(plan['raters'])} raters, {args.hr_users} HR people, {duration} s …",
             flush=True,
         )
-        locust = run_locust(
-            folder,
+        run_locust(
+            processes,
             "main",
             plan,
             proxy,
@@ -748,7 +748,7 @@ def run(args, folder: Path, processes: Processes) -> bool:
         cluster.web_ready("web2")
         back_at = proxy.wait_until("web2", "UP")
         print(f"-- web2 back in HAProxy {back_at - killed_at:.1f} s after the kill", flush=True)
-        requests, acknowledged = finish_locust(locust, folder, "main", duration)
+        requests, acknowledged = finish_locust(processes, "main", duration)
         launcher.join(timeout=300)
         paths = launcher.paths
         print(
@@ -779,8 +779,8 @@ def run(args, folder: Path, processes: Processes) -> bool:
             if servers == 1:
                 proxy.command("disable", "server", "web/web2")
                 proxy.wait_until("web2", "MAINT")
-            locust = run_locust(
-                folder,
+            run_locust(
+                processes,
                 f"phase{servers}",
                 plan | {"draft_raters": paths},
                 proxy,
@@ -788,7 +788,7 @@ def run(args, folder: Path, processes: Processes) -> bool:
                 args.phase,
                 ["DraftUser"],
             )
-            phase_requests, _ = finish_locust(locust, folder, f"phase{servers}", args.phase)
+            phase_requests, _ = finish_locust(processes, f"phase{servers}", args.phase)
             rates[servers] = throughput(phase_requests, args.phase)
         print(f"\n{describe()}; load average {load_average()}")
         for servers, (rate, p99, failed) in rates.items():
