@@ -56,7 +56,7 @@ TRANSLATED_ENDPOINTS = frozenset(
 PERSON_BLUEPRINTS = frozenset({"account", "rounds", "plans", "notes", "history"})
 # The rater's API: the survey and the pulse, answered with the rater's token.
 TRANSLATED_BLUEPRINTS = frozenset(
-    {"api_survey", "api_pulse", "hr", "campaigns", "admin", "team", *PERSON_BLUEPRINTS}
+    {"api_survey", "api_pulse", "hr", "campaigns", "admin", "team", "insights", *PERSON_BLUEPRINTS}
 )
 _CHOSEN = "language"  # the request's language once a rater decided it (flask.g)
 

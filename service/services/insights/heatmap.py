@@ -17,7 +17,7 @@ from service.models import Person, PublishedSkillScore, Round
 from service.services.access import load_actor
 from service.services.errors import Forbidden, Invalid
 from service.services.settings import current_settings
-from surveys.instrument import available_instruments, load_instrument
+from surveys.instrument import DEFAULT_INSTRUMENT, available_instruments, load_instrument
 
 GROUPINGS = ("manager", "department")
 ONLY_HR_AND_MANAGERS = lazy_gettext(
@@ -35,7 +35,7 @@ class HeatmapFilter:
     saw them, and a person whose only rounds are older is left out."""
 
     group_by: str = "manager"
-    instrument_id: str = "soft-skills"
+    instrument_id: str = DEFAULT_INSTRUMENT
     closed_from: date | None = None
     closed_to: date | None = None  # inclusive: the whole day, in UTC
 
@@ -55,7 +55,7 @@ def heatmap_filter(
     group_by = group_by or "manager"
     if group_by not in GROUPINGS:
         problems["group_by"] = [f"must be one of: {', '.join(GROUPINGS)}"]
-    instrument_id = instrument_id or "soft-skills"
+    instrument_id = instrument_id or DEFAULT_INSTRUMENT
     if instrument_id not in {known for known, _ in available_instruments()}:
         known = sorted({known for known, _ in available_instruments()})
         problems["instrument"] = [f"unknown instrument; available: {', '.join(known)}"]

@@ -7,10 +7,22 @@ from typing import Any
 from flask_babel import gettext as _
 
 from reports.heatmap import DIFFERENCE_LIMIT, DIVERGING_SCALE, differences
+from service.i18n import in_current_language
+from service.services.insights.heatmap import skills_of
+from surveys.instrument import load_instrument
 
 # A manager sees no organisation row (services/insights/heatmap.py): their cells are coloured
 # by their distance from the middle of the 1-5 scale instead.
 SCALE_MIDDLE = 3.0
+
+
+def skill_names(instrument_id: str) -> dict[str, str]:
+    """The heatmap's skills by id, each named in the page's language where the instrument
+    has it (the exports keep the instrument's own names, beside English headings)."""
+    worded = {s.id: s.name for s in in_current_language(load_instrument(instrument_id)).skills}
+    return {
+        skill_id: worded.get(skill_id, name) for skill_id, name in skills_of(instrument_id).items()
+    }
 
 
 def heatmap_view(heatmap: dict[str, Any], skills: dict[str, str]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from service.services.insights.exports import export_heatmap, export_results
 from service.services.insights.heatmap import (
     HeatmapFilter,
     heatmap_filter,
-    skills_of,
     team_heatmap_for,
 )
 from service.services.settings import current_settings
@@ -25,7 +24,7 @@ from service.web.filters import FilterForm, NotBefore
 from service.web.hr.forms import ExportForm
 from service.web.hr.views import _labels as hr_labels
 from service.web.hr.views import dashboard_page, refused_selection
-from service.web.insights.chart import heatmap_view
+from service.web.insights.chart import heatmap_view, skill_names
 
 bp = Blueprint("insights", __name__, url_prefix="/hr/insights")
 # A refused download of results shows the dashboard again, which needs HR's page labels.
@@ -63,7 +62,7 @@ def heatmap_page(person: Person):
     if not form.validate():
         return render_template("insights/heatmap.html", view=None, **page), 422
     wanted = _filter(form)
-    skills = skills_of(wanted.instrument_id)
+    skills = skill_names(wanted.instrument_id)
     view = heatmap_view(team_heatmap_for(person.id, wanted), skills)
     filters = {k: v for k, v in request.args.items() if k in form.data and v}
     return render_template(

@@ -13,13 +13,13 @@ from service.models import Person
 from service.services.campaigns.nominations import approve_nominations
 from service.services.campaigns.rules import STAGE_LABELS
 from service.services.errors import Conflict, Invalid, NotFound
-from service.services.insights.heatmap import heatmap_filter, skills_of, team_heatmap_for
+from service.services.insights.heatmap import heatmap_filter, team_heatmap_for
 from service.services.people import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 from service.services.relationship_words import CHOICE, group_name
 from service.services.settings import current_settings
 from service.services.team import team_view
 from service.web.auth import NOTICE, login_required
-from service.web.insights.chart import heatmap_view
+from service.web.insights.chart import heatmap_view, skill_names
 from surveys.relationships import RATERS_NAMED
 
 bp = Blueprint("team", __name__, url_prefix="/team")
@@ -52,7 +52,7 @@ def team_page(person: Person):
     if team["members"]:
         # The manager's own row only, every closed round (services/insights/heatmap.py).
         wanted = heatmap_filter()
-        skills = skills_of(wanted.instrument_id)
+        skills = skill_names(wanted.instrument_id)
         heatmap = heatmap_view(team_heatmap_for(person.id, wanted, own_team=True), skills)
     return render_template(
         "team/team.html",

@@ -123,3 +123,15 @@ def test_hr_who_manages_sees_only_their_own_row_on_the_team_page(app, org):
     # Her only report with a round is Pat Six (p6), and one person is under the rule of 3.
     assert "heatmap-data" not in page
     assert "Not enough of your direct reports have a closed 360 yet." in words(page)
+
+
+def test_the_heatmap_page_speaks_the_readers_language(app, org):
+    with app.app_context():
+        db.session.scalar(db.select(Person).filter_by(email="hana@example.org")).language = "de"
+        db.session.commit()
+    page = PersonSession(app, "hana@example.org").html("/hr/insights/heatmap")
+    assert "<h1>Team-Heatmap</h1>" in page
+    data = chart(page)
+    assert data["rows"][0] == "Gesamte Organisation"
+    assert data["skills"][0] == "Emotionale Intelligenz"
+    assert "3 Personen, +0.17" in words(page)
