@@ -154,3 +154,17 @@ def test_the_audit_log_refuses_every_other_change(app, api, change):
             return
         with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
             connection.execute(text(change))
+
+
+def test_a_near_miss_in_the_audit_log_is_left_alone(app, api):
+    """LIKE reads "_" as any character: the entry about annxu@ matches ann_u@'s pattern in
+    SQL, and must come out of the erasure unchanged."""
+    _, hr = api.person("hr", name="Hana Reyes", email="hana@example.org")
+    for name, email in (("Ann Under", "ann_u@example.org"), ("Axel Near", "annxu@example.org")):
+        added = api.call("POST", "/api/v1/people", hr, json={"name": name, "email": email})
+        assert added.status_code == 201, added.get_json()
+    assert erase(api, hr, "ann_u@example.org").status_code == 204
+    with app.app_context():
+        details = set(db.session.scalars(select(AuditEvent.detail)))
+    assert "Axel Near <annxu@example.org> (member)" in details
+    assert mentions(app, "ann_u@example.org", "Ann Under") == []
