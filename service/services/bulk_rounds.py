@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from service.extensions import db
@@ -67,15 +68,17 @@ def _rater_problems(values: dict[str, str], subject_email: str) -> dict[str, str
     if problem := email_problem(email):
         problems["rater_email"] = problem
     elif email == subject_email:
-        problems["rater_email"] = (
+        problems["rater_email"] = lazy_gettext(
             "is the subject's own email; the self-assessment is added automatically"
         )
     relationship = snake_case(values["relationship"])
     if relationship == "self":
-        problems["relationship"] = "self is added automatically; leave it out"
+        problems["relationship"] = lazy_gettext("self is added automatically; leave it out")
     elif relationship not in RATERS_NAMED:
-        problems["relationship"] = (
-            f"must be one of {', '.join(RATERS_NAMED)}, not {values['relationship']!r}"
+        problems["relationship"] = lazy_gettext(
+            "must be one of %(choices)s, not %(value)s",
+            choices=", ".join(RATERS_NAMED),
+            value=repr(values["relationship"]),
         )
     for column, value in values.items():
         if "\x00" in value:
@@ -91,9 +94,11 @@ def check_bulk_rounds(
     table = read_csv_table(text, BULK_COLUMNS, required=BULK_COLUMNS)
     problems = list(table.problems)
     if deadline is None:
-        problems.append(Problem(None, "deadline", "choose a deadline"))
+        problems.append(Problem(None, "deadline", lazy_gettext("choose a deadline")))
     elif deadline <= current:
-        problems.append(Problem(None, "deadline", "the deadline must be in the future"))
+        problems.append(
+            Problem(None, "deadline", lazy_gettext("the deadline must be in the future"))
+        )
     planned: dict[str, PlannedRound] = {}
     rater_rows: dict[tuple[str, str], int] = {}
     refused: set[str] = set()  # subjects with an open round, reported on their first row
@@ -104,11 +109,13 @@ def check_bulk_rounds(
         if problem := email_problem(email):
             found["subject_email"] = problem
         elif subject is None:
-            found["subject_email"] = f"nobody has the email {email}; add them on People first"
+            found["subject_email"] = lazy_gettext(
+                "nobody has the email %(email)s; add them on People first", email=email
+            )
         elif subject.has_open_round and email not in refused:
             refused.add(email)
-            found["subject_email"] = (
-                f"{subject.name} already has an open round; close it or leave them out"
+            found["subject_email"] = lazy_gettext(
+                "%(name)s already has an open round; close it or leave them out", name=subject.name
             )
         if subject and email not in refused and email not in planned:
             planned[email] = PlannedRound(email, subject.name, number)
@@ -116,9 +123,11 @@ def check_bulk_rounds(
             found |= _rater_problems(values, email)
             rater_email = normalise_email(values["rater_email"])
             if "rater_email" not in found and (email, rater_email) in rater_rows:
-                found["rater_email"] = (
-                    f"{rater_email} is already a rater for {email} on row "
-                    f"{rater_rows[email, rater_email]}"
+                found["rater_email"] = lazy_gettext(
+                    "%(rater)s is already a rater for %(email)s on row %(row)s",
+                    rater=rater_email,
+                    email=email,
+                    row=rater_rows[email, rater_email],
                 )
             rater_rows.setdefault((email, rater_email), number)
             if not found and email in planned:

@@ -27,7 +27,12 @@ class Problem:
 
     def __str__(self) -> str:
         where = ", ".join(
-            part for part in (f"Row {self.row}" if self.row else "", self.column or "") if part
+            part
+            for part in (
+                str(lazy_gettext("Row %(row)s", row=self.row)) if self.row else "",
+                self.column or "",
+            )
+            if part
         )
         return f"{where}: {self.message}" if where else self.message
 
@@ -156,7 +161,9 @@ def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...
         (n, cells) for n, cells in enumerate(records[1:], 2) if any(c.strip() for c in cells)
     ]
     if not data_rows:
-        table.problems.append(Problem(None, None, "the file has a header but no rows"))
+        table.problems.append(
+            Problem(None, None, lazy_gettext("the file has a header but no rows"))
+        )
     if len(data_rows) > MAX_CSV_ROWS:
         table.problems.append(
             Problem(
@@ -170,7 +177,15 @@ def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...
     for number, cells in data_rows:
         if len(cells) > len(header):
             table.problems.append(
-                Problem(number, None, f"has {len(cells)} values but the header has {len(header)}")
+                Problem(
+                    number,
+                    None,
+                    lazy_gettext(
+                        "has %(values)s values but the header has %(columns)s",
+                        values=len(cells),
+                        columns=len(header),
+                    ),
+                )
             )
             continue
         values = {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(header)}

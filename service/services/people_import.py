@@ -124,7 +124,10 @@ def check_people(text: str, existing_emails: Container[str]) -> PeopleImport:
                 Problem(
                     row.row,
                     "manager_email",
-                    f"nobody has the email {manager}, here or in another row of the file",
+                    lazy_gettext(
+                        "nobody has the email %(email)s, here or in another row of the file",
+                        email=manager,
+                    ),
                 )
             )
     checked = {email: row for email, row in people.items() if email not in unchecked_managers}

@@ -99,3 +99,14 @@ def test_an_unknown_manager_is_explained_in_spanish(app, spanish_hr):
         response.get_data(as_text=True)
     )
     assert count(app, Person) == people
+
+
+def test_a_files_problems_are_listed_in_spanish(app, spanish_hr):
+    people = count(app, Person)
+    csv_text = "name,email,role,manager_email\nAna Silva,ana@example.org,member,ghost@example.org\n"
+    preview = upload(spanish_hr, "/hr/people/import", csv_text)
+    assert preview.status_code == 422
+    text = words(preview.get_data(as_text=True))
+    assert "1 problema que corregir; no se ha guardado nada" in text
+    assert "Nadie tiene el correo ghost@example.org, ni aquí ni en otra fila del archivo" in text
+    assert count(app, Person) == people
