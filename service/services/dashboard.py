@@ -49,7 +49,10 @@ def list_rounds_for_hr(
     deadline first, a page at a time; three queries whatever the page holds."""
     load_hr(actor_id)
     if status and status not in ROUND_STATUSES:
-        raise Invalid(f"status must be one of {', '.join(ROUND_STATUSES)}", {"status": [status]})
+        raise Invalid(
+            lazy_gettext("status must be one of %(statuses)s", statuses=", ".join(ROUND_STATUSES)),
+            {"status": [status]},
+        )
     if deadline_from and deadline_to and deadline_from > deadline_to:
         raise Invalid(
             lazy_gettext("the first day must not be after the last"),

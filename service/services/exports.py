@@ -46,12 +46,13 @@ def chosen_round_ids(round_ids: list[str]) -> list[str]:
     ids = list(dict.fromkeys(str(round_id).strip() for round_id in round_ids if round_id))
     if not ids:
         raise Invalid(
-            lazy_gettext("choose at least one closed round"), {"round_id": ["choose a round"]}
+            lazy_gettext("choose at least one closed round"),
+            {"round_id": [lazy_gettext("choose a round")]},
         )
     if len(ids) > MAX_ROUNDS:
         raise Invalid(
-            f"at most {MAX_ROUNDS} rounds can be exported at once",
-            {"round_id": [f"at most {MAX_ROUNDS}"]},
+            lazy_gettext("at most %(max)s rounds can be exported at once", max=MAX_ROUNDS),
+            {"round_id": [lazy_gettext("at most %(max)s", max=MAX_ROUNDS)]},
         )
     return ids
 

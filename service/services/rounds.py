@@ -189,8 +189,17 @@ def create_round(
         # A smaller k would let the person the round is about see smaller groups than the
         # organisation allows; HR may choose any value in the allowed range.
         raise Invalid(
-            f"the anonymity threshold cannot be below your organisation's {floor}",
-            {"anonymity_threshold": [f"must be at least {floor}, your organisation's threshold"]},
+            lazy_gettext(
+                "the anonymity threshold cannot be below your organisation's %(floor)s",
+                floor=floor,
+            ),
+            {
+                "anonymity_threshold": [
+                    lazy_gettext(
+                        "must be at least %(floor)s, your organisation's threshold", floor=floor
+                    )
+                ]
+            },
         )
     round_ = Round(
         subject=subject,
