@@ -11,6 +11,15 @@ FRENCH = {"Accept-Language": "fr-CH, fr;q=0.9"}
 UNKNOWN_ROUND = "/api/v1/rounds/no-such-round"
 
 
+def refused_round_in_german(api, token, subject_email, deadline, rater_email) -> dict:
+    """POST /rounds with one peer, asked in German; the 422 document."""
+    rater = {"name": "Pat Peer", "email": rater_email, "relationship": "peer"}
+    body = {"subject_email": subject_email, "deadline": deadline, "raters": [rater]}
+    response = api.call("POST", "/api/v1/rounds", token, json=body, headers=GERMAN)
+    assert response.status_code == 422
+    return response.get_json()
+
+
 def test_an_unknown_round_is_refused_in_german_by_accept_language(api):
     _, token = api.person("hr")
     response = api.call("GET", UNKNOWN_ROUND, token, headers=GERMAN)
@@ -70,11 +79,9 @@ def test_a_missing_field_422_in_german_and_in_english(api):
 
 def test_a_domain_422_in_german_names_the_field_untranslated(api):
     _, token = api.person("hr")
-    body = {"subject_email": "nobody@example.org", "deadline": "2030-01-01T00:00:00Z"}
-    body["raters"] = [{"name": "Pat Peer", "email": "pat@example.org", "relationship": "peer"}]
-    response = api.call("POST", "/api/v1/rounds", token, json=body, headers=GERMAN)
-    assert response.status_code == 422
-    document = response.get_json()
+    document = refused_round_in_german(
+        api, token, "nobody@example.org", "2030-01-01T00:00:00Z", "pat@example.org"
+    )
     assert document["message"].startswith(
         "keine Person hat diese E-Mail-Adresse; legen Sie sie zuerst an"
     )
@@ -104,11 +111,10 @@ def test_a_bad_token_is_refused_in_the_browsers_language(api):
 def test_every_refusal_of_a_new_round_in_german_at_once(api):
     _, token = api.person("hr")
     api.person("member", name="Maya Lind", email="maya@example.org")
-    body = {"subject_email": "maya@example.org", "deadline": "2020-01-01T00:00:00Z"}
-    body["raters"] = [{"name": "Maya", "email": "maya@example.org", "relationship": "peer"}]
-    response = api.call("POST", "/api/v1/rounds", token, json=body, headers=GERMAN)
-    assert response.status_code == 422
-    document = response.get_json()
+    # A deadline in the past, and Maya named as her own rater.
+    document = refused_round_in_german(
+        api, token, "maya@example.org", "2020-01-01T00:00:00Z", "maya@example.org"
+    )
     assert document["message"].startswith(
         "die Frist muss in der Zukunft liegen und einige Feedbackgebende können nicht "
         "hinzugefügt werden: "
