@@ -136,7 +136,7 @@ class DatabaseCollector(Collector):
         )
         submitted.add_metric(
             ["pulse"],
-            db.session.scalar(select(func.count()).where(PulseRater.submitted_at.is_not(None))),
+            db.session.scalar(select(func.count()).where(PulseRater.submitted_on.is_not(None))),
         )
         return [rounds, jobs, submitted]
 

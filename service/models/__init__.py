@@ -12,9 +12,10 @@ from service.models.pulses import (
     PULSE_STATUSES,
     FollowUp,
     Pulse,
-    PulseAnswer,
     PulseLink,
     PulseRater,
+    PulseResponse,
+    PulseResponseAnswer,
 )
 from service.models.responses import DeclineReason, Response, ResponseAnswer, ResponseComment
 from service.models.rounds import (
@@ -58,9 +59,10 @@ __all__ = [
     "PlanFocus",
     "PublishedSkillScore",
     "Pulse",
-    "PulseAnswer",
     "PulseLink",
     "PulseRater",
+    "PulseResponse",
+    "PulseResponseAnswer",
     "Rater",
     "Response",
     "ResponseAnswer",

@@ -3,11 +3,12 @@ survey on the person's focus skills."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     SmallInteger,
@@ -19,8 +20,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.extensions import db
+from service.models.responses import WITHOUT_ROWID, new_response_key
 from service.models.rounds import Rater, Round
 from service.models.types import UTCDateTime, new_id, utcnow
+from surveys.relationships import RELATIONSHIPS
 
 PULSE_STATUSES = ("open", "closed")
 
@@ -66,7 +69,8 @@ class Pulse(db.Model):
 
 
 class PulseRater(db.Model):
-    """One of the round's raters asked in a pulse, and their answer once they submitted."""
+    """One of the round's raters asked in a pulse, and whether they answered (their answer
+    is a PulseResponse, which does not say whose it is)."""
 
     __tablename__ = "pulse_raters"
     __table_args__ = (UniqueConstraint("pulse_id", "rater_id", name="uq_pulse_raters_rater"),)
@@ -74,14 +78,11 @@ class PulseRater(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     pulse_id: Mapped[str] = mapped_column(ForeignKey("pulses.id", ondelete="CASCADE"), index=True)
     rater_id: Mapped[str] = mapped_column(ForeignKey("raters.id", ondelete="CASCADE"), index=True)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    comment: Mapped[str | None] = mapped_column(Text)
+    # Only the day (UTC), as for a round's raters (service/models/responses.py).
+    submitted_on: Mapped[date | None] = mapped_column(Date)
 
     pulse: Mapped[Pulse] = orm.relationship(back_populates="raters")
     rater: Mapped[Rater] = orm.relationship()
-    answers: Mapped[list[PulseAnswer]] = orm.relationship(
-        cascade="all, delete-orphan", passive_deletes=True
-    )
 
 
 class PulseLink(db.Model):
@@ -99,14 +100,39 @@ class PulseLink(db.Model):
     pulse_rater: Mapped[PulseRater] = orm.relationship()
 
 
-class PulseAnswer(db.Model):
+class PulseResponse(db.Model):
+    """One rater's answer to a pulse, without the rater: written under a random key with the
+    relationship the groups need, like a round's responses (service/models/responses.py)."""
+
+    __tablename__ = "pulse_responses"
+    __table_args__ = (
+        CheckConstraint(
+            f"relationship IN ({', '.join(repr(r) for r in RELATIONSHIPS)})", name="relationship"
+        ),
+        WITHOUT_ROWID,
+    )
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_response_key)
+    pulse_id: Mapped[str] = mapped_column(ForeignKey("pulses.id", ondelete="CASCADE"), index=True)
+    relationship: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    answers: Mapped[list[PulseResponseAnswer]] = orm.relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class PulseResponseAnswer(db.Model):
     """One skill's change as a rater saw it, -3 to +3; NULL is "not observed"."""
 
-    __tablename__ = "pulse_answers"
-    __table_args__ = (CheckConstraint("score IS NULL OR score BETWEEN -3 AND 3", name="score"),)
+    __tablename__ = "pulse_response_answers"
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR score BETWEEN -3 AND 3", name="score"),
+        WITHOUT_ROWID,
+    )
 
-    pulse_rater_id: Mapped[str] = mapped_column(
-        ForeignKey("pulse_raters.id", ondelete="CASCADE"), primary_key=True
+    response_key: Mapped[str] = mapped_column(
+        ForeignKey("pulse_responses.key", ondelete="CASCADE"), primary_key=True
     )
     skill_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     score: Mapped[int | None] = mapped_column(SmallInteger)

@@ -61,7 +61,7 @@ def pulse_invitation_message(job: Job) -> EmailMessage | None:
     pulse_rater = db.session.get(PulseRater, _key_part(job))
     if (
         pulse_rater is None
-        or pulse_rater.submitted_at is not None
+        or pulse_rater.submitted_on is not None
         or not pulse_accepts_answers(pulse_rater.pulse)
     ):
         return None  # answered, closed or deleted since the job was queued

@@ -20,7 +20,15 @@ from sqlalchemy import select
 
 from reports.pulse import PULSE_SCALE, aggregate_pulse
 from service.extensions import db
-from service.models import RELATIONSHIPS, Person, Pulse, PulseAnswer, PulseRater, Round
+from service.models import (
+    RELATIONSHIPS,
+    Person,
+    Pulse,
+    PulseRater,
+    PulseResponse,
+    PulseResponseAnswer,
+    Round,
+)
 from service.services import audit
 from service.services.access import acts_as_hr
 from service.services.clock import now
@@ -153,20 +161,24 @@ def start_pulse(actor_id: str, round_id: str, *, deadline: datetime | None = Non
 
 
 def _answers_frames(pulse: Pulse) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The submitted answers and comments, as reports.pulse.aggregate_pulse takes them."""
+    """The submitted answers and comments, as reports.pulse.aggregate_pulse takes them; the
+    "rater" of each is its response's random key."""
     rows, comments = [], []
-    for pulse_rater in pulse.raters:
-        if pulse_rater.submitted_at is None:
-            continue
-        relationship = pulse_rater.rater.relationship
-        given = {answer.skill_id: answer.score for answer in pulse_rater.answers}
+    responses = db.session.scalars(select(PulseResponse).where(PulseResponse.pulse_id == pulse.id))
+    for response in responses:
+        given = {answer.skill_id: answer.score for answer in response.answers}
         for skill_id in pulse.skill_ids:
             score = given.get(skill_id)
             rows.append(
-                (pulse_rater.id, relationship, skill_id, float("nan") if score is None else score)
+                (
+                    response.key,
+                    response.relationship,
+                    skill_id,
+                    float("nan") if score is None else score,
+                )
             )
-        if pulse_rater.comment:
-            comments.append((pulse_rater.id, relationship, pulse_rater.comment))
+        if response.comment:
+            comments.append((response.key, response.relationship, response.comment))
     answers = pd.DataFrame(rows, columns=["rater_id", "relationship", "skill_id", "score"])
     return answers.astype({"score": float}), pd.DataFrame(
         comments, columns=["rater_id", "relationship", "text"]
@@ -227,7 +239,7 @@ def _relationship_counts(pulse: Pulse) -> dict[str, dict[str, int]]:
     invited, submitted = Counter(), Counter()
     for pulse_rater in pulse.raters:
         invited[pulse_rater.rater.relationship] += 1
-        if pulse_rater.submitted_at is not None:
+        if pulse_rater.submitted_on is not None:
             submitted[pulse_rater.rater.relationship] += 1
     return {
         "invited": {r: invited[r] for r in RELATIONSHIPS},
@@ -306,7 +318,7 @@ def pulse_for_rater(pulse_rater: PulseRater, language: str | None = None) -> dic
         "anonymity_threshold": pulse.round.anonymity_threshold,
         "relationship": pulse_rater.rater.relationship,
         "accepting_answers": pulse_accepts_answers(pulse),
-        "submitted": pulse_rater.submitted_at is not None,
+        "submitted": pulse_rater.submitted_on is not None,
     }
 
 
@@ -335,23 +347,34 @@ def _answer_problems(pulse: Pulse, answers: Mapping, comment: str | None) -> dic
 
 
 def submit_pulse(pulse_rater_id: str, answers: Mapping, comment: str | None = None) -> dict:
-    """A rater's answer: every skill -3..+3 or null, an optional comment; once only."""
+    """A rater's answer: every skill -3..+3 or null, an optional comment; once only.
+
+    Written as a PulseResponse that does not say whose it is; the pulse rater keeps only
+    the day they answered. The lock on their row makes a second, concurrent answer wait and
+    then be refused."""
     pulse_rater = db.session.scalar(
         select(PulseRater).where(PulseRater.id == pulse_rater_id).with_for_update()
     )
     if pulse_rater is None:
         raise NotFound(PULSE_NOT_FOUND)
-    if pulse_rater.submitted_at is not None:
+    if pulse_rater.submitted_on is not None:
         raise Conflict(gettext("you have already answered this pulse; thank you"))
     pulse = pulse_rater.pulse
     if not pulse_accepts_answers(pulse):
         raise Conflict(gettext("this pulse has closed; answers are no longer taken"))
     if problems := _answer_problems(pulse, answers, comment):
         raise Invalid(gettext("the answers were not sent"), problems)
-    pulse_rater.answers = [
-        PulseAnswer(skill_id=skill_id, score=answers[skill_id]) for skill_id in pulse.skill_ids
-    ]
-    pulse_rater.comment = (comment or "").strip() or None
-    pulse_rater.submitted_at = now()
+    db.session.add(
+        PulseResponse(
+            pulse_id=pulse.id,
+            relationship=pulse_rater.rater.relationship,
+            comment=(comment or "").strip() or None,
+            answers=[
+                PulseResponseAnswer(skill_id=skill_id, score=answers[skill_id])
+                for skill_id in pulse.skill_ids
+            ],
+        )
+    )
+    pulse_rater.submitted_on = now().date()
     db.session.commit()
-    return {"submitted": True, "submitted_at": pulse_rater.submitted_at}
+    return {"submitted": True, "submitted_on": pulse_rater.submitted_on}

@@ -16,11 +16,8 @@ from service.extensions import db
 # revision: (its previous revision, the tables it adds, the columns it adds per table)
 ADDED = {
     "0008": ("0007", {"plans", "plan_focus", "plan_checkins", "plan_comments", "notes"}, {}),
-    "0009": (
-        "0008",
-        {"follow_ups", "pulses", "pulse_raters", "pulse_links", "pulse_answers"},
-        {},
-    ),
+    # 0009's pulse_answers became pulse_responses in 0017 (test_response_migration.py).
+    "0009": ("0008", {"follow_ups", "pulses", "pulse_raters", "pulse_links"}, {}),
     "0010": (
         "0009",
         {"campaigns"},

@@ -29,6 +29,17 @@ def empty_database(request, tmp_path):
         yield url
 
 
+def migration_app(database_url: str, tmp_path):
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": str(tmp_path),
+            "JOBS_IMMEDIATE": True,
+        }
+    )
+
+
 def moment(value: str) -> str:
     """A UTC moment written as each database's column holds it."""
     return value + ("+00" if db.engine.dialect.name == "postgresql" else ".000000")
@@ -125,14 +136,7 @@ def rows(query: str) -> list[tuple]:
 def test_0013_unlinks_submitted_answers_keeps_drafts_and_refuses_to_lose_them(
     empty_database, tmp_path, capfd
 ):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": empty_database,
-            "INSTANCE_PATH": str(tmp_path),
-            "JOBS_IMMEDIATE": True,
-        }
-    )
+    app = migration_app(empty_database, tmp_path)
     with app.app_context():
         upgrade(revision="0012")
         seed_0012()
@@ -210,3 +214,63 @@ def test_0013_unlinks_submitted_answers_keeps_drafts_and_refuses_to_lose_them(
 def moment_day(value) -> date:
     """The day of a stored moment, read raw (a string on SQLite, a datetime on PostgreSQL)."""
     return date.fromisoformat(str(value)[:10])
+
+
+PULSE_ROWS = [
+    "INSERT INTO people (id, email, name, role, created_at)"
+    " VALUES ('p1', 'maya@x.org', 'Maya Lind', 'member', CURRENT_TIMESTAMP)",
+    "INSERT INTO rounds (id, subject_id, created_by_id, instrument_id, instrument_version,"
+    " status, deadline, anonymity_threshold, comment_seed, created_at) VALUES ('r1', 'p1',"
+    " 'p1', 'soft-skills', '1', 'closed', CURRENT_TIMESTAMP, 3, 1, CURRENT_TIMESTAMP)",
+    "INSERT INTO raters (id, round_id, name, email, relationship, response_status, created_at)"
+    " VALUES ('t-a', 'r1', 'Ann Peer', 'a@x.org', 'peer', 'submitted', CURRENT_TIMESTAMP),"
+    " ('t-b', 'r1', 'Bo Boss', 'b@x.org', 'manager', 'submitted', CURRENT_TIMESTAMP)",
+    "INSERT INTO pulses (id, round_id, skill_ids, status, deadline, comment_seed, created_at)"
+    " VALUES ('pu1', 'r1', '[\"empathy\", \"leadership\"]', 'open', CURRENT_TIMESTAMP, 1,"
+    " CURRENT_TIMESTAMP)",
+    "INSERT INTO pulse_raters (id, pulse_id, rater_id, submitted_at, comment) VALUES"
+    " ('pr-a', 'pu1', 't-a', :answered, 'Listens more'), ('pr-b', 'pu1', 't-b', NULL, NULL)",
+    "INSERT INTO pulse_answers (pulse_rater_id, skill_id, score) VALUES ('pr-a', 'empathy', 2),"
+    " ('pr-a', 'leadership', NULL)",
+]
+
+
+def test_0017_unlinks_pulse_answers_and_refuses_to_lose_them(empty_database, tmp_path, capfd):
+    app = migration_app(empty_database, tmp_path)
+    with app.app_context():
+        upgrade(revision="0016")
+        for row in PULSE_ROWS:
+            db.session.execute(text(row), {"answered": moment("2026-04-02 18:45:00")})
+        db.session.commit()
+        upgrade(revision="0017")
+
+        assert "pulse_answers" not in inspect(db.engine).get_table_names()
+        [(key, pulse_id, relationship, comment)] = rows(
+            "SELECT key, pulse_id, relationship, comment FROM pulse_responses"
+        )
+        assert (pulse_id, relationship, comment) == ("pu1", "peer", "Listens more")
+        assert len(key) == 32 and key not in {"pr-a", "t-a"}
+        assert rows("SELECT response_key, skill_id, score FROM pulse_response_answers") == [
+            (key, "empathy", 2),
+            (key, "leadership", None),
+        ]
+        days = rows("SELECT id, submitted_on FROM pulse_raters")
+        assert [(rater, str(day) if day else None) for rater, day in days] == [
+            ("pr-a", "2026-04-02"),
+            ("pr-b", None),
+        ]
+        columns = {column["name"] for column in inspect(db.engine).get_columns("pulse_raters")}
+        assert columns == {"id", "pulse_id", "rater_id", "submitted_on"}
+        db.session.commit()
+
+        with pytest.raises(SystemExit):
+            downgrade(revision="0016")
+        assert "cannot be linked back" in capfd.readouterr().err
+        db.session.remove()
+        db.session.execute(text("DELETE FROM pulse_responses"))
+        db.session.commit()
+        downgrade(revision="0016")
+        assert rows("SELECT id, comment FROM pulse_raters") == [("pr-a", None), ("pr-b", None)]
+        assert rows("SELECT count(*) FROM pulse_answers") == [(0,)]
+        db.session.remove()
+        db.engine.dispose()

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 
 from service.extensions import db
-from service.models import DraftAnswer, DraftComment, Rater, Response, Round
+from service.models import DraftAnswer, DraftComment, PulseRater, Rater, Response, Round
 from tests.service.conftest import INSTRUMENT, SCORES, late_peers
+from tests.service.test_pulses_api import pulse, submit  # noqa: F401 - pulse is a fixture
 
 RESPONSE_TABLES = {
     "responses": {"key", "round_id", "relationship", "release_block"},
@@ -222,3 +223,35 @@ def test_a_submitted_draft_leaves_no_trace_in_the_sqlite_file(app, api):
         path = db.engine.url.database
     with open(path, "rb") as stored:
         assert b"quokka-marmalade" not in stored.read()
+
+
+def test_a_pulse_answer_is_kept_apart_from_its_rater_too(app, api, pulse):  # noqa: F811
+    _, _, _, pulse_id, tokens = pulse
+    emails = ["pia@example.org", "pat@example.org", "pol@example.org"]
+    for n, email in enumerate(emails):
+        sent = submit(api, tokens[email], {"empathy": n - 1, "leadership": None}, f"Change {n}")
+        assert sent.status_code == 200
+        date.fromisoformat(sent.get_json()["submitted_on"])  # a day, no time
+    with app.app_context():
+        inspector = inspect(db.engine)
+        columns = {t: {c["name"] for c in inspector.get_columns(t)} for t in ("pulse_raters",)}
+        assert columns["pulse_raters"] == {"id", "pulse_id", "rater_id", "submitted_on"}
+        assert {c["name"] for c in inspector.get_columns("pulse_responses")} == {
+            "key",
+            "pulse_id",
+            "relationship",
+            "comment",
+        }
+        asked = db.session.scalars(select(PulseRater).where(PulseRater.pulse_id == pulse_id)).all()
+        rater_values = {str(row.id) for row in asked} | {str(row.rater_id) for row in asked}
+        rater_values |= {row.rater.email for row in asked} | {row.rater.name for row in asked}
+        rows = [
+            row
+            for table in ("pulse_responses", "pulse_response_answers")
+            for row in db.session.execute(db.metadata.tables[table].select()).all()
+        ]
+        assert len(rows) == 3 + 3 * 2
+        for row in rows:
+            assert not {str(value) for value in row} & rater_values, row
+        answered = [row for row in asked if row.submitted_on is not None]
+        assert len(answered) == 3 and all(type(row.submitted_on) is date for row in answered)

@@ -126,4 +126,4 @@ class PulseSubmissionSchema(InputSchema):
 
 class PulseSubmittedSchema(Schema):
     submitted = fields.Boolean()
-    submitted_at = fields.DateTime()
+    submitted_on = fields.Date(metadata={"description": "The day (UTC); no time is kept"})
