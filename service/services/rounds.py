@@ -44,6 +44,19 @@ def _load_rater(round_: Round, rater_id: str) -> Rater:
 
 
 PAST_DEADLINE = lazy_gettext("the deadline must be in the future")
+# A refusal that names a state: one sentence per state, so each language words it whole.
+LAUNCHED_ALREADY = {
+    "open": lazy_gettext("the round is already open; it can be launched only once"),
+    "closed": lazy_gettext("the round is already closed; it can be launched only once"),
+}
+ANSWERED_ALREADY = {
+    "submitted": lazy_gettext("this rater has already submitted; no new link is needed"),
+    "declined": lazy_gettext("this rater has already declined; no new link is needed"),
+}
+NOT_CLOSED = {
+    "draft": lazy_gettext("only a closed round can be reopened; this one is draft"),
+    "open": lazy_gettext("only a closed round can be reopened; this one is open"),
+}
 RATERS_REFUSED = lazy_gettext("some raters cannot be added")
 
 
@@ -335,7 +348,7 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "draft":
-        raise Conflict(f"the round is already {round_.status}; it can be launched only once")
+        raise Conflict(LAUNCHED_ALREADY[round_.status])
     if round_.campaign_id is not None and not (
         round_.nomination_stage == "approved" and acts_as_hr(actor, round_)
     ):
@@ -360,7 +373,7 @@ def launch_round(actor_id: str, round_id: str) -> list[tuple[Rater, str | None]]
         "open",
         launched_at=now(),
         count_sets=[list(s) for s in launch_partition(invited, round_.anonymity_threshold)],
-        lost_to="launched by another request",
+        lost_to=lazy_gettext("the round was launched by another request"),
     )
     hand_out = hands_out_links(actor, round_)
     links = [(rater, issue_survey_link(rater) if hand_out else None) for rater in round_.raters]
@@ -388,7 +401,7 @@ def resend_invitation(actor_id: str, round_id: str, rater_id: str) -> tuple[Rate
         )
     if rater.response_status in ("submitted", "declined"):
         if acts_as_hr(actor, round_):
-            raise Conflict(f"this rater has already {rater.response_status}; no new link is needed")
+            raise Conflict(ANSWERED_ALREADY[rater.response_status])
         db.session.rollback()  # nothing to send; the subject's answer stays the same
         return rater, None
     revoke_survey_links(rater)
@@ -438,13 +451,19 @@ def _move(round_: Round, before: str, after: str, *, lost_to: str, **values) -> 
     ).rowcount
     if moved != 1:
         db.session.rollback()
-        raise Conflict(f"the round was {lost_to}")
+        raise Conflict(lost_to)
 
 
 def _close(round_: Round, actor: Person | None = None) -> None:
     """Close, freeze the results, then queue the report and the emails that follow; no actor
     means the deadline closed it."""
-    _move(round_, "open", "closed", closed_at=now(), lost_to="closed by another request")
+    _move(
+        round_,
+        "open",
+        "closed",
+        closed_at=now(),
+        lost_to=lazy_gettext("the round was closed by another request"),
+    )
     db.session.refresh(round_)
     freeze_results(round_)
     job_ids = queue_after_close(round_)
@@ -467,7 +486,7 @@ def reopen_round(actor_id: str, round_id: str, deadline: datetime) -> Round:
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id, lock=True)
     if round_.status != "closed":
-        raise Conflict(f"only a closed round can be reopened; this one is {round_.status}")
+        raise Conflict(NOT_CLOSED[round_.status])
     if round_.raw_answers_deleted_at is not None:
         # Late answers would be scored without the deleted ones: results nobody could trust.
         raise Invalid(RAW_ANSWERS_DELETED)
