@@ -189,9 +189,15 @@ def prepare(environ: dict[str, str], raters: int) -> tuple[str, list[str]]:
         deadline = datetime.now(UTC) + timedelta(days=7)
         signed_in = []
         for round_number in range((raters + RATERS_PER_ROUND - 1) // RATERS_PER_ROUND):
+            # A round about someone else: on a round about themselves HR is its subject, and
+            # a subject is never handed a rater's link.
+            subject = create_person(
+                f"s{round_number}@bench.example", f"Subject {round_number}", "member"
+            )
             round_ = create_round(
                 hr.id,
                 deadline=deadline,
+                subject_email=subject.email,
                 raters=[
                     {
                         "name": f"Rater {round_number}-{n}",
