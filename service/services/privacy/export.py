@@ -25,8 +25,8 @@ from service.services import audit
 from service.services.access import load_actor, load_hr
 from service.services.clock import now
 from service.services.counts import response_counts
-from service.services.development_reports import report_path
-from service.services.errors import NotFound
+from service.services.development_reports import ensure_report_pdf
+from service.services.errors import NotFound, Unavailable
 from service.services.notes import list_notes
 from service.services.plans import HR, SUBJECT, PlanAccess, load_saved_plan, plan_document
 from service.services.pulses import pulse_document, round_pulses
@@ -91,9 +91,15 @@ def _round_about(round_: Round, person: Person, *, own_copy: bool, reports: dict
         else None
     )
     entry["report"] = None
-    if entry["results"] is not None and report_path(round_).exists():
-        entry["report"] = _report_name(round_)
-        reports[entry["report"]] = report_path(round_)
+    if entry["results"] is not None:
+        # In the person's language today, drawn now if they changed language since the close.
+        try:
+            stored = ensure_report_pdf(round_)
+        except Unavailable:
+            stored = None  # no Chromium here: the document says so with "report": null
+        if stored is not None:
+            entry["report"] = _report_name(round_)
+            reports[entry["report"]] = stored
     if round_.results is not None:
         plan = load_saved_plan(round_)
         access = PlanAccess(person, round_, SUBJECT if own_copy else HR, plan)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from service.extensions import db
 from service.models import AuditEvent, Round
 from service.services.development_reports import report_path
+from tests.pdf_tools import pdf_text
 from tests.service.plan_helpers import focus_entry, plan_path
 
 
@@ -119,3 +120,21 @@ def test_a_member_cannot_get_another_persons_copy(api):
     assert api.call("GET", "/api/v1/me/export", maya).status_code == 200
     missing = api.call("GET", "/api/v1/people/no-such-person/export", hr)
     assert missing.status_code == 404
+
+
+def test_a_person_who_changed_language_after_the_close_still_gets_their_report(
+    api, scored_round, tmp_path
+):
+    # The worker stored the report in English at the close; Maya now reads German, a version
+    # never drawn: her copy draws it rather than leave her report out.
+    _, maya, _ = scored_round
+    assert api.call("PATCH", "/api/v1/me", maya, json={"language": "de"}).status_code == 200
+
+    document, files = unzip(api.call("GET", "/api/v1/me/export", maya))
+
+    [about] = document["rounds_about_you"]
+    assert about["report"] is not None
+    pdf = files[about["report"]]
+    # Not the English stand-in stored at the close (conftest.py), a German report drawn now.
+    assert pdf.startswith(b"%PDF") and b"a stored report" not in pdf
+    assert "Entwicklungsbericht" in pdf_text(pdf, tmp_path)
