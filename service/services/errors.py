@@ -3,6 +3,10 @@ reaches a client (an HTTP status, a page) is decided at the edge, in service.htt
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from flask_babel.speaklater import LazyString
+
 
 class DomainError(Exception):
     def __init__(self, message, errors: dict | None = None):
@@ -15,6 +19,13 @@ class DomainError(Exception):
         """Worded when read: a message marked with lazy_gettext reads in the language of the
         answer (the API's edge chooses its caller's) rather than that of the raise."""
         return str(self._message)
+
+
+def worded_later(separator: str, messages: Iterable) -> LazyString:
+    """Messages joined when read, so that those marked with lazy_gettext keep waiting for the
+    answer's language (a refusal that lists several problems in one line)."""
+    messages = list(messages)
+    return LazyString(lambda: separator.join(str(message) for message in messages))
 
 
 class Unauthorized(DomainError):

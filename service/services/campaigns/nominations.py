@@ -17,7 +17,7 @@ from service.services.access import load_actor
 from service.services.campaigns.approvals import approvers_of, may_approve
 from service.services.campaigns.rules import list_problems
 from service.services.clock import now
-from service.services.errors import Conflict, Invalid, NotFound
+from service.services.errors import Conflict, Invalid, NotFound, worded_later
 from service.services.notifications import _new_job, dispatch
 from service.services.rounds import _check_new_rater, _new_rater
 from service.services.settings import current_settings
@@ -40,11 +40,21 @@ def _named(round_: Round, removed: Iterable[str] = ()) -> Counter:
     )
 
 
-def _refuse_unless_complete(named: Counter, campaign: Campaign, refusal: str) -> None:
+# Where a list of raters stands when it cannot be approved, each state worded whole.
+NOT_AWAITING_APPROVAL = {
+    "nominating": lazy_gettext("this list of raters has not been submitted yet"),
+    "approved": lazy_gettext("this list of raters is already approved"),
+}
+LAUNCHED = lazy_gettext("this list of raters is launched")
+
+
+def _refuse_unless_complete(named: Counter, campaign: Campaign, refusal) -> None:
     problems = list_problems(named, campaign.minimum_raters, campaign.maximum_raters)
     if problems:
-        details = "; ".join(message for messages in problems.values() for message in messages)
-        raise Invalid(f"{refusal}: {details}", problems)
+        details = worded_later("; ", (m for messages in problems.values() for m in messages))
+        raise Invalid(
+            lazy_gettext("%(refusal)s: %(details)s", refusal=refusal, details=details), problems
+        )
 
 
 def submit_nominations(actor_id: str, round_id: str) -> Round:
@@ -58,7 +68,9 @@ def submit_nominations(actor_id: str, round_id: str) -> Round:
     round_, campaign = found
     if round_.status != "draft" or round_.nomination_stage != "nominating":
         raise Conflict(lazy_gettext("the raters of this round were already submitted"))
-    _refuse_unless_complete(_named(round_), campaign, "the list of raters is not complete")
+    _refuse_unless_complete(
+        _named(round_), campaign, lazy_gettext("the list of raters is not complete")
+    )
     round_.nominated_at = now()
     jobs = []
     if campaign.manager_approval:
@@ -92,16 +104,15 @@ def approve_nominations(
         raise NotFound(ROUND_NOT_FOUND)
     round_, campaign = found
     if round_.status != "draft" or round_.nomination_stage != "awaiting_approval":
-        state = {"nominating": "has not been submitted yet", "approved": "is already approved"}
-        raise Conflict(
-            f"this list of raters {state.get(round_.nomination_stage or '', 'is launched')}"
-        )
+        raise Conflict(NOT_AWAITING_APPROVAL.get(round_.nomination_stage or "", LAUNCHED))
     add, remove = list(add), list(dict.fromkeys(remove))
     by_id = {rater.id: rater for rater in round_.raters}
     errors: dict = {}
     unknown = [rater_id for rater_id in remove if rater_id not in by_id]
     if unknown or any(by_id[r].relationship == "self" for r in remove if r in by_id):
-        errors["remove"] = ["name raters of this round (not the self-assessment) by their id"]
+        errors["remove"] = [
+            lazy_gettext("name raters of this round (not the self-assessment) by their id")
+        ]
     taken = {rater.email for rater in round_.raters if rater.id not in remove}
     added_errors = {}
     for index, rater in enumerate(add):
@@ -117,7 +128,9 @@ def approve_nominations(
     if errors:
         raise Invalid(lazy_gettext("the list cannot be changed so"), errors)
     named = _named(round_, remove) + Counter(rater["relationship"] for rater in add)
-    _refuse_unless_complete(named, campaign, "the approved list must still be complete")
+    _refuse_unless_complete(
+        named, campaign, lazy_gettext("the approved list must still be complete")
+    )
     if remove:
         db.session.execute(delete(Rater).where(Rater.id.in_(remove)))
         db.session.expire(round_, ["raters"])

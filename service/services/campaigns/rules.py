@@ -7,7 +7,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext
 
-from surveys.relationships import NAMES, RATERS_NAMED
+from service.services.relationship_words import MANY
+from surveys.relationships import RATERS_NAMED
 
 # What each stage reads as, for rounds before and after launch.
 STAGE_LABELS = {
@@ -30,7 +31,7 @@ def stage_of(status: str, nomination_stage: str | None) -> str:
 
 def list_problems(
     named: Mapping[str, int], minimum: Mapping[str, int], maximum: int | None
-) -> dict[str, list[str]]:
+) -> dict[str, list]:
     """Each relationship named fewer times than its minimum, and a total above the maximum,
     as errors by field; empty when the list may be submitted."""
     problems: dict[str, list[str]] = {}
@@ -38,13 +39,22 @@ def list_problems(
         wanted, got = minimum.get(relationship, 0), named.get(relationship, 0)
         if got < wanted:
             problems.setdefault("minimum_raters", []).append(
-                f"{NAMES[relationship].many}: {got} named, at least {wanted} needed"
+                lazy_gettext(
+                    "%(relationship)s: %(named)s named, at least %(needed)s needed",
+                    relationship=MANY[relationship],
+                    named=got,
+                    needed=wanted,
+                )
             )
     total = sum(n for relationship, n in named.items() if relationship != "self")
     if maximum is not None and total > maximum:
-        problems["maximum_raters"] = [f"{total} raters named, at most {maximum} allowed"]
+        problems["maximum_raters"] = [
+            lazy_gettext(
+                "%(total)s raters named, at most %(maximum)s allowed", total=total, maximum=maximum
+            )
+        ]
     if total == 0:
-        problems.setdefault("raters", []).append("name at least one rater")
+        problems.setdefault("raters", []).append(lazy_gettext("name at least one rater"))
     return problems
 
 

@@ -14,7 +14,7 @@ from service.models.types import new_id
 from service.services import audit
 from service.services.access import load_hr
 from service.services.clock import now
-from service.services.errors import Invalid, NotFound
+from service.services.errors import Invalid, NotFound, worded_later
 from service.services.notifications import dispatch
 from service.services.people import name_problem, normalise_email
 from service.services.people_import import LOOKUP_CHUNK
@@ -22,7 +22,7 @@ from service.services.settings import current_settings
 from surveys.instrument import UnknownInstrument, load_instrument
 from surveys.relationships import RATERS_NAMED
 
-CAMPAIGN_REFUSED = "this campaign cannot be started"
+CAMPAIGN_REFUSED = lazy_gettext("this campaign cannot be started")
 MAX_SUBJECTS = 10_000
 MAX_PER_RELATIONSHIP = 50
 
@@ -55,15 +55,25 @@ def _rule_problems(minimum: dict, maximum: int | None) -> dict[str, list[str]]:
     for relationship, n in minimum.items():
         if relationship not in RATERS_NAMED:
             errors.setdefault("minimum_raters", []).append(
-                f"{relationship!r} is not one of {', '.join(RATERS_NAMED)}"
+                lazy_gettext(
+                    "%(relationship)s is not one of %(relationships)s",
+                    relationship=repr(relationship),
+                    relationships=", ".join(RATERS_NAMED),
+                )
             )
         elif isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_PER_RELATIONSHIP:
             errors.setdefault("minimum_raters", []).append(
-                f"{relationship}: must be a whole number from 0 to {MAX_PER_RELATIONSHIP}"
+                lazy_gettext(
+                    "%(relationship)s: must be a whole number from 0 to %(most)s",
+                    relationship=relationship,
+                    most=MAX_PER_RELATIONSHIP,
+                )
             )
     wanted = sum(n for n in minimum.values() if isinstance(n, int))
     if maximum is not None and maximum < max(wanted, 1):
-        errors["maximum_raters"] = [f"must be at least the minimums' total ({max(wanted, 1)})"]
+        errors["maximum_raters"] = [
+            lazy_gettext("must be at least the minimums' total (%(total)s)", total=max(wanted, 1))
+        ]
     return errors
 
 
@@ -101,26 +111,36 @@ def create_campaign(
     if problem := name_problem(name):
         errors["name"] = [problem]
     if nomination_deadline <= now():
-        errors["nomination_deadline"] = ["must be in the future"]
+        errors["nomination_deadline"] = [lazy_gettext("must be in the future")]
     if deadline <= nomination_deadline:
-        errors["deadline"] = ["must be after the nomination deadline"]
+        errors["deadline"] = [lazy_gettext("must be after the nomination deadline")]
     try:
         loaded = load_instrument(instrument)
     except UnknownInstrument as error:
         errors["instrument"] = [str(error)]
     if not subjects:
-        errors["subjects"] = ["name at least one person"]
+        errors["subjects"] = [lazy_gettext("name at least one person")]
     elif len(subjects) > MAX_SUBJECTS:
-        errors["subjects"] = [f"at most {MAX_SUBJECTS} people per campaign"]
+        errors["subjects"] = [
+            lazy_gettext("at most %(most)s people per campaign", most=MAX_SUBJECTS)
+        ]
     people, unknown = _subjects(subjects) if "subjects" not in errors else ([], [])
     if unknown:
-        shown = ", ".join(unknown[:5]) + (
-            f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        )
-        errors["subjects"] = [f"nobody has the email {shown}; add them first"]
+        shown = ", ".join(unknown[:5])
+        errors["subjects"] = [
+            lazy_gettext(
+                "nobody has the email %(emails)s and %(count)s more; add them first",
+                emails=shown,
+                count=len(unknown) - 5,
+            )
+            if len(unknown) > 5
+            else lazy_gettext("nobody has the email %(emails)s; add them first", emails=shown)
+        ]
     if errors:
+        details = worded_later("; ", (worded_later(" ", (k, v[0])) for k, v in errors.items()))
         raise Invalid(
-            CAMPAIGN_REFUSED + ": " + "; ".join(f"{k} {v[0]}" for k, v in errors.items()), errors
+            lazy_gettext("%(refusal)s: %(details)s", refusal=CAMPAIGN_REFUSED, details=details),
+            errors,
         )
     threshold = anonymity_threshold or current_settings().anonymity_threshold
     campaign = Campaign(
