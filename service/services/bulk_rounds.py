@@ -82,7 +82,7 @@ def _rater_problems(values: dict[str, str], subject_email: str) -> dict[str, str
         )
     for column, value in values.items():
         if "\x00" in value:
-            problems[column] = "contains a NUL character"
+            problems[column] = lazy_gettext("contains a NUL character")
     return problems
 
 
@@ -191,7 +191,7 @@ def launch_bulk_rounds(actor_id: str, text: str, deadline: datetime | None) -> l
     changed something meanwhile) the launch stops there and the outcome says so."""
     load_hr(actor_id)
     checked = check_bulk_rounds(text, deadline, now(), _subjects(text))
-    checked.refuse_unless_ok("no round was launched")
+    checked.refuse_unless_ok(lazy_gettext("no round was launched"))
     outcomes = []
     for planned in checked.rounds:
         round_id = None

@@ -7,14 +7,22 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext
+from babel.numbers import format_decimal
+from flask_babel import get_locale, lazy_gettext
+from flask_babel.speaklater import LazyString
 
-from service.services.errors import Invalid
+from service.services.errors import Invalid, worded_later
 
 MAX_CSV_BYTES = 1_000_000
 MAX_CSV_ROWS = 5_000
 # Spreadsheet programs write ";" where the comma is the decimal mark, and some write tabs.
 DELIMITERS = (",", ";", "\t")
+
+
+def in_figures(number: int) -> LazyString:
+    """A count as the reader's language writes it ("5,000", "5.000"), when read."""
+    # Outside a request (the command line, the pure checks) English is written.
+    return LazyString(lambda: format_decimal(number, locale=get_locale() or "en"))
 
 
 @dataclass(frozen=True)
@@ -47,12 +55,13 @@ class CheckedFile:
     def ok(self) -> bool:
         return not self.problems
 
-    def refuse_unless_ok(self, nothing_done: str) -> None:
+    def refuse_unless_ok(self, nothing_done) -> None:
         """Raise Invalid listing every problem, saying what was not done, unless ok."""
         if not self.ok:
             raise Invalid(
-                f"the file has problems; {nothing_done}",
-                {"rows": [str(problem) for problem in self.problems]},
+                lazy_gettext("the file has problems; %(nothing_done)s", nothing_done=nothing_done),
+                # Each worded when the answer is, in its reader's language.
+                {"rows": [worded_later("", [problem]) for problem in self.problems]},
             )
 
 
@@ -68,22 +77,29 @@ def decode_csv(data: bytes) -> str:
     """The text of an uploaded CSV file; too large or not UTF-8 is refused with a message."""
     if len(data) > MAX_CSV_BYTES:
         raise Invalid(
-            f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB; "
-            f"split it into smaller files of at most {MAX_CSV_ROWS:,} rows",
-            {"file": ["too large"]},
+            lazy_gettext(
+                "the file is larger than %(megabytes)s MB; split it into smaller files of at "
+                "most %(rows)s rows",
+                megabytes=MAX_CSV_BYTES // 1_000_000,
+                rows=in_figures(MAX_CSV_ROWS),
+            ),
+            {"file": [lazy_gettext("too large")]},
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise Invalid(
-            "the file is not UTF-8 text (byte "
-            f"{error.start + 1} cannot be read); save it as “CSV UTF-8” and upload it again",
-            {"file": ["not UTF-8"]},
+            lazy_gettext(
+                "the file is not UTF-8 text (byte %(byte)s cannot be read); save it as “CSV "
+                "UTF-8” and upload it again",
+                byte=error.start + 1,
+            ),
+            {"file": [lazy_gettext("not UTF-8")]},
         ) from None
     if not text.strip():
         raise Invalid(
             lazy_gettext("the file is empty; its first row must name the columns"),
-            {"file": ["empty"]},
+            {"file": [lazy_gettext("empty")]},
         )
     return with_commas(text)
 
@@ -123,7 +139,13 @@ def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...
     table = CsvTable()
     if len(text.encode()) > MAX_CSV_BYTES:
         table.problems.append(
-            Problem(None, None, f"the file is larger than {MAX_CSV_BYTES // 1_000_000} MB")
+            Problem(
+                None,
+                None,
+                lazy_gettext(
+                    "the file is larger than %(megabytes)s MB", megabytes=MAX_CSV_BYTES // 1_000_000
+                ),
+            )
         )
         return table
     try:
@@ -131,30 +153,54 @@ def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...
             csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text), strict=True)
         )
     except csv.Error as error:
-        table.problems.append(Problem(None, None, f"the file is not valid CSV: {error}"))
+        table.problems.append(
+            Problem(None, None, lazy_gettext("the file is not valid CSV: %(error)s", error=error))
+        )
         return table
     if not records or not any(cell.strip() for cell in records[0]):
         table.problems.append(
-            Problem(1, None, f"the first row must name the columns: {', '.join(columns)}")
+            Problem(
+                1,
+                None,
+                lazy_gettext(
+                    "the first row must name the columns: %(columns)s", columns=", ".join(columns)
+                ),
+            )
         )
         return table
     header = [snake_case(cell) for cell in records[0]]
     unknown = [name for name in header if name not in columns]
     missing = [name for name in required if name not in header]
     repeated = sorted({name for name in header if header.count(name) > 1})
-    for message, names in (
-        ("unknown columns", unknown),
-        ("missing columns", missing),
-        ("columns named twice", repeated),
+    columns_named = ", ".join(columns)
+    for names, message in (
+        (
+            unknown,
+            lazy_gettext(
+                "unknown columns: %(names)s (the columns are %(columns)s)",
+                names=", ".join(unknown),
+                columns=columns_named,
+            ),
+        ),
+        (
+            missing,
+            lazy_gettext(
+                "missing columns: %(names)s (the columns are %(columns)s)",
+                names=", ".join(missing),
+                columns=columns_named,
+            ),
+        ),
+        (
+            repeated,
+            lazy_gettext(
+                "columns named twice: %(names)s (the columns are %(columns)s)",
+                names=", ".join(repeated),
+                columns=columns_named,
+            ),
+        ),
     ):
         if names:
-            table.problems.append(
-                Problem(
-                    1,
-                    None,
-                    f"{message}: {', '.join(names)} (the columns are {', '.join(columns)})",
-                )
-            )
+            table.problems.append(Problem(1, None, message))
     if table.problems:
         return table
     data_rows = [
@@ -169,8 +215,12 @@ def read_csv_table(text: str, columns: tuple[str, ...], required: tuple[str, ...
             Problem(
                 None,
                 None,
-                f"the file has {len(data_rows):,} rows; at most {MAX_CSV_ROWS:,} "
-                "can be read at once, so split it into smaller files",
+                lazy_gettext(
+                    "the file has %(rows)s rows; at most %(most)s can be read at once, so split "
+                    "it into smaller files",
+                    rows=in_figures(len(data_rows)),
+                    most=in_figures(MAX_CSV_ROWS),
+                ),
             )
         )
         return table

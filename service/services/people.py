@@ -84,7 +84,9 @@ def person_problems(name: str, email: str, role: str, manager_email: str) -> dic
     if problem := email_problem(email):
         problems["email"] = problem
     if role not in ROLES:
-        problems["role"] = f"must be one of {', '.join(ROLES)}, not {role!r}"
+        problems["role"] = lazy_gettext(
+            "must be one of %(choices)s, not %(value)s", choices=", ".join(ROLES), value=repr(role)
+        )
     if manager_email:
         if problem := email_problem(manager_email):
             problems["manager_email"] = problem
@@ -95,7 +97,7 @@ def person_problems(name: str, email: str, role: str, manager_email: str) -> dic
     fields = {"name": name, "email": email, "role": role, "manager_email": manager_email}
     for key, value in fields.items():
         if "\x00" in value:  # no form sends it, and PostgreSQL cannot store it
-            problems[key] = "contains a NUL character"
+            problems[key] = lazy_gettext("contains a NUL character")
     return problems
 
 
@@ -135,7 +137,9 @@ def invite_person(
         db.session.flush()
     except IntegrityError:
         db.session.rollback()  # added by another request meanwhile
-        raise Conflict(f"a person with the email {email} already exists") from None
+        raise Conflict(
+            lazy_gettext("a person with the email %(email)s already exists", email=email)
+        ) from None
     job_id = queue_person_email("welcome", person)
     audit.record("person_added", actor, detail=f"{person.name} <{person.email}> ({role})")
     db.session.commit()

@@ -133,7 +133,11 @@ def check_people(text: str, existing_emails: Container[str]) -> PeopleImport:
     checked = {email: row for email, row in people.items() if email not in unchecked_managers}
     for email in sorted(_manager_loops(checked), key=lambda e: people[e].row):
         problems.append(
-            Problem(people[email].row, "manager_email", "the managers in the file form a loop")
+            Problem(
+                people[email].row,
+                "manager_email",
+                lazy_gettext("the managers in the file form a loop"),
+            )
         )
     return PeopleImport(
         problems=in_file_order(problems, PEOPLE_COLUMNS),
@@ -174,7 +178,7 @@ def import_people(actor_id: str, text: str) -> int:
     actor = load_hr(actor_id)
     existing = taken_emails(text)
     checked = check_people(text, existing)
-    checked.refuse_unless_ok("nothing was imported")
+    checked.refuse_unless_ok(lazy_gettext("nothing was imported"))
     ids = {row.email: new_id() for row in checked.people}
     ids |= {email: person.id for email, person in existing.items()}
     rows = [
