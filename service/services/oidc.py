@@ -7,6 +7,7 @@ import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
+from flask_babel import lazy_gettext
 from joserfc.errors import JoseError
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +17,7 @@ from service.models.types import new_id
 from service.services.errors import DomainError, Forbidden, Invalid, Unauthorized
 from service.services.people import (
     MAX_NAME_LENGTH,
+    fields_worded,
     find_person_by_email,
     normalise_email,
     person_problems,
@@ -74,10 +76,11 @@ def redirect_to_provider(callback_url: str):
         raise ProviderUnavailable(_unavailable()) from error
 
 
-def _unavailable() -> str:
-    return (
-        f"Signing in with {provider_name()} is not possible right now: the sign-in service "
-        "did not answer. Try again in a few minutes, or ask for a sign-in link by email."
+def _unavailable():
+    return lazy_gettext(
+        "Signing in with %(provider)s is not possible right now: the sign-in service did not "
+        "answer. Try again in a few minutes, or ask for a sign-in link by email.",
+        provider=provider_name(),
     )
 
 
@@ -90,29 +93,44 @@ def verified_claims() -> dict:
         token = client.authorize_access_token()
     except MismatchingStateError:
         raise Invalid(
-            "This sign-in was not started in this browser, or it was finished already. "
-            "Please start again."
+            lazy_gettext(
+                "This sign-in was not started in this browser, or it was finished already. "
+                "Please start again."
+            )
         ) from None
     except OAuthError as error:
         if error.error == "access_denied":
             raise Unauthorized(
-                f"You did not allow feedback360 to use {provider_name()}, so you are not "
-                "signed in. You can also ask for a sign-in link by email."
+                lazy_gettext(
+                    "You did not allow feedback360 to use %(provider)s, so you are not signed "
+                    "in. You can also ask for a sign-in link by email.",
+                    provider=provider_name(),
+                )
             ) from None
         raise Unauthorized(
-            f"{provider_name()} refused the sign-in ({error.error}). Please start again."
+            lazy_gettext(
+                "%(provider)s refused the sign-in (%(code)s). Please start again.",
+                provider=provider_name(),
+                code=error.error,
+            )
         ) from None
     except JoseError:
         raise Unauthorized(
-            f"The answer from {provider_name()} could not be verified, so you are not signed "
-            "in. Please start again."
+            lazy_gettext(
+                "The answer from %(provider)s could not be verified, so you are not signed in. "
+                "Please start again.",
+                provider=provider_name(),
+            )
         ) from None
     except (requests.RequestException, ValueError) as error:
         raise ProviderUnavailable(_unavailable()) from error
     claims = token.get("userinfo")
     if not claims:
         raise Unauthorized(
-            f"{provider_name()} sent no ID token, so you are not signed in."
+            lazy_gettext(
+                "%(provider)s sent no ID token, so you are not signed in.",
+                provider=provider_name(),
+            )
         ) from None
     return dict(claims)
 
@@ -135,13 +153,20 @@ def person_for_claims(claims: dict) -> Person:
     email = claims.get("email")
     if not isinstance(email, str) or not email.strip():
         raise Unauthorized(
-            f"{provider_name()} did not tell us your email address, so you cannot be signed "
-            "in. Ask your administrator to allow the email scope."
+            lazy_gettext(
+                "%(provider)s did not tell us your email address, so you cannot be signed in. "
+                "Ask your administrator to allow the email scope.",
+                provider=provider_name(),
+            )
         )
     if not _email_is_verified(claims):
         raise Unauthorized(
-            f"{provider_name()} has not verified your email address {email}, so you cannot "
-            "be signed in with it. Verify it there, or ask for a sign-in link by email."
+            lazy_gettext(
+                "%(provider)s has not verified your email address %(email)s, so you cannot be "
+                "signed in with it. Verify it there, or ask for a sign-in link by email.",
+                provider=provider_name(),
+                email=email,
+            )
         )
     person = find_person_by_email(email)
     if person is not None:
@@ -150,8 +175,12 @@ def person_for_claims(claims: dict) -> Person:
     domain = email.rpartition("@")[2]
     if domain not in current_app.config["ALLOWED_SIGNUP_DOMAINS"]:
         raise Forbidden(
-            f"There is no feedback360 account for {email}, and addresses at {domain} cannot "
-            "create one themselves. Ask HR to invite you."
+            lazy_gettext(
+                "There is no feedback360 account for %(email)s, and addresses at %(domain)s "
+                "cannot create one themselves. Ask HR to invite you.",
+                email=email,
+                domain=domain,
+            )
         )
     return _new_member(_name_from(claims, email), email)
 
@@ -160,8 +189,10 @@ def _new_member(name: str, email: str) -> Person:
     problems = person_problems(name, email, "member", "")
     if problems:
         raise Invalid(
-            "You cannot be signed up with these details: "
-            + "; ".join(f"{field} {problem}" for field, problem in problems.items())
+            lazy_gettext(
+                "You cannot be signed up with these details: %(problems)s",
+                problems=fields_worded(problems),
+            )
         )
     person = Person(id=new_id(), email=email, name=name, role="member")
     db.session.add(person)

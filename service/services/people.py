@@ -15,7 +15,7 @@ from service.extensions import db
 from service.models import ROLES, ApiToken, Person
 from service.services import audit
 from service.services.access import load_hr
-from service.services.errors import Conflict, Invalid, NotFound
+from service.services.errors import Conflict, Invalid, NotFound, worded_later
 from service.services.notifications import dispatch, queue_person_email
 from service.services.paging import Page, read_page
 from service.services.tokens import hash_token, new_token
@@ -101,6 +101,20 @@ def person_problems(name: str, email: str, role: str, manager_email: str) -> dic
     return problems
 
 
+def fields_worded(problems: dict):
+    """ "email is not a valid email address; name …": each field with its problem, worded
+    when read."""
+    return worded_later("; ", (worded_later(" ", item) for item in problems.items()))
+
+
+def refused_fields(problems: dict) -> Invalid:
+    """The refusal of a new person's details: every field's problem, in one line and by
+    field."""
+    return Invalid(
+        fields_worded(problems), {field: [problem] for field, problem in problems.items()}
+    )
+
+
 def invite_person(
     actor_id: str,
     name: str,
@@ -164,10 +178,7 @@ def create_person(email: str, name: str, role: str) -> Person:
     pages check a new person."""
     problems = person_problems(name.strip(), normalise_email(email), role, "")
     if problems:
-        raise Invalid(
-            "; ".join(f"{field} {problem}" for field, problem in problems.items()),
-            {field: [problem] for field, problem in problems.items()},
-        )
+        raise refused_fields(problems)
     if find_person_by_email(email):
         raise Conflict(f"a person with the email {normalise_email(email)} already exists")
     person = Person(email=normalise_email(email), name=name.strip(), role=role)

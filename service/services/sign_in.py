@@ -19,7 +19,12 @@ from service.services.access import load_hr
 from service.services.clock import now
 from service.services.errors import Invalid, Unauthorized
 from service.services.notifications import dispatch, queue_person_email
-from service.services.people import find_person_by_email, normalise_email, person_problems
+from service.services.people import (
+    find_person_by_email,
+    normalise_email,
+    person_problems,
+    refused_fields,
+)
 from service.services.sign_in_links import live_link
 from service.services.tokens import hash_token, new_token
 
@@ -104,11 +109,21 @@ def check_password(email: str, password: str) -> Person | None:
 
 
 def set_password(actor_id: str, password: str) -> None:
-    actor = load_hr(actor_id, "only HR accounts sign in with a password; others use emailed links")
+    actor = load_hr(
+        actor_id,
+        lazy_gettext("only HR accounts sign in with a password; others use emailed links"),
+    )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            f"the password must be at least {MIN_PASSWORD_LENGTH} characters long",
-            {"password": [f"at least {MIN_PASSWORD_LENGTH} characters"]},
+            lazy_gettext(
+                "the password must be at least %(count)s characters long",
+                count=MIN_PASSWORD_LENGTH,
+            ),
+            {
+                "password": [
+                    lazy_gettext("at least %(count)s characters", count=MIN_PASSWORD_LENGTH)
+                ]
+            },
         )
     actor.password_hash = hasher.hash(password)
     db.session.commit()
@@ -123,10 +138,7 @@ def sign_up(name: str, email: str) -> None:
     name, email = name.strip(), normalise_email(email)
     problems = person_problems(name, email, "member", "")
     if problems:
-        raise Invalid(
-            "; ".join(f"{field} {problem}" for field, problem in problems.items()),
-            {field: [problem] for field, problem in problems.items()},
-        )
+        raise refused_fields(problems)
     person = find_person_by_email(email)
     if person is None and email.rpartition("@")[2] in current_app.config["ALLOWED_SIGNUP_DOMAINS"]:
         # Added in the transaction of their email's job, not committed on its own: joining

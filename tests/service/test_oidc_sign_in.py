@@ -326,3 +326,16 @@ def test_the_audit_log_says_how_each_sign_in_was_made(app, client, api):
             select(AuditEvent.detail).where(AuditEvent.action == "signed_in")
         ).all()
     assert sorted(details) == sorted([BY_PASSWORD, BY_LINK])
+
+
+def test_a_refusal_is_worded_in_the_browsers_language(sso_app, browser, provider):
+    set_claims(provider, "eve-sub", email="eve@elsewhere.test", email_verified=True)
+    callback = through_provider(browser, provider, "eve-sub")
+    page = browser.get(callback, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert page.status_code == 403
+    text = " ".join(page.get_data(as_text=True).split())
+    assert (
+        "Il n’existe aucun compte feedback360 pour eve@elsewhere.test, et les adresses en "
+        "elsewhere.test ne peuvent pas en créer un elles-mêmes. Demandez aux RH de vous inviter."
+    ) in text.replace("&#39;", "’").replace("'", "’")
+    assert signed_in_email(browser) is None
