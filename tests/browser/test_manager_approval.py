@@ -38,7 +38,7 @@ def test_a_manager_approves_a_list_on_a_phone(app, api, new_page, live_server):
     sign_in(app, page, live_server, "mo@example.org")
     problems = []
     page.get_by_role("link", name="Team").first.click()
-    expect(page.get_by_role("heading", name="Your team")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your team", exact=True)).to_be_visible()
     problems += checked(page, "team page")
     page.get_by_role("link", name="Check Ann Able's raters").click()
     expect(page.get_by_role("heading", name="Ann Able's raters")).to_be_visible()

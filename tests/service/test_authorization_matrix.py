@@ -376,6 +376,10 @@ def new_note(world: World, fresh: bool) -> Call:
     return Call(body={"about": "Kim Lee", "text": "Promised to send the article"})
 
 
+def own_language(world: World, fresh: bool) -> Call:
+    return Call(body={"language": "de"})
+
+
 def sams_note(world: World, fresh: bool) -> Call:
     note = world.api.call("POST", "/api/v1/notes", world.subject, json=new_note(world, fresh).body)
     return Call({"note_id": note.get_json()["id"]}, {"text": "Sent it"})
@@ -432,6 +436,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api_pulse.RaterPulse", "GET"): Route(PULSE, nothing),
     ("api_pulse.SubmitPulse", "POST"): Route(PULSE, pulse_answer),
     ("api_history.MyHistory", "GET"): Route(SIGNED_IN, nothing),
+    ("api_me.Me", "GET"): Route(SIGNED_IN, nothing),
+    ("api_me.Me", "PATCH"): Route(SIGNED_IN, own_language),
     ("api_history.PersonHistory", "GET"): Route(ROUND, sams_history),
     ("api_people.People", "GET"): Route(HR_ONLY, nothing),
     ("api_people.People", "POST"): Route(HR_ONLY, new_person, ok=201),

@@ -195,7 +195,7 @@ def test_the_report_shows_the_last_rounds_impact_pulse_beside_the_change(api, ap
     page = api.call("GET", f"/api/v1/rounds/{second}/report.html", hr).get_data(as_text=True)
     table = page[page.index('<table class="chart-data change-data">') :]
     table = table[: table.index("</table>")]
-    assert "Pulse (&minus;3 to +3)" in table
+    assert "Pulse (−3 to +3)" in table
     leadership = table[table.index("Leadership and inspiration") :].split("</tr>")[0]
     assert "+1.40" in leadership
     # Asked but with too few answers (empathy), or never asked: no figure.
