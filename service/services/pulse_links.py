@@ -3,6 +3,7 @@ exchanged for a cookie like a survey link."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -51,5 +52,5 @@ def pulse_rater_of_digest(token_hash: str) -> PulseRater | None:
 def pulse_rater_for_token(token: str) -> PulseRater:
     pulse_rater = pulse_rater_of_digest(hash_token(token))
     if pulse_rater is None:
-        raise Unauthorized("this pulse link is not valid")
+        raise Unauthorized(lazy_gettext("this pulse link is not valid"))
     return pulse_rater

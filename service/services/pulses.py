@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
 from reports.pulse import PULSE_SCALE, aggregate_pulse
@@ -48,8 +48,9 @@ PULSE_AFTER_REPORT = timedelta(weeks=12)
 # A default that has passed gives the raters this long instead.
 PULSE_AT_LEAST = timedelta(days=14)
 COMMENT_LENGTH = 5_000
-PULSE_NOT_FOUND = "pulse not found"
-ONLY_PERSON_OR_HR = "only the person the round is about, or HR, can do this"
+PULSE_NOT_FOUND = lazy_gettext("pulse not found")
+ONLY_PERSON_OR_HR = lazy_gettext("only the person the round is about, or HR, can do this")
+NOT_STARTED = lazy_gettext("the pulse was not started")
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,13 @@ def pulse_start_access(actor_id: str, round_id: str, *, lock: bool = False) -> P
     if lock:
         lock_round(access.round)  # two pulses started at once: the second sees the first
     if access.plan is None or not access.plan.focus:
-        raise Conflict("there is no saved plan yet; a pulse asks about the plan's focus skills")
+        raise Conflict(
+            lazy_gettext("there is no saved plan yet; a pulse asks about the plan's focus skills")
+        )
     if access.round.status != "closed":
-        raise Conflict("the round is open again; start a pulse once it has closed")
+        raise Conflict(lazy_gettext("the round is open again; start a pulse once it has closed"))
     if open_pulse(access.round) is not None:
-        raise Conflict("a pulse is already running for this round; close it first")
+        raise Conflict(lazy_gettext("a pulse is already running for this round; close it first"))
     return access
 
 
@@ -118,12 +121,12 @@ def start_pulse(actor_id: str, round_id: str, *, deadline: datetime | None = Non
     round_ = access.round
     deadline = deadline or default_pulse_deadline(round_)
     if deadline.tzinfo is None:
-        raise Invalid("the pulse was not started", {"deadline": ["give a time zone (or Z)"]})
+        raise Invalid(NOT_STARTED, {"deadline": [lazy_gettext("give a time zone (or Z)")]})
     if deadline <= now():
-        raise Invalid("the pulse was not started", {"deadline": ["must be in the future"]})
+        raise Invalid(NOT_STARTED, {"deadline": [lazy_gettext("must be in the future")]})
     asked = observers(round_)
     if not asked:
-        raise Conflict("the round has no raters besides the person to ask")
+        raise Conflict(lazy_gettext("the round has no raters besides the person to ask"))
     pulse = Pulse(
         round_id=round_.id,
         created_by_id=access.actor.id,
@@ -208,7 +211,7 @@ def close_pulse(actor_id: str, round_id: str, pulse_id: str) -> dict:
     """Close a pulse before its deadline (the person or HR); its results are then out."""
     access = _pulse_access(actor_id, round_id, pulse_id, acting=True)
     if access.pulse.status != "open":
-        raise Conflict("the pulse is closed already")
+        raise Conflict(lazy_gettext("the pulse is closed already"))
     _close(access.pulse, access.plan.actor)
     db.session.commit()
     return pulse_document(access.pulse, access.plan)
@@ -328,7 +331,10 @@ def _answer_problems(pulse: Pulse, answers: Mapping, comment: str | None) -> dic
     for skill_id, value in answers.items():
         if skill_id not in pulse.skill_ids:
             problems.setdefault("answers", {})[skill_id] = [
-                f"is not a skill of this pulse (one of {', '.join(pulse.skill_ids)})"
+                gettext(
+                    "is not a skill of this pulse (one of %(skills)s)",
+                    skills=", ".join(pulse.skill_ids),
+                )
             ]
         elif value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or value not in PULSE_SCALE

@@ -273,3 +273,19 @@ def test_a_token_of_another_pulse_answers_only_its_own(app, api, pulse):
     assert asked["subject"]["name"] == "Maya Lind"
     assert api.call("GET", pulses_path(created["id"]), tokens["pia@example.org"]).status_code == 401
     assert api.call("GET", pulses_path(round_id, f"/{pulse_id}"), sam).status_code == 404
+
+
+def test_a_raters_refusals_read_in_their_browsers_language(api, pulse):
+    _, _, _, _, tokens = pulse
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    unknown = api.call("GET", "/api/v1/pulse", "not-a-token", headers=german)
+    assert unknown.status_code == 401
+    assert unknown.get_json()["message"] == "dieser Pulse-Link ist nicht gültig"
+    body = {"answers": {"empathy": 1, "leadership": 0, "ethics": 1}}
+    refused = api.call(
+        "POST", "/api/v1/pulse/submit", tokens["pia@example.org"], json=body, headers=german
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["json"]["answers"]["ethics"] == [
+        "ist keine Kompetenz dieses Pulse (eine von empathy, leadership)"
+    ]
