@@ -60,15 +60,26 @@ def self_assessments(actor_id: str, round_ids: Iterable[str]) -> dict[str, SelfA
     return {round_.id: _state(rater, round_) for rater, round_ in rows}
 
 
-def _refusal(round_: Round, rater: Rater) -> str | None:
+# A self-assessment that can no longer change, each state worded whole.
+ALREADY = {
+    "submitted": lazy_gettext(
+        "your self-assessment was already submitted; it can no longer change"
+    ),
+    "declined": lazy_gettext("your self-assessment was already declined; it can no longer change"),
+}
+
+
+def _refusal(round_: Round, rater: Rater):
     if round_.status == "draft":
-        return "the round has not been launched yet; your self-assessment opens with it"
+        return lazy_gettext(
+            "the round has not been launched yet; your self-assessment opens with it"
+        )
     if round_.status == "closed":
-        return "the round is closed; answers are no longer accepted"
+        return lazy_gettext("the round is closed; answers are no longer accepted")
     if not accepts_answers(round_):
-        return "the deadline has passed; answers are no longer accepted"
+        return lazy_gettext("the deadline has passed; answers are no longer accepted")
     if rater.response_status not in OPEN_STATUSES:
-        return f"your self-assessment was already {rater.response_status}; it can no longer change"
+        return ALREADY[rater.response_status]
     return None
 
 

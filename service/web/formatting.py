@@ -10,6 +10,12 @@ ROUND_STATUS_LABELS = {
     "open": lazy_gettext("Open"),
     "closed": lazy_gettext("Closed"),
 }
+# The last email to a rater, as HR's view of a round shows it (the API keeps the codes).
+DELIVERY_STATUS_LABELS = {
+    "sent": lazy_gettext("sent"),
+    "failed": lazy_gettext("failed"),
+    "bounced": lazy_gettext("bounced"),
+}
 
 
 def number(value: int) -> str:

@@ -52,7 +52,7 @@ from service.services.self_assessment import open_self_assessment, self_assessme
 from service.services.settings import current_settings
 from service.services.survey import survey_preview
 from service.web.auth import NOTICE, login_required, signed_in_person
-from service.web.formatting import ROUND_STATUS_LABELS
+from service.web.formatting import DELIVERY_STATUS_LABELS, ROUND_STATUS_LABELS
 from service.web.rounds.forms import (
     MORE_ROWS,
     ActionForm,
@@ -80,6 +80,7 @@ def _labels():
         "relationship_names": CHOICE,
         "group_name": group_name,
         "status_labels": ROUND_STATUS_LABELS,
+        "delivery_labels": DELIVERY_STATUS_LABELS,
         "recommended_group_size": recommended_group_size,
     }
 
