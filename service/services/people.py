@@ -180,7 +180,11 @@ def create_person(email: str, name: str, role: str) -> Person:
     if problems:
         raise refused_fields(problems)
     if find_person_by_email(email):
-        raise Conflict(f"a person with the email {normalise_email(email)} already exists")
+        raise Conflict(
+            lazy_gettext(
+                "a person with the email %(email)s already exists", email=normalise_email(email)
+            )
+        )
     person = Person(email=normalise_email(email), name=name.strip(), role=role)
     db.session.add(person)
     db.session.commit()

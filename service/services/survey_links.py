@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
@@ -65,5 +66,5 @@ def rater_with_live_link(rater_id: str, token_hash: str) -> Rater | None:
 def rater_for_survey_token(token: str) -> Rater:
     link = live_link(hash_token(token))
     if link is None:
-        raise Unauthorized("this survey link is not valid")
+        raise Unauthorized(lazy_gettext("this survey link is not valid"))
     return link.rater

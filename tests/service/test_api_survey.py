@@ -208,6 +208,10 @@ def test_survey_requires_a_valid_survey_token(api, launched):
     response = api.call("POST", "/api/v1/survey/submit", "made-up", json={"answers": {}})
     assert response.status_code == 401
     assert response.get_json()["message"] == "this survey link is not valid"
+    # A browser that asks for French is refused in French.
+    french = {"Accept-Language": "fr"}
+    response = api.call("GET", "/api/v1/survey", "made-up", headers=french)
+    assert response.get_json()["message"] == "ce lien vers le questionnaire n'est pas valide"
 
 
 def test_a_survey_token_reaches_only_its_own_response(api, launched):

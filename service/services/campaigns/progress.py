@@ -13,7 +13,7 @@ from service.extensions import db
 from service.models import Campaign, Person, Rater, Round
 from service.services.access import load_hr
 from service.services.campaigns.rules import STAGES, not_ready_reason, stage_of
-from service.services.campaigns.setup import load_campaign
+from service.services.campaigns.setup import ONLY_HR_RUNS_CAMPAIGNS, load_campaign
 from service.services.clock import now
 
 
@@ -145,5 +145,5 @@ def describe_campaign(campaign: Campaign) -> dict:
 
 
 def list_campaigns(actor_id: str) -> list[Campaign]:
-    load_hr(actor_id, "only HR can run campaigns")
+    load_hr(actor_id, ONLY_HR_RUNS_CAMPAIGNS)
     return list(db.session.scalars(select(Campaign).order_by(Campaign.created_at.desc())))

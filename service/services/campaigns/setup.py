@@ -23,6 +23,7 @@ from surveys.instrument import UnknownInstrument, load_instrument
 from surveys.relationships import RATERS_NAMED
 
 CAMPAIGN_REFUSED = lazy_gettext("this campaign cannot be started")
+ONLY_HR_RUNS_CAMPAIGNS = lazy_gettext("only HR can run campaigns")
 MAX_SUBJECTS = 10_000
 MAX_PER_RELATIONSHIP = 50
 
@@ -43,7 +44,7 @@ def job_row(kind: str, key: str, at: datetime, **about: str) -> dict:
 
 def load_campaign(actor_id: str, campaign_id: str) -> tuple[Person, Campaign]:
     """HR and the campaign; anyone else is refused before learning whether it exists."""
-    actor = load_hr(actor_id, "only HR can run campaigns")
+    actor = load_hr(actor_id, ONLY_HR_RUNS_CAMPAIGNS)
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound(lazy_gettext("campaign not found"))
@@ -105,7 +106,7 @@ def create_campaign(
 ) -> Campaign:
     """A campaign with a draft round per person (each with its self-assessment), every person
     emailed a request to name their raters by the nomination deadline; all or nothing."""
-    actor = load_hr(actor_id, "only HR can run campaigns")
+    actor = load_hr(actor_id, ONLY_HR_RUNS_CAMPAIGNS)
     minimum = dict(minimum_raters or {})
     errors = _rule_problems(minimum, maximum_raters)
     if problem := name_problem(name):

@@ -179,7 +179,7 @@ def _closed_pulse(person: Person, round_id: str, pulse_id: str) -> tuple[dict, d
     access = load_plan_access(person.id, round_id)
     document = pulses.get_pulse(person.id, round_id, pulse_id)
     if document["status"] != "closed":
-        raise Conflict("the pulse is still open; its report comes once it closes")
+        raise Conflict(lazy_gettext("the pulse is still open; its report comes once it closes"))
     # The pulse report speaks the page's language, the skills' names included.
     language = current_language()
     instrument = access.round.instrument
