@@ -185,15 +185,20 @@ def queue_after_close(round_: Round) -> list[str]:
     return [job.id for job in jobs if job is not None]
 
 
+# Why no reminder goes out, each state worded whole.
+NO_REMINDERS = {
+    "draft": lazy_gettext("the round is not launched yet; no reminders are sent"),
+    "closed": lazy_gettext("the round is closed; no reminders are sent"),
+}
+NO_REMINDERS_PAST_DEADLINE = lazy_gettext("the round is past its deadline; no reminders are sent")
+
+
 def remind_raters(actor_id: str, round_id: str) -> dict:
     """Remind, today, every rater who has neither submitted nor declined (once a day each)."""
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id)
     if not accepts_answers(round_):
-        state = {"draft": "not launched yet", "closed": "closed"}.get(
-            round_.status, "past its deadline"
-        )
-        raise Conflict(f"the round is {state}; no reminders are sent")
+        raise Conflict(NO_REMINDERS.get(round_.status, NO_REMINDERS_PAST_DEADLINE))
     day = now().date().isoformat()
     awaiting = [r for r in round_.raters if r.response_status in AWAITING]
     jobs = [

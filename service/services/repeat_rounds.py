@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext
+
 from service.models import Round
 from service.services.access import load_actor, load_round_for
 from service.services.errors import Conflict
 from service.services.rounds import create_round
 from service.services.settings import current_settings
+
+# A round that is not closed yet, each state worded whole.
+NOT_CLOSED = {
+    "draft": lazy_gettext("only a closed round can be run again; this one is draft"),
+    "open": lazy_gettext("only a closed round can be run again; this one is open"),
+}
 
 
 def repeat_round(actor_id: str, round_id: str, deadline: datetime) -> Round:
@@ -20,7 +28,7 @@ def repeat_round(actor_id: str, round_id: str, deadline: datetime) -> Round:
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id)
     if round_.status != "closed":
-        raise Conflict(f"only a closed round can be run again; this one is {round_.status}")
+        raise Conflict(NOT_CLOSED[round_.status])
     threshold = round_.anonymity_threshold
     if round_.subject_id == actor.id:
         threshold = max(threshold, current_settings().anonymity_threshold)

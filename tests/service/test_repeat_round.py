@@ -12,9 +12,10 @@ from tests.service.conftest import LATE_PEERS, RATERS
 from tests.service.web.pages import PersonSession, stored_rows, words
 
 
-def repeat(api, token, round_id, deadline=None):
+def repeat(api, token, round_id, deadline=None, headers=None):
     body = {"deadline": deadline or in_days(21)}
-    return api.call("POST", f"/api/v1/rounds/{round_id}/repeat", token, json=body)
+    path = f"/api/v1/rounds/{round_id}/repeat"
+    return api.call("POST", path, token, json=body, headers=dict(headers or {}))
 
 
 @pytest.mark.parametrize("who", ["hr", "subject"])
@@ -41,9 +42,15 @@ def test_only_a_closed_round_runs_again(api, scored_round):
     draft = api.create_round(maya)
     response = repeat(api, maya, draft["id"])
     assert response.status_code == 409
-    assert "only a closed round can be run again" in response.get_json()["message"]
+    assert (
+        response.get_json()["message"] == "only a closed round can be run again; this one is draft"
+    )
     api.launch(maya, draft["id"])
-    assert repeat(api, hr, draft["id"]).status_code == 409
+    refused = repeat(api, hr, draft["id"], headers={"Accept-Language": "es"})
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == (
+        "solo se puede repetir una ronda cerrada; esta sigue abierta"
+    )
 
 
 def test_another_member_and_a_signed_out_caller_are_refused(api, app, scored_round):
