@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext
 from flask_smorest import Blueprint
 
 from service.api.auth import current_person_id
@@ -19,7 +20,7 @@ blp = Blueprint(
     description="The organisation's settings (HR only).",
 )
 AUTH = {"security": [{"api_token": []}]}
-ONLY_HR = "only HR can read or change the settings"
+ONLY_HR = lazy_gettext("only HR can read or change the settings")
 
 
 @blp.route("")

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext
 
-from reports.anonymity import threshold_problem
+from reports.anonymity import THRESHOLD_RANGE, threshold_problem
 from reports.heatmap import MIN_MEMBERS_DEFAULT as HEATMAP_MIN_MEMBERS_DEFAULT
-from reports.heatmap import min_members_problem
+from reports.heatmap import MIN_MEMBERS_RANGE, min_members_problem
+from service.config import MAX_REMINDER_DAY
 from service.config import parse_reminder_days as reminder_days_from_text
 from service.extensions import db
 from service.models import OrgSettings
@@ -54,6 +56,11 @@ def retention_problem(days) -> str | None:
     return None
 
 
+def bounds(allowed: range) -> dict[str, int]:
+    """A range's first and last allowed values, to fill into a refusal's words."""
+    return {"low": allowed.start, "high": allowed.stop - 1}
+
+
 def current_settings() -> Settings:
     row = db.session.get(OrgSettings, SETTINGS_ROW)
     if row is None:
@@ -85,7 +92,16 @@ def parse_reminder_days(text: str) -> tuple[int, ...]:
     try:
         return reminder_days_from_text(text)
     except ValueError as error:
-        raise Invalid(f"reminder days {error}", {"reminder_days": [str(error)]}) from None
+        # Each sentence worded whole, so that it reads naturally in every language.
+        if str(error).startswith("must each be between"):
+            message = lazy_gettext(
+                "reminder days must each be between 1 and %(most)s days", most=MAX_REMINDER_DAY
+            )
+        else:
+            message = lazy_gettext(
+                "reminder days must be whole numbers of days separated by commas, e.g. 3, 1"
+            )
+        raise Invalid(message, {"reminder_days": [str(error)]}) from None
 
 
 def update_settings(
@@ -100,26 +116,41 @@ def update_settings(
 ) -> Settings:
     """Save the settings page; a default language or heatmap rule left out stays as it is,
     and so does the retention period unless given (None: raw answers are kept)."""
-    actor = load_hr(actor_id, "only HR can change the settings")
+    actor = load_hr(actor_id, lazy_gettext("only HR can change the settings"))
     if problem := threshold_problem(anonymity_threshold):
-        raise Invalid(f"the anonymity threshold {problem}", {"anonymity_threshold": [problem]})
+        message = lazy_gettext(
+            "the anonymity threshold must be a whole number from %(low)s to %(high)s",
+            **bounds(THRESHOLD_RANGE),
+        )
+        raise Invalid(message, {"anonymity_threshold": [problem]})
     days = parse_reminder_days(reminder_days)
     before = current_settings()
     if default_language is None:
         default_language = before.default_language
     elif default_language not in LANGUAGES:
         problem = unknown_language_message()
-        raise Invalid(f"the default language {problem}", {"default_language": [problem]})
+        message = lazy_gettext(
+            "the default language must be one of %(codes)s", codes=", ".join(LANGUAGES)
+        )
+        raise Invalid(message, {"default_language": [problem]})
     if heatmap_min_members is None:
         heatmap_min_members = before.heatmap_min_members
     elif problem := min_members_problem(heatmap_min_members):
-        raise Invalid(
-            f"the heatmap's minimum members per cell {problem}", {"heatmap_min_members": [problem]}
+        message = lazy_gettext(
+            "the heatmap's minimum members per cell must be a whole number "
+            "from %(low)s to %(high)s",
+            **bounds(MIN_MEMBERS_RANGE),
         )
+        raise Invalid(message, {"heatmap_min_members": [problem]})
     if retention_days == KEEP:
         retention_days = before.retention_days
     elif problem := retention_problem(retention_days):
-        raise Invalid(f"the retention period {problem}", {"retention_days": [problem]})
+        message = lazy_gettext(
+            "the retention period must be a whole number of days from %(low)s to %(high)s, "
+            "or empty to keep raw answers",
+            **bounds(RETENTION_DAYS),
+        )
+        raise Invalid(message, {"retention_days": [problem]})
     row = db.session.get(OrgSettings, SETTINGS_ROW) or OrgSettings(id=SETTINGS_ROW)
     row.retention_days = retention_days
     row.anonymity_threshold = anonymity_threshold

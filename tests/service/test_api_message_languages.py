@@ -125,3 +125,30 @@ def test_every_refusal_of_a_new_round_in_german_at_once(api):
         "ist die eigene E-Mail-Adresse der Person, um die es geht; die Selbsteinschätzung "
         "kommt automatisch dazu"
     ]
+
+
+def test_a_settings_refusal_in_german(app, api):
+    # The API refuses a member before anything is read; the service's own range refusal
+    # (retention 29 days, below the 30-day floor) worded whole in German.
+    from flask_babel import force_locale
+
+    from service.services.errors import Invalid
+    from service.services.settings import update_settings
+
+    hr_id, _ = api.person("hr")
+    _, member = api.person("member")
+    response = api.call("GET", "/api/v1/settings", member, headers=GERMAN)
+    assert response.status_code == 403
+    assert response.get_json()["message"] == "nur HR kann die Einstellungen lesen oder ändern"
+    values = {"anonymity_threshold": 3, "subject_sees_report": True, "reminder_days": "3,1"}
+    with app.test_request_context(), force_locale("de"):
+        try:
+            update_settings(hr_id, **values, retention_days=29)
+        except Invalid as error:
+            message = error.message
+        else:
+            raise AssertionError("a 29-day retention period was accepted")
+    assert message == (
+        "die Aufbewahrungsdauer muss eine ganze Zahl von Tagen von 30 bis 3650 sein oder leer "
+        "bleiben, um die Rohantworten zu behalten"
+    )
