@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_gettext
 
 from service.extensions import db
 from service.models import Person
@@ -38,7 +38,8 @@ def set_my_language(actor_id: str, code: str | None) -> Person:
     person = load_actor(actor_id)
     if code is not None and code not in LANGUAGES:
         problem = unknown_language_message()
-        raise Invalid(f"the language {problem}", {"language": [problem]})
+        message = lazy_gettext("the language must be one of %(codes)s", codes=", ".join(LANGUAGES))
+        raise Invalid(message, {"language": [problem]})
     person.language = code
     db.session.commit()
     return person

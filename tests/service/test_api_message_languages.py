@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from service.extensions import db
 from service.models import Person
+from service.services.errors import DomainError
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 FRENCH = {"Accept-Language": "fr-CH, fr;q=0.9"}
 UNKNOWN_ROUND = "/api/v1/rounds/no-such-round"
+
+
+def refusal(call) -> str:
+    """The message of the refusal `call` raises, read in the locale in force (a service's
+    refusal that the API's own schema stops first)."""
+    try:
+        call()
+    except DomainError as error:
+        return error.message
+    raise AssertionError("accepted")
 
 
 def refused_round_in_german(api, token, subject_email, deadline, rater_email) -> dict:
@@ -132,7 +143,6 @@ def test_a_settings_refusal_in_german(app, api):
     # (retention 29 days, below the 30-day floor) worded whole in German.
     from flask_babel import force_locale
 
-    from service.services.errors import Invalid
     from service.services.settings import update_settings
 
     hr_id, _ = api.person("hr")
@@ -142,13 +152,21 @@ def test_a_settings_refusal_in_german(app, api):
     assert response.get_json()["message"] == "nur HR kann die Einstellungen lesen oder ändern"
     values = {"anonymity_threshold": 3, "subject_sees_report": True, "reminder_days": "3,1"}
     with app.test_request_context(), force_locale("de"):
-        try:
-            update_settings(hr_id, **values, retention_days=29)
-        except Invalid as error:
-            message = error.message
-        else:
-            raise AssertionError("a 29-day retention period was accepted")
+        message = refusal(lambda: update_settings(hr_id, **values, retention_days=29))
     assert message == (
         "die Aufbewahrungsdauer muss eine ganze Zahl von Tagen von 30 bis 3650 sein oder leer "
         "bleiben, um die Rohantworten zu behalten"
     )
+
+
+def test_an_unknown_own_language_is_refused_in_german(app, api):
+    # The API's schema refuses "pt" before the service sees it; the service's own refusal
+    # (for any other caller) worded in German.
+    from flask_babel import force_locale
+
+    from service.services.person_language import set_my_language
+
+    person_id, _ = api.person("member")
+    with app.test_request_context(), force_locale("de"):
+        message = refusal(lambda: set_my_language(person_id, "pt"))
+    assert message == "die Sprache muss einer dieser Werte sein: en, de, fr, es"
