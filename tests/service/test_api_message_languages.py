@@ -170,3 +170,12 @@ def test_an_unknown_own_language_is_refused_in_german(app, api):
     with app.test_request_context(), force_locale("de"):
         message = refusal(lambda: set_my_language(person_id, "pt"))
     assert message == "die Sprache muss einer dieser Werte sein: en, de, fr, es"
+
+
+def test_an_empty_note_is_refused_in_german(api):
+    _, token = api.person("member")
+    body = {"about": "Kim Lee", "text": "   "}
+    response = api.call("POST", "/api/v1/notes", token, json=body, headers=GERMAN)
+    assert response.status_code == 422
+    # The refusal itself in German; the field's problem follows it (see errors.json).
+    assert response.get_json()["message"].startswith("die Notiz wurde nicht gespeichert: text:")

@@ -65,7 +65,7 @@ def add_note(person: Person):
     fields, errors = _fields()
     try:
         if errors:
-            raise Invalid("the note was not saved", errors)
+            raise Invalid(lazy_gettext("the note was not saved"), errors)
         create_note(person.id, **fields)
     except Invalid as error:
         return _page(person, errors=error.errors, status=422)
@@ -86,7 +86,7 @@ def save_note(person: Person, note_id: str):
     fields, errors = _fields()
     try:
         if errors:
-            raise Invalid("the note was not saved", errors)
+            raise Invalid(lazy_gettext("the note was not saved"), errors)
         update_note(person.id, note_id, **fields)
     except Invalid as error:
         return _page(person, editing=note, errors=error.errors, status=422)
