@@ -21,7 +21,7 @@ from service.services.people import (
     normalise_email,
 )
 
-PEOPLE_REFUSED = "this person cannot be changed"
+PEOPLE_REFUSED = lazy_gettext("this person cannot be changed")
 
 
 def describe_person(person: Person, manager: Person | None) -> dict:
@@ -83,13 +83,20 @@ def _new_manager(person: Person, manager_email: str) -> Person | None:
     manager = find_person_by_email(manager_email)
     if manager is None:
         raise Invalid(
-            f"nobody has the email {normalise_email(manager_email)}; add the manager first",
+            lazy_gettext(
+                "nobody has the email %(email)s; add the manager first",
+                email=normalise_email(manager_email),
+            ),
             {"manager_email": ["no person has this email"]},
         )
     if manages_through(manager, person):
         raise Invalid(
-            f"{manager.name} cannot manage {person.name}: the chain of managers would come "
-            f"back to {person.name}",
+            lazy_gettext(
+                "%(manager)s cannot manage %(person)s: the chain of managers would come "
+                "back to %(person)s",
+                manager=manager.name,
+                person=person.name,
+            ),
             {"manager_email": ["would make the managers form a loop"]},
         )
     return manager

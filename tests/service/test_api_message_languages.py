@@ -179,3 +179,15 @@ def test_an_empty_note_is_refused_in_german(api):
     assert response.status_code == 422
     # The refusal itself in German; the field's problem follows it (see errors.json).
     assert response.get_json()["message"].startswith("die Notiz wurde nicht gespeichert: text:")
+
+
+def test_an_unknown_manager_is_refused_in_german(api):
+    _, token = api.person("hr")
+    person_id, _ = api.person("member")
+    body = {"manager_email": "Nobody@Example.org"}
+    url = f"/api/v1/people/{person_id}"
+    response = api.call("PATCH", url, token, json=body, headers=GERMAN)
+    assert response.status_code == 422
+    assert response.get_json()["message"].startswith(
+        "niemand hat die E-Mail-Adresse nobody@example.org; legen Sie die Führungskraft zuerst an"
+    )
