@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext
 
 from reports.document import (
     ReportContext,
@@ -75,10 +76,12 @@ def report_language(round_: Round, requested: str | None = None) -> str:
     else the subject's own, else the organisation's default. An unknown code is refused."""
     if requested is not None:
         if requested not in LANGUAGES:
-            raise Invalid(
-                f"the report has no language {requested!r}; {unknown_language_message()}",
-                {"lang": [unknown_language_message()]},
+            message = lazy_gettext(
+                "the report has no language %(requested)s; must be one of %(codes)s",
+                requested=repr(requested),
+                codes=", ".join(LANGUAGES),
             )
+            raise Invalid(message, {"lang": [unknown_language_message()]})
         return requested
     return supported(round_.subject.language) or current_settings().default_language
 

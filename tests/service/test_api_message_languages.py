@@ -191,3 +191,17 @@ def test_an_unknown_manager_is_refused_in_german(api):
     assert response.get_json()["message"].startswith(
         "niemand hat die E-Mail-Adresse nobody@example.org; legen Sie die Führungskraft zuerst an"
     )
+
+
+def test_a_report_in_an_unknown_language_is_refused_in_german(app):
+    # The API's schema stops ?lang=xx first; the report page's refusal comes from here.
+    from flask_babel import force_locale
+
+    from service.services.development_reports import report_language
+
+    with app.test_request_context(), force_locale("de"):
+        message = refusal(lambda: report_language(None, "xx"))
+    assert message == (
+        "den Bericht gibt es nicht in der Sprache 'xx'; sie muss einer dieser Werte sein: "
+        "en, de, fr, es"
+    )
