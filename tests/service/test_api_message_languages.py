@@ -205,3 +205,10 @@ def test_a_report_in_an_unknown_language_is_refused_in_german(app):
         "den Bericht gibt es nicht in der Sprache 'xx'; sie muss einer dieser Werte sein: "
         "en, de, fr, es"
     )
+
+
+def test_erasing_an_unknown_person_is_refused_in_german(api):
+    _, token = api.person("hr")
+    response = api.call("DELETE", "/api/v1/people/no-such-person", token, headers=GERMAN)
+    assert response.status_code == 404
+    assert response.get_json()["message"] == "diese Person gibt es nicht"

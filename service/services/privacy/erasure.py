@@ -221,7 +221,7 @@ def erase_person(actor_id: str, person_id: str) -> dict:
     actor = load_hr(actor_id, lazy_gettext("only HR can erase a person"))
     person = db.session.get(Person, person_id)
     if person is None:
-        raise NotFound("no such person")
+        raise NotFound(lazy_gettext("no such person"))
     _refuse_last_hr(person)
     round_ids = list(db.session.scalars(select(Round.id).where(Round.subject_id == person.id)))
     files = _files_of_rounds(round_ids) + _expire_exports_of(person, set(round_ids))
