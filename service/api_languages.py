@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.extensions import db
 from service.i18n import TRANSLATED_BLUEPRINTS, browser_language, use_language
+from service.models import Person
 from service.services.languages import DEFAULT_LANGUAGE, supported
 from service.services.people import person_for_api_token
 
@@ -95,9 +96,10 @@ def _pattern(template: str) -> re.Pattern:
 PATTERNS = [(_pattern(english), translated) for english, translated in TEMPLATES]
 
 
-def caller_language() -> str:
-    """The language of this API call's answer (see the module's docstring)."""
-    person = _token_person()
+def caller_language(person: Person | None = None) -> str:
+    """The language of this API call's answer (see the module's docstring); `person` when the
+    caller is known already, else the token is looked up."""
+    person = person or _token_person()
     return supported(getattr(person, "language", None)) or browser_language() or DEFAULT_LANGUAGE
 
 
@@ -114,10 +116,11 @@ def _token_person():
         return None
 
 
-def answer_in_callers_language() -> None:
-    """Switch this API request to its caller's language, unless it is the rater's API."""
+def answer_in_callers_language(person: Person | None = None) -> None:
+    """Switch this API request to its caller's language, unless it is the rater's API: the
+    messages of a refusal, and those a handler writes into its answer ("5 reminders queued")."""
     if request.blueprint not in TRANSLATED_BLUEPRINTS:
-        use_language(caller_language())
+        use_language(caller_language(person))
 
 
 def translate_message(message):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import lazy_gettext
 
+from service.api_languages import answer_in_callers_language
 from service.logging_setup import RATER, log_caller_as
 from service.services.errors import Unauthorized
 from service.services.people import person_for_api_token
@@ -27,6 +28,7 @@ def current_person_id() -> str:
     if person is None:
         raise Unauthorized(lazy_gettext("this API token is not valid"))
     log_caller_as(person.id)
+    answer_in_callers_language(person)
     return person.id
 
 

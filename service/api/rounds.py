@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, send_file, url_for
 from flask.views import MethodView
+from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from service.api.auth import current_person_id
@@ -111,7 +112,7 @@ class ResendLink(MethodView):
         rater, token = rounds.resend_invitation(current_person_id(), round_id, rater_id)
         return {
             **_rater_link(rater, token),
-            "message": "if this rater's survey is still open, a new link was emailed",
+            "message": gettext("if this rater's survey is still open, a new link was emailed"),
         }
 
 

@@ -146,7 +146,10 @@ def check_bulk_rounds(
                 Problem(
                     planned_round.row,
                     "subject_email",
-                    f"{planned_round.subject_name} has no raters besides the self-assessment",
+                    lazy_gettext(
+                        "%(name)s has no raters besides the self-assessment",
+                        name=planned_round.subject_name,
+                    ),
                 )
             )
     return BulkLaunch(

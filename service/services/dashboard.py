@@ -56,7 +56,7 @@ def list_rounds_for_hr(
     if deadline_from and deadline_to and deadline_from > deadline_to:
         raise Invalid(
             lazy_gettext("the first day must not be after the last"),
-            {"deadline_from": ["after deadline_to"]},
+            {"deadline_from": [lazy_gettext("after deadline_to")]},
         )
     subject, manager = aliased(Person), aliased(Person)
     query = (

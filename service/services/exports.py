@@ -10,7 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from service.extensions import db
@@ -20,7 +21,7 @@ from service.services import audit
 from service.services.access import load_hr
 from service.services.clock import now
 from service.services.development_reports import ensure_report_pdf, report_filename
-from service.services.errors import Conflict, Invalid, NotFound
+from service.services.errors import Conflict, Invalid, NotFound, worded_later
 from service.services.queue import BUILD_EXPORT, enqueue
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,15 @@ def chosen_round_ids(round_ids: list[str]) -> list[str]:
     return ids
 
 
+def _why_no_report(round_: Round):
+    name = round_.subject.name
+    if round_.status == "draft":
+        return lazy_gettext("the round about %(name)s is not launched yet", name=name)
+    if round_.status == "open":
+        return lazy_gettext("the round about %(name)s is still open", name=name)
+    return lazy_gettext("the round about %(name)s has no results", name=name)
+
+
 def _rounds_to_export(round_ids: list[str]) -> list[Round]:
     """The chosen rounds in the order given; Invalid names every one that has no report."""
     ids = chosen_round_ids(round_ids)
@@ -64,15 +74,25 @@ def _rounds_to_export(round_ids: list[str]) -> list[Round]:
     problems = []
     unknown = [round_id for round_id in ids if round_id not in found]
     if unknown:
-        problems.append(f"{len(unknown)} of the chosen rounds do not exist")
+        problems.append(
+            LazyString(
+                lambda: ngettext(
+                    "%(num)s of the chosen rounds does not exist",
+                    "%(num)s of the chosen rounds do not exist",
+                    len(unknown),
+                )
+            )
+        )
     for round_id in ids:
         round_ = found.get(round_id)
         if round_ is not None and (round_.status != "closed" or round_.results is None):
-            state = "not launched yet" if round_.status == "draft" else round_.status
-            problems.append(f"the round about {round_.subject.name} is {state}")
+            problems.append(_why_no_report(round_))
     if problems:
         raise Invalid(
-            "only closed rounds have reports to export: " + "; ".join(problems),
+            lazy_gettext(
+                "only closed rounds have reports to export: %(problems)s",
+                problems=worded_later("; ", problems),
+            ),
             {"round_id": problems},
         )
     return [found[round_id] for round_id in ids]
@@ -203,7 +223,11 @@ def download_export(actor_id: str, export_id: str) -> tuple[Path, str]:
         raise Conflict(
             lazy_gettext("this export failed; start a new one from the dashboard")
             if export.status == "failed"
-            else f"the ZIP is not ready yet ({export.done} of {export.total} reports)"
+            else lazy_gettext(
+                "the ZIP is not ready yet (%(done)s of %(total)s reports)",
+                done=export.done,
+                total=export.total,
+            )
         )
     path = _zip_path(export.id)
     if not path.is_file():

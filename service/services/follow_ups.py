@@ -104,8 +104,11 @@ def thank_raters(actor_id: str, round_id: str, *, message: str) -> dict:
         raise Invalid(lazy_gettext("the thank-you was not sent"), {"message": [problem]})
     if (again := next_follow_up_at(round_)) is not None:
         raise TooSoon(
-            f"your raters were thanked less than a week ago; you can send another from "
-            f"{long_datetime(again)}"
+            lazy_gettext(
+                "your raters were thanked less than a week ago; you can send another from "
+                "%(moment)s",
+                moment=long_datetime(again),
+            )
         )
     follow_up = FollowUp(
         round_id=round_.id, sent_by_id=access.actor.id, sent_at=now(), message=message.strip()

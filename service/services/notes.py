@@ -44,7 +44,7 @@ def _problems(fields: dict, note: Note | None) -> dict:
     follow_up_on = fields.get("follow_up_on")
     unchanged = note is not None and follow_up_on == note.follow_up_on
     if follow_up_on is not None and follow_up_on < now().date() and not unchanged:
-        errors["follow_up_on"] = ["must be today or later"]
+        errors["follow_up_on"] = [lazy_gettext("must be today or later")]
     return errors
 
 

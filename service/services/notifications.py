@@ -22,7 +22,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import format_decimal, lazy_gettext
+from flask_babel import format_decimal, gettext, lazy_gettext, ngettext
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -90,6 +90,11 @@ log = logging.getLogger(__name__)
 
 class RetryLater(Exception):
     """A temporary failure (the mail server is down): the queue tries the job again."""
+
+
+def reminders_queued(count: int) -> str:
+    """The answer to "remind those who have not answered", for HR (who may know how many)."""
+    return ngettext("%(num)s reminder queued", "%(num)s reminders queued", count)
 
 
 def _outbox_folder() -> Path:
@@ -213,12 +218,12 @@ def remind_raters(actor_id: str, round_id: str) -> dict:
     if not acts_as_hr(actor, round_):
         # How many were reminded is how many have not answered: the subject is not told.
         return {
-            "message": "everyone who has not answered yet is reminded (once a day)",
+            "message": gettext("everyone who has not answered yet is reminded (once a day)"),
             "queued": None,
             "already_reminded_today": None,
         }
     return {
-        "message": f"{len(queued)} reminders queued",
+        "message": reminders_queued(len(queued)),
         "queued": len(queued),
         "already_reminded_today": len(awaiting) - len(queued),
     }

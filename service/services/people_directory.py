@@ -87,7 +87,7 @@ def _new_manager(person: Person, manager_email: str) -> Person | None:
                 "nobody has the email %(email)s; add the manager first",
                 email=normalise_email(manager_email),
             ),
-            {"manager_email": ["no person has this email"]},
+            {"manager_email": [lazy_gettext("no person has this email")]},
         )
     if manages_through(manager, person):
         raise Invalid(
@@ -97,7 +97,7 @@ def _new_manager(person: Person, manager_email: str) -> Person | None:
                 manager=manager.name,
                 person=person.name,
             ),
-            {"manager_email": ["would make the managers form a loop"]},
+            {"manager_email": [lazy_gettext("would make the managers form a loop")]},
         )
     return manager
 
@@ -113,7 +113,7 @@ def update_person(actor_id: str, person_id: str, changes: dict) -> dict:
     if "name" in changes and (problem := name_problem(changes["name"])):
         errors["name"] = [problem]
     if "role" in changes and changes["role"] not in ROLES:
-        errors["role"] = [f"must be one of {', '.join(ROLES)}"]
+        errors["role"] = [lazy_gettext("must be one of %(codes)s", codes=", ".join(ROLES))]
     department = (changes.get("department") or "").strip()
     if problem := department_problem(department):
         errors["department"] = [problem]

@@ -104,9 +104,15 @@ def check_people(text: str, existing_emails: Container[str]) -> PeopleImport:
             found["department"] = problem
         if "email" not in found:
             if row.email in people:
-                found["email"] = f"{row.email} is already on row {people[row.email].row}"
+                found["email"] = lazy_gettext(
+                    "%(email)s is already on row %(row)s",
+                    email=row.email,
+                    row=people[row.email].row,
+                )
             elif row.email in existing_emails:
-                found["email"] = f"a person with the email {row.email} already exists"
+                found["email"] = lazy_gettext(
+                    "a person with the email %(email)s already exists", email=row.email
+                )
         problems += [Problem(number, column, message) for column, message in found.items()]
         if "email" not in found:
             people[row.email] = row

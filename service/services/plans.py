@@ -218,7 +218,9 @@ def _skill_problems(instrument: Instrument, skill_id: str) -> tuple[Skill | None
         return instrument.skill(skill_id), []
     except KeyError:
         names = ", ".join(skill.id for skill in instrument.skills)
-        return None, [f"is not a skill of this round's survey (one of {names})"]
+        return None, [
+            lazy_gettext("is not a skill of this round's survey (one of %(names)s)", names=names)
+        ]
 
 
 def _entry_problems(
@@ -234,22 +236,26 @@ def _entry_problems(
             problems[field] = [problem]
     due = entry.get("due")
     if due is None:
-        problems["due"] = ["enter the date you aim to reach this goal by"]
+        problems["due"] = [lazy_gettext("enter the date you aim to reach this goal by")]
     elif due <= today and not (skill and saved_due.get(skill.id) == due):
         # A date saved earlier may stay as it is, even once it has passed.
-        problems["due"] = ["must be in the future"]
+        problems["due"] = [lazy_gettext("must be in the future")]
     exercises = entry.get("exercises") or []
     if not exercises:
-        problems["exercises"] = ["choose at least one exercise"]
+        problems["exercises"] = [lazy_gettext("choose at least one exercise")]
     elif skill is not None:
         own = {exercise.id for exercise in skill.exercises}
         others = [exercise for exercise in exercises if exercise not in own]
         if others:
             problems["exercises"] = [
-                f"not an exercise of {skill.name}: {', '.join(others)}",
+                lazy_gettext(
+                    "not an exercise of %(skill)s: %(exercises)s",
+                    skill=skill.name,
+                    exercises=", ".join(others),
+                ),
             ]
         elif len(set(exercises)) != len(exercises):
-            problems["exercises"] = ["each exercise once"]
+            problems["exercises"] = [lazy_gettext("each exercise once")]
     support = entry.get("support")
     if support:
         if problem := name_problem(support.get("name") or ""):
@@ -263,14 +269,22 @@ def plan_problems(focus: list[dict], instrument: Instrument, plan: Plan | None) 
     """Every problem of a plan's focus entries at once, as {"focus": {"1": {...}}}."""
     today = now().date()
     if not 1 <= len(focus) <= MAX_FOCUS:
-        return {"focus": [f"choose 1 to {MAX_FOCUS} focus skills (not {len(focus)})"]}
+        return {
+            "focus": [
+                lazy_gettext(
+                    "choose 1 to %(most)s focus skills (not %(count)s)",
+                    most=MAX_FOCUS,
+                    count=len(focus),
+                )
+            ]
+        }
     saved_due = {} if plan is None else {entry.skill_id: entry.due_on for entry in plan.focus}
     entries: dict[str, dict] = {}
     seen: set[str] = set()
     for index, entry in enumerate(focus):
         problems = _entry_problems(entry, instrument, saved_due, today)
         if entry.get("skill") in seen:
-            problems["skill"] = ["is chosen twice; choose each skill once"]
+            problems["skill"] = [lazy_gettext("is chosen twice; choose each skill once")]
         seen.add(entry.get("skill"))
         if problems:
             entries[str(index)] = _nested(problems)
@@ -292,7 +306,7 @@ def _nested(problems: dict[str, list[str]]) -> dict:
 def _settings_problems(checkin_every_days: int | None) -> dict:
     if checkin_every_days is not None and checkin_every_days not in CHECKIN_INTERVALS:
         allowed = ", ".join(str(days) for days in CHECKIN_INTERVALS)
-        return {"checkin_every_days": [f"must be one of {allowed}"]}
+        return {"checkin_every_days": [lazy_gettext("must be one of %(codes)s", codes=allowed)]}
     return {}
 
 
@@ -435,9 +449,9 @@ def add_checkin(
     if problem := text_problem(text, CHECKIN_LENGTH):
         errors["text"] = [problem]
     if exercise and exercise not in plan_exercise_ids(access.plan, access.round.instrument):
-        errors["exercise"] = ["is not an exercise of one of your focus skills"]
+        errors["exercise"] = [lazy_gettext("is not an exercise of one of your focus skills")]
     if progress is not None and not 0 <= progress <= 100:
-        errors["progress"] = ["must be a whole number from 0 to 100"]
+        errors["progress"] = [lazy_gettext("must be a whole number from 0 to 100")]
     if errors:
         raise Invalid(lazy_gettext("the check-in was not saved"), errors)
     checkin = PlanCheckin(

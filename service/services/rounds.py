@@ -84,7 +84,10 @@ def _check_new_rater(
         errors["language"] = [unknown_language_message()]
     if relationship not in RATERS_NAMED:
         errors["relationship"] = [
-            f"must be one of {', '.join(RATERS_NAMED)} (self is added automatically)"
+            lazy_gettext(
+                "must be one of %(choices)s (self is added automatically)",
+                choices=", ".join(RATERS_NAMED),
+            )
         ]
     email = normalise_email(email)
     if problem := email_problem(email):
@@ -179,7 +182,7 @@ def create_round(
                 lazy_gettext(
                     "no person has this email; create them first (feedback360 create-user)"
                 ),
-                {"subject_email": ["no person with this email"]},
+                {"subject_email": [lazy_gettext("no person has this email")]},
             )
     try:
         loaded = load_instrument(instrument)

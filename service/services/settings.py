@@ -49,9 +49,9 @@ def retention_problem(days) -> str | None:
     if days is None:
         return None
     if isinstance(days, bool) or not isinstance(days, int) or days not in RETENTION_DAYS:
-        return (
-            f"must be a whole number of days from {RETENTION_DAYS.start} to "
-            f"{RETENTION_DAYS.stop - 1}, or empty to keep raw answers"
+        return lazy_gettext(
+            "must be a whole number of days from %(low)s to %(high)s, or empty to keep raw answers",
+            **bounds(RETENTION_DAYS),
         )
     return None
 

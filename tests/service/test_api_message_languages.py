@@ -177,8 +177,11 @@ def test_an_empty_note_is_refused_in_german(api):
     body = {"about": "Kim Lee", "text": "   "}
     response = api.call("POST", "/api/v1/notes", token, json=body, headers=GERMAN)
     assert response.status_code == 422
-    # The refusal itself in German; the field's problem follows it (see errors.json).
-    assert response.get_json()["message"].startswith("die Notiz wurde nicht gespeichert: text:")
+    # The refusal in German, and the field's own problem in German after the field's name.
+    assert response.get_json()["message"] == (
+        "die Notiz wurde nicht gespeichert: text: darf nicht leer sein"
+    )
+    assert response.get_json()["errors"] == {"json": {"text": ["darf nicht leer sein"]}}
 
 
 def test_an_unknown_manager_is_refused_in_german(api):
@@ -191,6 +194,9 @@ def test_an_unknown_manager_is_refused_in_german(api):
     assert response.get_json()["message"].startswith(
         "niemand hat die E-Mail-Adresse nobody@example.org; legen Sie die Führungskraft zuerst an"
     )
+    assert response.get_json()["errors"] == {
+        "json": {"manager_email": ["niemand hat diese E-Mail-Adresse"]}
+    }
 
 
 def test_a_report_in_an_unknown_language_is_refused_in_german(app):
@@ -212,3 +218,106 @@ def test_erasing_an_unknown_person_is_refused_in_german(api):
     response = api.call("DELETE", "/api/v1/people/no-such-person", token, headers=GERMAN)
     assert response.status_code == 404
     assert response.get_json()["message"] == "diese Person gibt es nicht"
+
+
+def test_a_too_long_check_in_counts_its_limit_in_german(app):
+    # The limit is written with the reader's digit grouping: 5.000 in German.
+    from flask_babel import force_locale
+
+    from service.services.free_text import text_problem
+
+    with app.test_request_context():
+        with force_locale("de"):
+            assert str(text_problem("x" * 5001, 5000)) == "darf höchstens 5.000 Zeichen lang sein"
+            assert str(text_problem("a\x00b", 5000)) == "darf keine Steuerzeichen enthalten"
+        with force_locale("fr"):
+            assert str(text_problem("  ", 5000)) == "ne doit pas être vide"
+        assert str(text_problem("x" * 5001, 5000)) == "must be at most 5,000 characters"
+
+
+def test_a_plans_problems_in_spanish(app):
+    # Every problem of a focus entry, under its field's name, in the reader's language.
+    from flask_babel import force_locale
+
+    from service.services.plans import plan_problems
+    from tests.service.conftest import INSTRUMENT
+
+    entry = {"skill": "juggling", "goal": "", "success_measure": "ok", "exercises": []}
+    with app.test_request_context(), force_locale("es"):
+        assert plan_problems([], INSTRUMENT, None) == {
+            "focus": ["elige de 1 a 3 habilidades prioritarias (no 0)"]
+        }
+        problems = plan_problems([entry, entry], INSTRUMENT, None)["focus"]
+        assert {key: list(map(str, value)) for key, value in problems["0"].items()} == {
+            "skill": [
+                "no es una habilidad del cuestionario de esta ronda (elige entre "
+                + ", ".join(skill.id for skill in INSTRUMENT.skills)
+                + ")"
+            ],
+            "goal": ["no puede estar vacío"],
+            "due": ["indica la fecha en la que quieres alcanzar este objetivo"],
+            "exercises": ["elige al menos un ejercicio"],
+        }
+        assert list(map(str, problems["1"]["skill"])) == [
+            "está elegida dos veces; elige cada habilidad una sola vez"
+        ]
+
+
+def test_a_heatmap_filter_is_refused_in_french_field_by_field(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from service.services.insights.heatmap import heatmap_filter
+
+    with app.test_request_context(), force_locale("fr"):
+        message = refusal(
+            lambda: heatmap_filter("team", "nope", date(2026, 3, 2), date(2026, 3, 1))
+        )
+    assert message == (
+        "group_by doit être l'une de ces valeurs : manager, department; "
+        "instrument questionnaire inconnu ; disponibles : soft-skills; "
+        "closed_to est avant closed_from"
+    )
+
+
+def test_exporting_rounds_without_reports_is_refused_in_german(app, api):
+    from flask_babel import force_locale
+
+    from service.services.exports import start_export
+
+    hr_id, hr = api.person("hr")
+    api.person("member", name="Maya Lind", email="maya@example.org")
+    open_round = api.create_round(hr, subject_email="maya@example.org")["id"]
+    api.launch(hr, open_round)
+    with app.test_request_context(), force_locale("de"):
+        message = refusal(lambda: start_export(hr_id, [open_round, "no-such-round"]))
+    assert message == (
+        "nur abgeschlossene Runden haben Berichte zum Exportieren: 1 der gewählten Runden gibt "
+        "es nicht; die Runde zu Maya Lind ist noch offen"
+    )
+
+
+def test_reminders_and_a_new_link_are_answered_in_german(api):
+    _, hr = api.person("hr")
+    _, maya = api.person("member", name="Maya Lind", email="maya@example.org")
+    round_id = api.create_round(maya)["id"]
+    api.launch(maya, round_id)
+    url = f"/api/v1/rounds/{round_id}/remind"
+    # HR learns how many: the four raters and Maya's self-assessment have not answered.
+    response = api.call("POST", url, hr, headers=GERMAN)
+    assert response.get_json()["message"] == "5 Erinnerungen eingeplant"
+    # Maya learns nothing of who has not answered, in German all the same.
+    response = api.call("POST", url, maya, headers=GERMAN)
+    assert response.get_json()["message"] == (
+        "alle, die noch nicht geantwortet haben, werden erinnert (einmal am Tag)"
+    )
+    rater_id = api.call("GET", f"/api/v1/rounds/{round_id}", maya).get_json()["raters"][1]["id"]
+    response = api.call(
+        "POST", f"/api/v1/rounds/{round_id}/raters/{rater_id}/resend", maya, headers=GERMAN
+    )
+    assert response.status_code == 202
+    assert response.get_json()["message"] == (
+        "falls die Umfrage dieser Person noch offen ist, wurde ihr ein neuer Link per E-Mail "
+        "geschickt"
+    )

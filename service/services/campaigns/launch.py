@@ -18,7 +18,7 @@ from service.services.campaigns.setup import job_row, load_campaign
 from service.services.clock import now
 from service.services.errors import Conflict
 from service.services.exports import start_export
-from service.services.notifications import AWAITING, dispatch
+from service.services.notifications import AWAITING, dispatch, reminders_queued
 from service.services.rounds import close_round
 from surveys.relationships import RELATIONSHIPS
 
@@ -149,7 +149,7 @@ def remind_campaign(actor_id: str, campaign_id: str) -> dict:
     db.session.commit()
     dispatch([job["id"] for job in jobs])
     return {
-        "message": f"{len(jobs)} reminders queued",
+        "message": reminders_queued(len(jobs)),
         "queued": len(jobs),
         "already_reminded_today": len(keys) - len(jobs),
     }

@@ -44,8 +44,8 @@ class ExportFile:
 def _check_format(file_format: str | None) -> str:
     if file_format not in FORMATS:
         raise Invalid(
-            f"format must be one of: {', '.join(FORMATS)}",
-            {"format": [f"must be one of: {', '.join(FORMATS)}"]},
+            lazy_gettext("format must be one of: %(choices)s", choices=", ".join(FORMATS)),
+            {"format": [lazy_gettext("must be one of: %(choices)s", choices=", ".join(FORMATS))]},
         )
     return file_format
 

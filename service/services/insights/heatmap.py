@@ -15,7 +15,7 @@ from reports.heatmap import Heatmap, contributions_frame, team_heatmap
 from service.extensions import db
 from service.models import Person, PublishedSkillScore, Round
 from service.services.access import load_actor
-from service.services.errors import Forbidden, Invalid
+from service.services.errors import Forbidden, Invalid, worded_later
 from service.services.settings import current_settings
 from surveys.instrument import DEFAULT_INSTRUMENT, available_instruments, load_instrument
 
@@ -23,6 +23,8 @@ GROUPINGS = ("manager", "department")
 ONLY_HR_AND_MANAGERS = lazy_gettext(
     "only HR and managers (people with direct reports) can see the heatmap"
 )
+
+
 MANAGER_ROW_ONLY = lazy_gettext(
     "a manager sees their own team's row only: ask for group_by=manager, without dates"
 )
@@ -54,16 +56,24 @@ def heatmap_filter(
     problems: dict[str, list[str]] = {}
     group_by = group_by or "manager"
     if group_by not in GROUPINGS:
-        problems["group_by"] = [f"must be one of: {', '.join(GROUPINGS)}"]
+        problems["group_by"] = [
+            lazy_gettext("must be one of: %(choices)s", choices=", ".join(GROUPINGS))
+        ]
     instrument_id = instrument_id or DEFAULT_INSTRUMENT
     if instrument_id not in {known for known, _ in available_instruments()}:
         known = sorted({known for known, _ in available_instruments()})
-        problems["instrument"] = [f"unknown instrument; available: {', '.join(known)}"]
+        problems["instrument"] = [
+            lazy_gettext("unknown instrument; available: %(known)s", known=", ".join(known))
+        ]
     if closed_from and closed_to and closed_to < closed_from:
-        problems["closed_to"] = ["is before closed_from"]
+        problems["closed_to"] = [lazy_gettext("is before closed_from")]
     if problems:
         raise Invalid(
-            "; ".join(f"{name} {messages[0]}" for name, messages in problems.items()), problems
+            worded_later(
+                "; ",
+                (worded_later(" ", (name, messages[0])) for name, messages in problems.items()),
+            ),
+            problems,
         )
     return HeatmapFilter(group_by, instrument_id, closed_from, closed_to)
 

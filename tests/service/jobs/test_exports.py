@@ -128,7 +128,7 @@ def test_a_reopened_round_has_no_report_to_export(app, api, closed_rounds):
         json={"deadline": "2099-01-01T00:00:00Z"},
     )
     assert reopened.status_code == 200
-    with app.app_context(), pytest.raises(Invalid, match="about Maya Lind is open"):
+    with app.app_context(), pytest.raises(Invalid, match="about Maya Lind is still open"):
         exports.start_export(hr_id, round_ids)
 
 

@@ -211,6 +211,13 @@ def test_a_spanish_persons_notes_page_reads_in_spanish(api, maya, person_session
     text = words(refused.get_data(as_text=True))
     assert "La nota no se ha guardado" in text
     assert "Día de seguimiento: escribe una fecha, p. ej. 2030-01-31" in text
+    # The problems the notes' own rules find, in Spanish too.
+    past = browser.post("/notes", {"about": "Pia", "text": "x", "follow_up_on": "2020-01-01"})
+    assert past.status_code == 422
+    assert "debe ser hoy o una fecha posterior" in words(past.get_data(as_text=True))
+    empty = browser.post("/notes", {"about": "", "text": "x"})
+    assert "no puede estar vacío" in words(empty.get_data(as_text=True))
+    assert "must not be empty" not in words(empty.get_data(as_text=True))
     saved = browser.post(
         "/notes",
         {"about": "Pia", "text": "Promised a review", "follow_up_on": "2030-12-13"},
