@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from service.extensions import db
 from service.models import DeclineReason, Response, ResponseAnswer, ResponseComment
@@ -19,6 +19,22 @@ _INSERT_RESPONSE = insert(Response.__table__)
 _INSERT_ANSWERS = insert(ResponseAnswer.__table__)
 _INSERT_COMMENTS = insert(ResponseComment.__table__)
 _INSERT_REASON = insert(DeclineReason.__table__)
+# PostgreSQL writes a response in one statement of fixed text (prepared once by the driver):
+# the response row, its answers and its comments from arrays, instead of one INSERT per row
+# (35 answers and up to 9 comments), which cost the server most of a submission's time. The
+# foreign keys are checked at the statement's end, when the response row is there.
+_PG_RECORD_RESPONSE = text(
+    "WITH response AS ("
+    "INSERT INTO responses (key, round_id, relationship, release_block) "
+    "VALUES (:key, :round_id, :relationship, :release_block)"
+    "), answers AS ("
+    "INSERT INTO response_answers (response_key, item_id, score) "
+    "SELECT :key, a.item_id, a.score "
+    "FROM unnest(CAST(:item_ids AS VARCHAR[]), CAST(:scores AS SMALLINT[])) AS a(item_id, score)"
+    ") INSERT INTO response_comments (response_key, key, text) "
+    "SELECT :key, c.comment_key, c.comment_text "
+    "FROM unnest(CAST(:keys AS VARCHAR[]), CAST(:texts AS TEXT[])) AS c(comment_key, comment_text)"
+)
 
 
 def record_response(
@@ -31,6 +47,21 @@ def record_response(
     """Write a final response under a fresh random key: the round, the relationship and the
     release block it arrived in are all it holds besides its answers and comments."""
     key = new_response_key()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            _PG_RECORD_RESPONSE,
+            {
+                "key": key,
+                "round_id": round_id,
+                "relationship": relationship,
+                "release_block": release_block,
+                "item_ids": list(answers),
+                "scores": list(answers.values()),
+                "keys": list(comments),
+                "texts": list(comments.values()),
+            },
+        )
+        return
     db.session.execute(
         _INSERT_RESPONSE,
         {

@@ -45,6 +45,11 @@ _RESPONSE_STATUS = select(_raters.c.response_status).where(_raters.c.id == bindp
 _DELETE_ANSWERS = delete(_answers).where(_answers.c.rater_id == bindparam("rater_id"))
 _DELETE_COMMENTS = delete(_comments).where(_comments.c.rater_id == bindparam("rater_id"))
 _INSERT_ANSWERS, _INSERT_COMMENTS = insert(_answers), insert(_comments)
+# On PostgreSQL a draft's answers and comments go in one round trip.
+_PG_DELETE_DRAFT = text(
+    "WITH answers AS (DELETE FROM draft_answers WHERE rater_id = :rater_id) "
+    "DELETE FROM draft_comments WHERE rater_id = :rater_id"
+)
 # PostgreSQL replaces a draft in one statement of fixed text (prepared once by the
 # driver) instead of two DELETEs and 44 INSERTs: it deletes the rows the new draft no
 # longer has and upserts the rest, so no row is touched twice. It runs after the claim has
@@ -267,6 +272,9 @@ def _replace_draft(rater_id: str, answers: Mapping[str, int | None], texts: Mapp
 
 
 def _delete_draft(rater_id: str) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_PG_DELETE_DRAFT, {"rater_id": rater_id})
+        return
     db.session.execute(_DELETE_ANSWERS, {"rater_id": rater_id})
     db.session.execute(_DELETE_COMMENTS, {"rater_id": rater_id})
 
