@@ -7,12 +7,12 @@ report in another language reads the same results with other words, never other 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reports.language import gettext as _
 from reports.results import Group, Results
+from surveys.relationships import joined
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
@@ -50,12 +50,7 @@ def group_label(group: Group) -> str:
     group, in the report's language."""
     if group.key == "others":
         return _("All others")
-    return _joined_members(group.members)
-
-
-def _joined_members(members: Sequence[str]) -> str:
-    first, *rest = members
-    return " + ".join([relationship_group(first), *(relationship_many(m) for m in rest)])
+    return joined(group.members, relationship_group, relationship_many)
 
 
 def results_in_language(results: Results, instrument: Instrument, first_name: str) -> Results:

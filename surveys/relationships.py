@@ -3,7 +3,7 @@ the words the product uses for each."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 RELATIONSHIPS = ("self", "manager", "peer", "direct_report", "other")
@@ -16,25 +16,27 @@ POOLABLE = ("peer", "direct_report", "other")
 
 @dataclass(frozen=True)
 class RelationshipNames:
-    one: str  # a rater: "direct report" (lower case, for sentences)
-    many: str  # several: "direct reports"
+    many: str  # several raters inside a group's name: "direct reports"
     group: str  # a group of results or counts: "Direct reports"
-    row: str  # a line of a table about one person's round: "Self-assessment", "Peers"
-    invited_as: str  # the invitation's "you were asked as a …": "colleague"
 
 
 NAMES = {
-    "self": RelationshipNames("self", "self", "Self", "Self-assessment", "self-assessment"),
-    "manager": RelationshipNames("manager", "managers", "Manager", "Manager", "manager"),
-    "peer": RelationshipNames("peer", "peers", "Peers", "Peers", "peer"),
-    "direct_report": RelationshipNames(
-        "direct report", "direct reports", "Direct reports", "Direct reports", "direct report"
-    ),
-    "other": RelationshipNames("other", "others", "Others", "Others", "colleague"),
+    "self": RelationshipNames("self", "Self"),
+    "manager": RelationshipNames("managers", "Manager"),
+    "peer": RelationshipNames("peers", "Peers"),
+    "direct_report": RelationshipNames("direct reports", "Direct reports"),
+    "other": RelationshipNames("others", "Others"),
 }
+
+
+def joined(members: Sequence[str], first: Callable[[str], str], more: Callable[[str], str]) -> str:
+    """ "Direct reports + others": a set of relationships counted together, named by the
+    first member's group word and the plural of each one after it (the words given by the
+    caller, in whatever language it writes)."""
+    head, *rest = members
+    return " + ".join([first(head), *(more(member) for member in rest)])
 
 
 def group_label(members: Sequence[str]) -> str:
     """ "Peers", "Direct reports + others": the members' names, the first capitalised."""
-    first, *rest = members
-    return " + ".join([NAMES[first].group, *(NAMES[member].many for member in rest)])
+    return joined(members, lambda r: NAMES[r].group, lambda r: NAMES[r].many)

@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reports.anonymity import THRESHOLD_RANGE
 from service.extensions import db
 from service.models.people import Person
-from service.models.types import UTCDateTime, new_id, utcnow
+from service.models.types import UTCDateTime, between, new_id, utcnow
 
 # Where a campaign's draft round is before launch: its person names raters, their manager (or
 # HR) approves the list, then it waits for the launch. Rounds outside campaigns have none.
@@ -20,7 +21,9 @@ NOMINATION_STAGES = ("nominating", "awaiting_approval", "approved")
 class Campaign(db.Model):
     __tablename__ = "campaigns"
     __table_args__ = (
-        CheckConstraint("anonymity_threshold BETWEEN 2 AND 10", name="anonymity_threshold"),
+        CheckConstraint(
+            between("anonymity_threshold", THRESHOLD_RANGE), name="anonymity_threshold"
+        ),
         CheckConstraint("nomination_deadline < deadline", name="deadlines_in_order"),
     )
 

@@ -20,9 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reports.anonymity import THRESHOLD_RANGE
 from service.extensions import db
 from service.models.people import Person
-from service.models.types import UTCDateTime, new_id, utcnow
+from service.models.types import UTCDateTime, between, new_id, utcnow
 from surveys.instrument import Instrument, load_instrument
 from surveys.relationships import RELATIONSHIPS
 
@@ -39,7 +40,9 @@ class Round(db.Model):
     __tablename__ = "rounds"
     __table_args__ = (
         CheckConstraint(_in("status", ROUND_STATUSES), name="status"),
-        CheckConstraint("anonymity_threshold BETWEEN 2 AND 10", name="anonymity_threshold"),
+        CheckConstraint(
+            between("anonymity_threshold", THRESHOLD_RANGE), name="anonymity_threshold"
+        ),
         CheckConstraint("gap_threshold > 0", name="gap_threshold"),
     )
 

@@ -7,8 +7,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reports.anonymity import THRESHOLD_RANGE
+from reports.heatmap import MIN_MEMBERS_RANGE
 from service.extensions import db
-from service.models.types import UTCDateTime, utcnow
+from service.models.types import UTCDateTime, between, utcnow
 
 SETTINGS_ROW = 1
 
@@ -20,8 +22,12 @@ class OrgSettings(db.Model):
     __tablename__ = "org_settings"
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
-        CheckConstraint("anonymity_threshold BETWEEN 2 AND 10", name="anonymity_threshold"),
-        CheckConstraint("heatmap_min_members BETWEEN 2 AND 10", name="heatmap_min_members"),
+        CheckConstraint(
+            between("anonymity_threshold", THRESHOLD_RANGE), name="anonymity_threshold"
+        ),
+        CheckConstraint(
+            between("heatmap_min_members", MIN_MEMBERS_RANGE), name="heatmap_min_members"
+        ),
         CheckConstraint(
             "retention_days IS NULL OR retention_days BETWEEN 30 AND 3650", name="retention_days"
         ),

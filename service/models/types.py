@@ -9,6 +9,12 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
+def between(column: str, allowed: range) -> str:
+    """ "anonymity_threshold BETWEEN 2 AND 10": a check's text that a column holds one of a
+    range's values (the same text the migrations wrote)."""
+    return f"{column} BETWEEN {allowed.start} AND {allowed.stop - 1}"
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime, stored the same way on SQLite and PostgreSQL."""
 

@@ -7,20 +7,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from babel.lists import format_list
-from flask_babel import force_locale, lazy_gettext
+from flask_babel import force_locale
 
 from service.services.languages import in_sentence, supported
+from service.services.relationship_words import invited_as  # noqa: F401 (notifications' name)
 from service.services.settings import current_settings
 from surveys.instrument import Instrument
-
-# The invitation's "has asked for your view as their …", by relationship.
-INVITED_AS = {
-    "self": lazy_gettext("self-assessment"),
-    "manager": lazy_gettext("manager"),
-    "peer": lazy_gettext("peer"),
-    "direct_report": lazy_gettext("direct report"),
-    "other": lazy_gettext("colleague"),
-}
 
 
 def emailed_language(rater) -> str:
@@ -35,10 +27,6 @@ def writing_to(rater) -> Iterator[str]:
     language = emailed_language(rater)
     with force_locale(language):
         yield language
-
-
-def invited_as(relationship: str) -> str:
-    return str(INVITED_AS[relationship])
 
 
 def skills_in_language(

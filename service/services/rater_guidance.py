@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext, ngettext
 
 from reports.aggregate import plan_groups
 from service.services.languages import DEFAULT_LANGUAGE
-from service.services.relationship_words import MANY, group_name
+from service.services.relationship_words import MANY, group_label
 from surveys.relationships import POOLABLE
 
 ADVICE = "advice"
@@ -200,11 +200,6 @@ def _members(members: list[str], counts: Mapping[str, int]) -> str:
     )
 
 
-def _label(group) -> str:
-    """A planned group as the report names it: "Peers + others", "All others"."""
-    return gettext("All others") if group.key == "others" else group_name(group.members)
-
-
 def _grouping_warnings(counts: Mapping[str, int], k: int, voice: Voice) -> list[Message]:
     """What the report's groups would be if every rater named here answered."""
     if not any(counts.get(r, 0) for r in ("manager", *POOLABLE)):
@@ -259,7 +254,7 @@ def _grouping_warnings(counts: Mapping[str, int], k: int, voice: Voice) -> list[
         values = {
             "k": k,
             "pooled": _members([m for m in group.members if m in small], counts),
-            "label": _label(group),
+            "label": group_label(group.key, group.members),
         }
         if group.key == "combined":
             text = voice.say(
@@ -303,7 +298,7 @@ def _grouping_warnings(counts: Mapping[str, int], k: int, voice: Voice) -> list[
                     "actually submitted: if one of them does not answer, the group falls below "
                     "%(k)s and is merged too, and if one answers “don't know” to a statement, "
                     "the groups of that whole skill are hidden. Naming one or two more helps.",
-                    label=_label(group),
+                    label=group_label(group.key, group.members),
                     k=k,
                 ),
             )

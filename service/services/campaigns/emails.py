@@ -17,6 +17,7 @@ from service.services.absolute_urls import base_url, round_page_url
 from service.services.campaigns.approvals import waiting_for
 from service.services.followup_emails import email_to_person
 from service.services.person_language import writing_to_person
+from service.services.relationship_words import AT_LEAST
 from service.time_text import long_datetime
 
 
@@ -27,16 +28,9 @@ def team_page_url() -> str:
 def guidance(minimum: Mapping[str, int], maximum: int | None) -> str:
     """Whom to name, as the nomination email says it ("at least 2 peers, at most 4 raters in
     all"), in the language being written; empty when the campaign asks nothing."""
-    # One literal per relationship: each language counts and declines its noun its own way.
-    least = {
-        "manager": lambda n: ngettext("at least %(num)s manager", "at least %(num)s managers", n),
-        "peer": lambda n: ngettext("at least %(num)s peer", "at least %(num)s peers", n),
-        "direct_report": lambda n: ngettext(
-            "at least %(num)s direct report", "at least %(num)s direct reports", n
-        ),
-        "other": lambda n: ngettext("at least %(num)s other", "at least %(num)s others", n),
-    }
-    lines = [say(n) for relationship, say in least.items() if (n := minimum.get(relationship, 0))]
+    lines = [
+        say(n) for relationship, say in AT_LEAST.items() if (n := minimum.get(relationship, 0))
+    ]
     if maximum is not None:
         lines.append(
             ngettext("at most %(num)s rater in all", "at most %(num)s raters in all", maximum)

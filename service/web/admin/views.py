@@ -18,13 +18,21 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 
+from reports.anonymity import THRESHOLD_RANGE
+from reports.heatmap import MIN_MEMBERS_RANGE
 from service.models import Person
 from service.services import exports
 from service.services.audit import ACTIONS, list_events
 from service.services.errors import Invalid
 from service.services.languages import LANGUAGE_NAMES
 from service.services.notifications import list_outbox, read_outbox_message
-from service.services.settings import KEEP, current_settings, settings_saved_at, update_settings
+from service.services.settings import (
+    KEEP,
+    bounds,
+    current_settings,
+    settings_saved_at,
+    update_settings,
+)
 from service.web.admin.forms import AuditFilterForm, SettingsForm
 from service.web.auth import NOTICE, hr_required
 from service.web.hr.forms import ExportForm
@@ -143,6 +151,8 @@ def _settings_page(form: SettingsForm, status: int = 200):
         current=current_settings(),
         saved_at=settings_saved_at(),
         language_names=LANGUAGE_NAMES,
+        threshold_range=bounds(THRESHOLD_RANGE),
+        min_members_range=bounds(MIN_MEMBERS_RANGE),
     ), status
 
 

@@ -15,6 +15,7 @@ from service.services.dashboard import list_departments, list_managers, list_rou
 from service.services.errors import Conflict, Invalid
 from service.services.people import invite_person, list_people
 from service.services.people_import import PEOPLE_COLUMNS, import_people, preview_people_import
+from service.services.relationship_words import ROW
 from service.web.auth import NOTICE, hr_required
 from service.web.formatting import ROUND_STATUS_LABELS, number
 from service.web.hr.forms import (
@@ -29,6 +30,7 @@ from service.web.hr.forms import (
 )
 from service.web.hr.uploads import CsvPage
 from service.web.time_zone import in_utc
+from surveys.relationships import RATERS_NAMED
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -41,6 +43,8 @@ def _labels():
         "max_csv_mb": MAX_CSV_BYTES // 1_000_000,
         "max_csv_rows": number(MAX_CSV_ROWS),
         "in_utc": in_utc,
+        "raters_named": RATERS_NAMED,  # the bulk launch preview's columns
+        "relationship_rows": ROW,
     }
 
 

@@ -24,7 +24,7 @@ from service.services.plans import (
     save_plan,
     update_plan_settings,
 )
-from service.services.relationship_words import group_name
+from service.services.relationship_words import group_label
 from service.web.auth import NOTICE, login_required
 from service.web.plans.form import focus_from_form, rows_for_page
 
@@ -60,7 +60,7 @@ def _by_field_id(form: str, errors: dict | None) -> dict:
 def _constants():
     return {
         "reason_labels": REASONS,
-        "group_name": group_name,  # the pulse section's groups
+        "group_label": group_label,  # the pulse section's groups
         "intervals": CHECKIN_INTERVALS,
         "max_focus": MAX_FOCUS,
         "goal_length": GOAL_LENGTH,
