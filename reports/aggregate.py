@@ -1,4 +1,10 @@
-"""The scoring and anonymity rules of docs/scoring.md, vectorised: answers in, Results out."""
+"""The scoring and anonymity rules of docs/scoring.md, vectorised: answers in, Results out.
+
+The steps that a pulse applies in the same way (reports.pulse) are public: the answers as
+arrays (Layout, RoundAnswers), the blocks (respondent_groups), the group means
+(group_means), what may be published (publishable, published_values, distributions,
+published_comments), and the input checks (require_columns, positions).
+"""
 
 from __future__ import annotations
 
@@ -112,24 +118,24 @@ def aggregate(
     the 1-5 scale; "self outside the interval" means strictly outside.
     """
     k = settings.anonymity_threshold
-    layout = _Layout.of(instrument)
-    round_ = _Round.of(answers, layout)
-    submitted, groups, keys, members = _respondent_groups(round_.relationship, k)
-    skill_mean, skill_n = _group_means(round_.skill_scores, members)
-    item_mean, item_n = _group_means(round_.answers, members)
-    skill_published, item_published, detail_hidden = _published(
+    layout = Layout.of(instrument)
+    round_ = RoundAnswers.of(answers, layout)
+    submitted, groups, keys, members = respondent_groups(round_.relationship, k)
+    skill_mean, skill_n = group_means(round_.skill_scores, members)
+    item_mean, item_n = group_means(round_.answers, members)
+    skill_published, item_published, detail_hidden = publishable(
         skill_n, item_n, layout.skill_codes, keys, k
     )
     insights = _insights(round_, members, keys, skill_mean, skill_n, skill_published, settings)
-    distributions = _distributions(round_, members, keys, item_published)
+    item_distributions = distributions(round_, members, keys, item_published)
 
     item_results = {
         item.id: ItemResult(
             id=item.id,
             text=item.text_for("observer", subject_first_name),
-            scores=_published_values(item_mean[i], item_published[i], keys, float),
-            n=_published_values(item_n[i], item_published[i], keys, int),
-            distribution=distributions[i],
+            scores=published_values(item_mean[i], item_published[i], keys, float),
+            n=published_values(item_n[i], item_published[i], keys, int),
+            distribution=item_distributions[i],
         )
         # The layout lists the items in this same order.
         for i, item in enumerate(item for skill in instrument.skills for item in skill.items)
@@ -138,8 +144,8 @@ def aggregate(
         SkillResult(
             id=skill.id,
             name=skill.name,
-            scores=_published_values(skill_mean[j], skill_published[j], keys, float),
-            n=_published_values(skill_n[j], skill_published[j], keys, int),
+            scores=published_values(skill_mean[j], skill_published[j], keys, float),
+            n=published_values(skill_n[j], skill_published[j], keys, int),
             **insights[j],
             items=tuple(item_results[item.id] for item in skill.items),
             group_detail_hidden=bool(detail_hidden[j]),
@@ -177,7 +183,7 @@ def aggregate(
         focus_skills=tuple(_ranked(skill_ids, focus)[:MAX_FOCUS_SKILLS]),
         top_items=tuple(top_items),
         bottom_items=tuple(bottom_items[:TOP_ITEMS]),
-        comments=_published_comments(comments, round_, layout, k, seed),
+        comments=published_comments(comments, round_, layout, k, seed),
     )
 
 
@@ -197,9 +203,9 @@ def skill_scores_by_block(
     Nothing is suppressed here: a caller that shows any of it must apply the threshold k
     (organisation norms only use "others" rows with n >= k).
     """
-    layout = _Layout.from_item_skill(item_skill)
+    layout = Layout.from_item_skill(item_skill)
     columns = ["round_id", "rater_id", "relationship", "score"]
-    _require_columns(answers, [*columns, "item_id"], "answers")
+    require_columns(answers, [*columns, "item_id"], "answers")
     frame = answers[columns].assign(skill=layout.columns(answers["item_id"])[1])
     rater_skills = _rater_skill_scores(frame, layout.items_per_skill, by=["round_id"])
     keys = ["round_id", "skill"]
@@ -355,7 +361,7 @@ def _values_gain_k_or_none(
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     """The instrument's structure as arrays: items in order and the skill of each."""
 
     item_ids: pd.Index
@@ -365,7 +371,7 @@ class _Layout:
     comment_keys: pd.Index
 
     @classmethod
-    def of(cls, instrument: Instrument) -> _Layout:
+    def of(cls, instrument: Instrument) -> Layout:
         item_skill = {item.id: skill.id for skill in instrument.skills for item in skill.items}
         keys = [skill.id for skill in instrument.skills] + [q.id for q in instrument.questions]
         return cls.from_item_skill(item_skill, comment_keys=keys)
@@ -373,7 +379,7 @@ class _Layout:
     @classmethod
     def from_item_skill(
         cls, item_skill: pd.Series | Mapping[str, str], comment_keys: Sequence[str] = ()
-    ) -> _Layout:
+    ) -> Layout:
         item_skill = pd.Series(item_skill, dtype=object)
         skill_ids = pd.Index(pd.unique(item_skill.to_numpy()), dtype=object)
         skill_codes = skill_ids.get_indexer(item_skill.to_numpy())
@@ -387,13 +393,13 @@ class _Layout:
 
     def columns(self, item_ids: pd.Series) -> tuple[np.ndarray, pd.Categorical]:
         """Item positions and the items' skills (categorical); ValueError for an unknown item."""
-        items = _codes(item_ids, self.item_ids)
+        items = positions(item_ids, self.item_ids)
         if (items < 0).any():
             raise ValueError("answers: item id(s) not in the instrument")
         return items, pd.Categorical.from_codes(self.skill_codes[items], self.skill_ids)
 
 
-def _codes(values: pd.Series, known: pd.Index) -> np.ndarray:
+def positions(values: pd.Series, known: pd.Index) -> np.ndarray:
     """The position of every value in `known`, -1 for an unknown one."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         # Through the categories: a few lookups instead of one per row. The appended -1 is
@@ -403,14 +409,15 @@ def _codes(values: pd.Series, known: pd.Index) -> np.ndarray:
     return known.get_indexer(values)
 
 
-def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """ValueError naming the columns `frame` (called `what` in the message) lacks."""
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
 
 
 @dataclass(frozen=True)
-class _Round:
+class RoundAnswers:
     """One round's submitted answers as arrays: a row per rater, in order of first answer."""
 
     rater_ids: pd.Index
@@ -419,10 +426,10 @@ class _Round:
     skill_scores: np.ndarray  # rater x skill, NaN where the rater does not count (50% rule)
 
     @classmethod
-    def of(cls, answers: pd.DataFrame, layout: _Layout) -> _Round:
+    def of(cls, answers: pd.DataFrame, layout: Layout) -> RoundAnswers:
         """The arrays of validated answers, or ValueError naming what is wrong."""
-        _require_columns(answers, ANSWER_COLUMNS, "answers")
-        relationship = _codes(answers["relationship"], pd.Index(RELATIONSHIPS))
+        require_columns(answers, ANSWER_COLUMNS, "answers")
+        relationship = positions(answers["relationship"], pd.Index(RELATIONSHIPS))
         if (relationship < 0).any():
             unknown = answers["relationship"][relationship < 0].unique()
             raise ValueError(f"answers: unknown relationship(s) {sorted(map(str, unknown))}")
@@ -474,7 +481,7 @@ def _rater_skill_scores(
     return counted.drop(columns="count").rename(columns={"mean": "score"}).astype({"score": float})
 
 
-def _respondent_groups(
+def respondent_groups(
     relationship: np.ndarray, k: int
 ) -> tuple[dict[str, int], tuple[Group, ...], list[str], np.ndarray]:
     """From each respondent's relationship code: the submitted count per relationship, the
@@ -499,7 +506,7 @@ def _member_matrix(relationship: np.ndarray, groups: Sequence[Group]) -> np.ndar
     return by_relationship[relationship]
 
 
-def _group_means(values: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def group_means(values: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """column x group: the mean of each group's non-NaN values (every rater weighs the same), n."""
     present = ~np.isnan(values)
     n = present.T.astype(np.int64) @ members.astype(np.int64)
@@ -507,7 +514,7 @@ def _group_means(values: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, n
     return np.divide(sums, n, out=np.full(n.shape, np.nan), where=n > 0), n
 
 
-def _published(
+def publishable(
     skill_n: np.ndarray, item_n: np.ndarray, item_skill: np.ndarray, keys: Sequence[str], k: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which (skill, group) and (item, group) values may be published: steps 5 and 6 of
@@ -543,7 +550,7 @@ def _published(
     return decide(skill_n, everything), decide(item_n, everything[item_skill]), detail_hidden
 
 
-def _published_values(
+def published_values(
     values: np.ndarray, published: np.ndarray, keys: Sequence[str], cast: type
 ) -> dict[str, Any]:
     """{group key: value} of the published values only: a suppressed value is absent."""
@@ -560,7 +567,7 @@ def _column(table: np.ndarray, published: np.ndarray, column: int | None) -> np.
 
 
 def _insights(
-    round_: _Round,
+    round_: RoundAnswers,
     members: np.ndarray,
     keys: Sequence[str],
     mean: np.ndarray,
@@ -614,22 +621,28 @@ def _optional(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
-def _distributions(
-    round_: _Round, members: np.ndarray, keys: Sequence[str], published: np.ndarray
+def distributions(
+    round_: RoundAnswers,
+    members: np.ndarray,
+    keys: Sequence[str],
+    published: np.ndarray,
+    scale: Sequence[int] = SCALE,
 ) -> list[dict[str, int] | None]:
-    """Per item, the others' answers if published for others: counts of 1-5 and of N/A.
+    """Per column (item, or a pulse's skill), the others' answers where published for others:
+    counts of each score of `scale` and of N/A.
 
-    "na" counts the raters of the published "others" group who gave no 1-5 answer to the item
-    (N/A, or no row). It equals the others group's n minus the item's others n, both published,
-    so it tells nothing more about anyone; it is published with the distribution only.
+    "na" counts the raters of the published "others" group who gave no answer on the scale to
+    the column (N/A, or no row). It equals the others group's n minus the column's others n,
+    both published, so it tells nothing more about anyone; it is published with the
+    distribution only.
     """
     if "others" not in keys:
         return [None] * round_.answers.shape[1]
     others = keys.index("others")
     answers = round_.answers[members[:, others]]
-    counts = (answers[:, :, np.newaxis] == np.array(SCALE)).sum(axis=0)
+    counts = (answers[:, :, np.newaxis] == np.array(scale)).sum(axis=0)
     not_answered = len(answers) - counts.sum(axis=1)
-    labels = [str(score) for score in SCALE]
+    labels = [str(score) for score in scale]
     return [
         {**dict(zip(labels, row.tolist(), strict=True)), "na": int(na)} if shown else None
         for row, na, shown in zip(counts, not_answered, published[:, others], strict=True)
@@ -644,8 +657,8 @@ def _ranked(ids: Sequence[str], values: np.ndarray, *, highest_first: bool = Fal
     return [ids[j] for j in np.flatnonzero(present)[order]]
 
 
-def _published_comments(
-    comments: pd.DataFrame, round_: _Round, layout: _Layout, k: int, seed: int
+def published_comments(
+    comments: pd.DataFrame, round_: RoundAnswers, layout: Layout, k: int, seed: int
 ) -> dict[str, tuple[str, ...]]:
     """Non-self comments, unattributed, in a seeded random order, grouped by key.
 
@@ -653,11 +666,11 @@ def _published_comments(
     raters. They are put in a canonical order before shuffling, so the same round and seed
     always give the same order whatever order the frame came in.
     """
-    _require_columns(comments, COMMENT_COLUMNS, "comments")
+    require_columns(comments, COMMENT_COLUMNS, "comments")
     observers = round_.rater_ids[round_.relationship != RELATIONSHIPS.index("self")]
     if len(observers) < k:
         return {}
-    key = _codes(comments["key"], layout.comment_keys)
+    key = positions(comments["key"], layout.comment_keys)
     if (key < 0).any():
         raise ValueError("comments: key(s) that are neither a skill nor a question")
     text = comments["text"].fillna("").astype(str).str.strip()

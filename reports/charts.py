@@ -149,7 +149,6 @@ def change_figure(results: Results, *, web: bool = False) -> dict[str, Any]:
             ("now", _("This round"), False),
         )
     ]
-    font_size = WEB_FONT_SIZE if web else 11
     return {
         "data": [*lines, *points],
         "layout": {
@@ -160,20 +159,7 @@ def change_figure(results: Results, *, web: bool = False) -> dict[str, Any]:
                 "r": 24,
             },
             "showlegend": False,
-            "xaxis": {
-                "range": list(SCORE_RANGE),
-                "dtick": 1,
-                "gridcolor": GRID_COLOR,
-                "zeroline": False,
-                "fixedrange": True,
-                "tickfont": {"size": 12 if web else 10, "color": MUTED_COLOR},
-            },
-            "yaxis": {
-                "type": "category",
-                "autorange": "reversed",
-                "fixedrange": True,
-                "tickfont": {"size": font_size, "color": TEXT_COLOR},
-            },
+            **_score_axes(web),
         },
     }
 
@@ -387,21 +373,28 @@ def skill_bars_figure(
             "bargap": 0.3,
             "shapes": shapes,
             "annotations": annotations,
-            "xaxis": {
-                "range": list(SCORE_RANGE),
-                "dtick": 1,
-                "gridcolor": GRID_COLOR,
-                "zeroline": False,
-                "fixedrange": True,
-                "tickfont": {"size": 12 if web else 10, "color": MUTED_COLOR},
-            },
-            "yaxis": {
-                "type": "category",
-                "autorange": "reversed",
-                "fixedrange": True,
-                "showticklabels": not labels_beside,
-                "tickfont": {"size": WEB_FONT_SIZE if web else 11, "color": TEXT_COLOR},
-            },
+            **_score_axes(web, show_labels=not labels_beside),
+        },
+    }
+
+
+def _score_axes(web: bool, *, show_labels: bool = True) -> dict[str, Any]:
+    """The 1-5 score axis across and the labels (skills, items) down, first at the top."""
+    return {
+        "xaxis": {
+            "range": list(SCORE_RANGE),
+            "dtick": 1,
+            "gridcolor": GRID_COLOR,
+            "zeroline": False,
+            "fixedrange": True,
+            "tickfont": {"size": 12 if web else 10, "color": MUTED_COLOR},
+        },
+        "yaxis": {
+            "type": "category",
+            "autorange": "reversed",
+            "fixedrange": True,
+            "showticklabels": show_labels,
+            "tickfont": {"size": WEB_FONT_SIZE if web else 11, "color": TEXT_COLOR},
         },
     }
 

@@ -52,7 +52,7 @@ def render_html(
     count_width = _count_width(results)
     with timed_stage(logger, "HTML rendered"):
         return (
-            _environment()
+            environment()
             .get_template("report_body.html" if web else "report.html")
             .render(
                 # Each part of the content under its own name, as the template reads it.
@@ -81,7 +81,7 @@ def render_standalone_report(body: str, subject_name: str, stylesheet_url: str) 
     """A web page's body (document.render_report_body) as a document of its own: the page
     title and h1, and one stylesheet; in the current language (language.writing_in)."""
     return (
-        _environment()
+        environment()
         .get_template("report_standalone.html")
         .render(
             body=Markup(body),  # noqa: S704 - rendered here, every value escaped
@@ -163,8 +163,8 @@ def _count_width(results: Results) -> int:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,  # comments are user text: every value is escaped unless marked safe
         undefined=jinja2.StrictUndefined,
@@ -173,13 +173,13 @@ def _environment() -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     # The words of {% trans %} and _() in the language of the report being rendered.
-    environment.install_gettext_callables(  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
         language.raw_gettext, language.raw_ngettext, newstyle=True
     )
     # A translated block's line breaks and indentation are the template's, not the text's.
-    environment.policies["ext.i18n.trimmed"] = True
-    environment.filters.update(score=_score, signed=language.signed, day=_day)
-    environment.globals.update(
+    env.policies["ext.i18n.trimmed"] = True
+    env.filters.update(score=_score, signed=language.signed, day=_day)
+    env.globals.update(
         score_cells=score_cells,
         label_points=label_points,
         mixed_views_rwg=MIXED_VIEWS_RWG,
@@ -188,7 +188,7 @@ def _environment() -> jinja2.Environment:
         reason_names=REASON_NAMES,
         reasons={"lowest": LOWEST_RATED, "self_low": SELF_RATED_LOW},
     )
-    return environment
+    return env
 
 
 def _score(value: float | None) -> str:

@@ -19,18 +19,19 @@ import numpy as np
 import pandas as pd
 
 from reports.aggregate import (
-    _codes,
-    _group_means,
-    _Layout,
-    _published,
-    _published_comments,
-    _published_values,
-    _require_columns,
-    _respondent_groups,
-    _Round,
+    Layout,
+    RoundAnswers,
+    distributions,
+    group_means,
+    positions,
+    publishable,
+    published_comments,
+    published_values,
+    require_columns,
+    respondent_groups,
 )
 from reports.anonymity import threshold_problem
-from reports.results import Group, _rounded_values
+from reports.results import Group, rounded_values
 from surveys.relationships import OBSERVERS, RELATIONSHIPS
 
 PULSE_SCALE = (-3, -2, -1, 0, 1, 2, 3)
@@ -53,7 +54,7 @@ class PulseSkill:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "scores": _rounded_values(self.scores),
+            "scores": rounded_values(self.scores),
             "n": dict(self.n),
             "distribution": None if self.distribution is None else dict(self.distribution),
         }
@@ -100,32 +101,31 @@ def aggregate_pulse(
     if skills.empty or skills.has_duplicates:
         raise ValueError("skill_ids: one or more skills, each once")
     round_ = _pulse_respondents(answers, skills)
-    _, groups, keys, members = _respondent_groups(round_.relationship, k)
-    mean, n = _group_means(round_.skill_scores, members)
+    _, groups, keys, members = respondent_groups(round_.relationship, k)
+    mean, n = group_means(round_.skill_scores, members)
     # A skill is its own single item: the skill and item decisions coincide.
-    published, _, _ = _published(n, n, np.arange(len(skills)), keys, k)
-    distributions = _pulse_distributions(round_, members, keys, published)
+    published, _, _ = publishable(n, n, np.arange(len(skills)), keys, k)
+    # na: the respondents of "others" who did not observe the skill.
+    skill_distributions = distributions(round_, members, keys, published, PULSE_SCALE)
     results = tuple(
         PulseSkill(
             id=skill,
-            scores=_published_values(mean[j], published[j], keys, float),
-            n=_published_values(n[j], published[j], keys, int),
-            distribution=distributions[j],
+            scores=published_values(mean[j], published[j], keys, float),
+            n=published_values(n[j], published[j], keys, int),
+            distribution=skill_distributions[j],
         )
         for j, skill in enumerate(skills)
     )
-    _require_columns(comments, PULSE_COMMENT_COLUMNS, "comments")
-    layout = _Layout.from_item_skill(dict(zip(skills, skills, strict=True)), [COMMENT_KEY])
-    published_comments = _published_comments(
-        comments.assign(key=COMMENT_KEY), round_, layout, k, seed
-    )
-    return PulseResults(tuple(groups), results, published_comments.get(COMMENT_KEY, ()))
+    require_columns(comments, PULSE_COMMENT_COLUMNS, "comments")
+    layout = Layout.from_item_skill(dict(zip(skills, skills, strict=True)), [COMMENT_KEY])
+    comments_by_key = published_comments(comments.assign(key=COMMENT_KEY), round_, layout, k, seed)
+    return PulseResults(tuple(groups), results, comments_by_key.get(COMMENT_KEY, ()))
 
 
-def _pulse_respondents(answers: pd.DataFrame, skills: pd.Index) -> _Round:
+def _pulse_respondents(answers: pd.DataFrame, skills: pd.Index) -> RoundAnswers:
     """The respondents' answers as a rater x skill matrix (NaN: not observed)."""
-    _require_columns(answers, PULSE_ANSWER_COLUMNS, "answers")
-    relationship = _codes(answers["relationship"], pd.Index(RELATIONSHIPS))
+    require_columns(answers, PULSE_ANSWER_COLUMNS, "answers")
+    relationship = positions(answers["relationship"], pd.Index(RELATIONSHIPS))
     observer = np.isin(relationship, [RELATIONSHIPS.index(r) for r in OBSERVERS])
     if not observer.all():
         raise ValueError(f"answers: a pulse's respondents are one of {', '.join(OBSERVERS)}")
@@ -149,22 +149,4 @@ def _pulse_respondents(answers: pd.DataFrame, skills: pd.Index) -> _Round:
     matrix = np.full(shape, np.nan)
     matrix[rater, skill] = score
     # One question per skill: a respondent counts for a skill exactly when they answered it.
-    return _Round(rater_ids, rater_relationship, matrix, matrix)
-
-
-def _pulse_distributions(
-    round_: _Round, members: np.ndarray, keys: Sequence[str], published: np.ndarray
-) -> list[dict[str, int] | None]:
-    """Per skill, the others' answers where "others" is published: counts of -3..+3 and of
-    respondents who did not observe the skill ("na" = the group's n minus the skill's n)."""
-    if "others" not in keys:
-        return [None] * round_.answers.shape[1]
-    others = keys.index("others")
-    answers = round_.answers[members[:, others]]
-    counts = (answers[:, :, np.newaxis] == np.array(PULSE_SCALE)).sum(axis=0)
-    not_observed = len(answers) - counts.sum(axis=1)
-    labels = [str(score) for score in PULSE_SCALE]
-    return [
-        {**dict(zip(labels, row.tolist(), strict=True)), "na": int(na)} if shown else None
-        for row, na, shown in zip(counts, not_observed, published[:, others], strict=True)
-    ]
+    return RoundAnswers(rater_ids, rater_relationship, matrix, matrix)

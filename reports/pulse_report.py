@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from reports.html import _environment
+from reports.html import environment
 from reports.language import DEFAULT_LANGUAGE, N_, ngettext, writing_in
 from reports.language import gettext as _
 from reports.localized import group_label
@@ -76,7 +76,7 @@ def render_pulse_report(
     template = "pulse_report_body.html" if web else "pulse_report.html"
     with writing_in(language):
         return (
-            _environment()
+            environment()
             .get_template(template)
             .render(
                 skills=pulse_report_rows(document, skill_names),

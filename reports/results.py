@@ -59,7 +59,7 @@ class ItemResult:
         return {
             "id": self.id,
             "text": self.text,
-            "scores": _rounded_values(self.scores),
+            "scores": rounded_values(self.scores),
             "n": dict(self.n),
             "distribution": None if self.distribution is None else dict(self.distribution),
         }
@@ -101,7 +101,7 @@ class SkillResult:
         return {
             "id": self.id,
             "name": self.name,
-            "scores": _rounded_values(self.scores),
+            "scores": rounded_values(self.scores),
             "n": dict(self.n),
             "ci90": None if self.ci90 is None else [_rounded(bound) for bound in self.ci90],
             "gap": _rounded(self.gap),
@@ -340,7 +340,8 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(float(value), DECIMALS) + 0.0
 
 
-def _rounded_values(values: Mapping[str, float]) -> dict[str, float]:
+def rounded_values(values: Mapping[str, float]) -> dict[str, float]:
+    """{group key: score} rounded as every results document stores scores."""
     return {key: _rounded(value) for key, value in values.items()}
 
 

@@ -15,7 +15,7 @@ from service.services import audit
 from service.services.clock import now
 from service.services.errors import Conflict, Forbidden, Invalid, TooSoon
 from service.services.free_text import text_problem
-from service.services.notifications import _new_job, dispatch
+from service.services.notifications import dispatch, new_job
 from service.services.plans import SUBJECT, PlanAccess, load_plan_access, saved_focus_skills
 from service.services.pulse_emails import skills_in_words
 from service.services.rater_emails import skills_in_language
@@ -117,7 +117,7 @@ def thank_raters(actor_id: str, round_id: str, *, message: str) -> dict:
     db.session.flush()
     recipients = observers(round_)
     jobs = [
-        _new_job("thank_you", f"thank_you:{follow_up.id}:{rater.id}", round_.id, rater_id=rater.id)
+        new_job("thank_you", f"thank_you:{follow_up.id}:{rater.id}", round_.id, rater_id=rater.id)
         for rater in recipients
     ]
     audit.record("raters_thanked", access.actor, round_)

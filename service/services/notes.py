@@ -17,7 +17,7 @@ from service.services.access import load_actor
 from service.services.clock import now
 from service.services.errors import Invalid, NotFound
 from service.services.free_text import text_problem
-from service.services.notifications import _new_job, dispatch
+from service.services.notifications import dispatch, new_job
 from service.services.people import name_problem
 
 NOTE_LENGTH = 5_000
@@ -126,7 +126,7 @@ def queue_note_follow_ups() -> int:
     for note in due:
         note.reminded_for = note.follow_up_on
         key = f"note_follow_up:{note.id}:{note.follow_up_on.isoformat()}"
-        job = _new_job("note_follow_up", key, None, person_id=note.author_id)
+        job = new_job("note_follow_up", key, None, person_id=note.author_id)
         if job is not None:
             queued.append(job.id)
     db.session.commit()

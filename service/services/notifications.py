@@ -136,7 +136,7 @@ def _add_job(kind: str, key: str, **about) -> Job:
     return job
 
 
-def _new_job(
+def new_job(
     kind: str,
     key: str,
     round_id: str,
@@ -177,10 +177,10 @@ def queue_after_close(round_: Round) -> list[str]:
     closed = round_.closed_at.isoformat()
     jobs = []
     if current_settings().subject_sees_report:
-        jobs.append(_new_job("report_ready", f"report_ready:{round_.id}:{closed}", round_.id))
+        jobs.append(new_job("report_ready", f"report_ready:{round_.id}:{closed}", round_.id))
     for hr in db.session.scalars(select(Person).where(Person.role == "hr")):
         jobs.append(
-            _new_job(
+            new_job(
                 "round_closed",
                 f"round_closed:{round_.id}:{hr.id}:{closed}",
                 round_.id,
@@ -207,7 +207,7 @@ def remind_raters(actor_id: str, round_id: str) -> dict:
     day = now().date().isoformat()
     awaiting = [r for r in round_.raters if r.response_status in AWAITING]
     jobs = [
-        _new_job("reminder", f"reminder:{r.id}:manual:{day}", round_.id, rater_id=r.id)
+        new_job("reminder", f"reminder:{r.id}:manual:{day}", round_.id, rater_id=r.id)
         for r in awaiting
     ]
     queued = [job.id for job in jobs if job is not None]
@@ -253,7 +253,7 @@ def queue_due_reminders() -> int:
         days = next(d for d in windows if left <= timedelta(days=d))
         if rater.round.deadline - rater.round.launched_at <= timedelta(days=days):
             continue  # launched inside this window: the invitation itself is fresh
-        job = _new_job(
+        job = new_job(
             "reminder", f"reminder:{rater.id}:before-{days}d", rater.round_id, rater_id=rater.id
         )
         if job is not None:

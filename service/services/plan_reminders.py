@@ -11,7 +11,7 @@ from service.extensions import db
 from service.models import Plan
 from service.services.clock import now
 from service.services.followup_emails import plan_reminder_wanted
-from service.services.notifications import _new_job, dispatch
+from service.services.notifications import dispatch, new_job
 
 
 def queue_plan_reminders() -> int:
@@ -32,7 +32,7 @@ def queue_plan_reminders() -> int:
             plan.next_reminder_at = None  # past the last due date: the reminders are over
             continue
         key = f"plan_reminder:{plan.id}:{plan.next_reminder_at.isoformat()}"
-        job = _new_job("plan_reminder", key, plan.round_id, person_id=plan.round.subject_id)
+        job = new_job("plan_reminder", key, plan.round_id, person_id=plan.round.subject_id)
         if job is not None:
             queued.append(job.id)
         period = timedelta(days=plan.checkin_every_days)

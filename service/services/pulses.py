@@ -37,7 +37,7 @@ from service.services.errors import Conflict, Forbidden, Invalid, NotFound
 from service.services.follow_ups import lock_round, observers
 from service.services.free_text import text_problem
 from service.services.languages import in_sentence
-from service.services.notifications import _new_job, dispatch
+from service.services.notifications import dispatch, new_job
 from service.services.plans import HR, SUBJECT, PlanAccess, load_plan_access
 from service.services.pulse_emails import pulse_accepts_answers
 from service.services.pulse_links import issue_pulse_link, pulse_url
@@ -140,7 +140,7 @@ def start_pulse(actor_id: str, round_id: str, *, deadline: datetime | None = Non
     db.session.add(pulse)
     db.session.flush()
     jobs = [
-        _new_job(
+        new_job(
             "pulse_invitation",
             f"pulse_invitation:{pulse_rater.id}",
             round_.id,
@@ -226,7 +226,7 @@ def close_overdue_pulses() -> int:
     for pulse in due:
         _close(pulse, None)
         jobs.append(
-            _new_job(
+            new_job(
                 "pulse_due",
                 f"pulse_due:{pulse.id}",
                 pulse.round_id,

@@ -69,7 +69,7 @@ def _check_deadline(deadline: datetime) -> None:
         raise Invalid(PAST_DEADLINE, {"deadline": problems})
 
 
-def _check_new_rater(
+def check_new_rater(
     subject_email: str,
     taken: set[str],
     name: str,
@@ -77,6 +77,8 @@ def _check_new_rater(
     relationship: str,
     language: str | None = None,
 ) -> dict[str, list[str]]:
+    """The problems of a rater about to join a round, by field (empty: none). `taken`: the
+    emails the round holds already (its subject's and raters'); nothing is added to it."""
     errors: dict[str, list[str]] = {}
     if problem := name_problem(name):
         errors["name"] = [problem]
@@ -108,7 +110,7 @@ def hands_out_links(actor: Person, round_: Round) -> bool:
     return acts_as_hr(actor, round_) and current_app.config["SURVEY_LINKS_IN_API"]
 
 
-def _new_rater(
+def new_rater(
     round_: Round, name: str, email: str, relationship: str, language: str | None = None
 ) -> Rater:
     """A rater of the round; without a language, their browser or the organisation's
@@ -134,7 +136,7 @@ def _new_round_errors(
     taken = {subject.email}
     rater_errors: dict[str, dict] = {}
     for index, rater in enumerate(raters):
-        found = _check_new_rater(
+        found = check_new_rater(
             subject.email,
             taken,
             rater["name"],
@@ -227,9 +229,9 @@ def create_round(
         gap_threshold=gap_threshold,
         comment_seed=secrets.randbelow(2**31),
     )
-    _new_rater(round_, subject.name, subject.email, "self")
+    new_rater(round_, subject.name, subject.email, "self")
     for rater in raters:
-        _new_rater(
+        new_rater(
             round_, rater["name"], rater["email"], rater["relationship"], rater.get("language")
         )
     db.session.add(round_)
@@ -272,12 +274,12 @@ def add_rater(
     if round_.status == "closed":
         raise Conflict(lazy_gettext("the round is closed; no raters can be added"))
     _refuse_after_nomination(actor, round_)
-    errors = _check_new_rater(
+    errors = check_new_rater(
         round_.subject.email, {r.email for r in round_.raters}, name, email, relationship, language
     )
     if errors:
         raise Invalid(lazy_gettext("this rater cannot be added"), errors)
-    rater = _new_rater(round_, name, email, relationship, language)
+    rater = new_rater(round_, name, email, relationship, language)
     token = job_id = None
     try:
         db.session.flush()

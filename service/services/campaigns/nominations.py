@@ -18,8 +18,8 @@ from service.services.campaigns.approvals import approvers_of, may_approve
 from service.services.campaigns.rules import list_problems
 from service.services.clock import now
 from service.services.errors import Conflict, Invalid, NotFound, worded_later
-from service.services.notifications import _new_job, dispatch
-from service.services.rounds import _check_new_rater, _new_rater
+from service.services.notifications import dispatch, new_job
+from service.services.rounds import check_new_rater, new_rater
 from service.services.settings import current_settings
 
 ROUND_NOT_FOUND = lazy_gettext("round not found")
@@ -77,7 +77,7 @@ def submit_nominations(actor_id: str, round_id: str) -> Round:
         round_.nomination_stage = "awaiting_approval"
         for approver in approvers_of(round_.subject):
             key = f"approval_request:{round_.id}:{approver.id}:{round_.nominated_at.isoformat()}"
-            jobs.append(_new_job("approval_request", key, round_.id, person_id=approver.id))
+            jobs.append(new_job("approval_request", key, round_.id, person_id=approver.id))
     else:
         round_.nomination_stage, round_.approved_at = "approved", now()
     audit.record(
@@ -116,7 +116,7 @@ def approve_nominations(
     taken = {rater.email for rater in round_.raters if rater.id not in remove}
     added_errors = {}
     for index, rater in enumerate(add):
-        problems = _check_new_rater(
+        problems = check_new_rater(
             round_.subject.email, taken, rater["name"], rater["email"], rater["relationship"]
         )
         if problems:
@@ -135,7 +135,7 @@ def approve_nominations(
         db.session.execute(delete(Rater).where(Rater.id.in_(remove)))
         db.session.expire(round_, ["raters"])
     for rater in add:
-        _new_rater(round_, rater["name"], rater["email"], rater["relationship"])
+        new_rater(round_, rater["name"], rater["email"], rater["relationship"])
     round_.nomination_stage, round_.approved_at = "approved", now()
     changes = f", {len(add)} added, {len(remove)} removed" if add or remove else ""
     audit.record(
@@ -174,13 +174,13 @@ def queue_nomination_reminders() -> int:
             if round_.nomination_stage == "nominating":
                 key = f"nomination_reminder:{round_.id}:before-{days}d"
                 jobs.append(
-                    _new_job("nomination_reminder", key, round_.id, person_id=round_.subject_id)
+                    new_job("nomination_reminder", key, round_.id, person_id=round_.subject_id)
                 )
             elif round_.nomination_stage == "awaiting_approval":
                 approvers |= {person.id for person in approvers_of(round_.subject)}
         for approver_id in sorted(approvers):
             key = f"approval_reminder:{campaign.id}:{approver_id}:before-{days}d"
-            jobs.append(_new_job("approval_reminder", key, None, person_id=approver_id))
+            jobs.append(new_job("approval_reminder", key, None, person_id=approver_id))
     queued = [job.id for job in jobs if job is not None]
     db.session.commit()
     dispatch(queued)
