@@ -9,8 +9,15 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from service.jobs import huey
+from service.jobs.worker import run_worker
 from service.models import ROLES
+from service.services.backups import backup_database, restore_database
+from service.services.demo import load_demo
+from service.services.development_reports import export_report_pdf
 from service.services.errors import DomainError
+from service.services.people import create_person, find_person_by_email, issue_api_token
+from service.services.sign_in import set_password
 
 
 def register(app: Flask) -> None:
@@ -30,8 +37,6 @@ def register(app: Flask) -> None:
 @with_appcontext
 def create_user(email: str, name: str, role: str) -> None:
     """Add a person and print a new personal API token on the last line."""
-    from service.services.people import create_person, issue_api_token
-
     try:
         person = create_person(email, name, role)
     except DomainError as error:
@@ -47,9 +52,6 @@ def create_user(email: str, name: str, role: str) -> None:
 @with_appcontext
 def set_password_command(email: str, password: str) -> None:
     """Set the sign-in password of an HR person."""
-    from service.services.people import find_person_by_email
-    from service.services.sign_in import set_password
-
     person = find_person_by_email(email)
     if person is None:
         raise click.ClickException(f"no person has the email {email}")
@@ -64,8 +66,6 @@ def set_password_command(email: str, password: str) -> None:
 @with_appcontext
 def demo() -> None:
     """Add demo people and rounds (once), then print a fresh HR token and survey link."""
-    from service.services.demo import load_demo
-
     result = load_demo()
     click.echo(result.summary())
 
@@ -79,8 +79,6 @@ def demo() -> None:
 @with_appcontext
 def report(round_id: str, output: str | None, lang: str | None) -> None:
     """Write the development report of a closed round as a PDF."""
-    from service.services.development_reports import export_report_pdf
-
     try:
         pdf, filename = export_report_pdf(round_id, lang)
     except DomainError as error:
@@ -96,9 +94,6 @@ def report(round_id: str, output: str | None, lang: str | None) -> None:
 def worker(workers: int) -> None:
     """Run queued jobs (emails, reports) and the periodic housekeeping until stopped
     (SIGTERM: each job in hand is finished first)."""
-    from service.jobs import huey
-    from service.jobs.worker import run_worker
-
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run as they are queued")
     run_worker(workers)
@@ -109,8 +104,6 @@ def worker(workers: int) -> None:
 @with_appcontext
 def backup(file: Path) -> None:
     """Write a consistent copy of the database to FILE, while the service keeps running."""
-    from service.services.backups import backup_database
-
     try:
         click.echo(backup_database(file))
     except DomainError as error:
@@ -123,8 +116,6 @@ def backup(file: Path) -> None:
 @with_appcontext
 def restore(file: Path, force: bool) -> None:
     """Replace the database with the backup in FILE (stop the web server and worker first)."""
-    from service.services.backups import restore_database
-
     try:
         click.echo(restore_database(file, force=force))
     except DomainError as error:

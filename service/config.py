@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import limits
 
 from reports.anonymity import DEFAULT_THRESHOLD, THRESHOLD_RANGE
+from service.mail.transport import MailConfigError, parse_smtp_url
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 DATABASE_FILE = "feedback360.sqlite3"
@@ -91,8 +92,6 @@ def _reminder_days_setting(environ) -> tuple[int, ...]:
 
 
 def _smtp_url_setting(environ) -> str:
-    from service.mail.transport import MailConfigError, parse_smtp_url
-
     url = (environ.get("SMTP_URL") or "").strip()
     if url:
         try:

@@ -22,6 +22,7 @@ from flask import Flask, g, request
 
 from service.access_log import APP_LOGGER, MaskTokenLinks, mask_token_links
 from service.config import ConfigurationError
+from service.jobs.huey_queue import huey
 from service.request_ids import current_request_id, request_seconds
 
 LOG_FORMATS = ("json", "text")
@@ -182,8 +183,6 @@ def log_job_runs(queue) -> None:
 
 def init_logging(app: Flask) -> None:
     """The app's log handler and format, its request lines, and its jobs' lines."""
-    from service.jobs.huey_queue import huey
-
     _install_handler(app)
     app.after_request(_log_request)
     log_job_runs(huey)

@@ -100,6 +100,8 @@ def carry_request_ids(queue) -> None:
 def init_request_ids(app: Flask) -> None:
     """Every request of the app gets its id (create_app calls this before anything else
     that logs or times a request)."""
+    # Here, not at the top: the queue's package loads the tasks, which reach service.metrics,
+    # which imports this module.
     from service.jobs.huey_queue import huey
 
     app.before_request(_begin_request)

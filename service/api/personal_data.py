@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from service.api.auth import current_person_id
 from service.api.schemas.personal_data import PersonalDataSchema
+from service.extensions import api
 from service.services.privacy import export
 
 blp = Blueprint(
@@ -23,8 +24,6 @@ AUTH = {"security": [{"api_token": []}]}
 def _describe_the_document(state) -> None:
     """The document inside the ZIP is no answer of its own, so nothing would name its schema
     in the OpenAPI document: named here, as PersonalData."""
-    from service.extensions import api
-
     api.spec.components.schema("PersonalData", schema=PersonalDataSchema)
 
 
