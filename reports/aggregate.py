@@ -3,7 +3,7 @@
 The steps that a pulse applies in the same way (reports.pulse) are public: the answers as
 arrays (Layout, RoundAnswers), the blocks (respondent_groups), the group means
 (group_means), what may be published (publishable, published_values, distributions,
-published_comments), and the input checks (require_columns, positions).
+published_comments), and the input checks (require_columns, positions, answer_matrix).
 """
 
 from __future__ import annotations
@@ -437,19 +437,9 @@ class RoundAnswers:
         score = pd.to_numeric(answers["score"]).to_numpy(dtype=float)
         if not (np.isnan(score) | np.isin(score, SCALE)).all():
             raise ValueError("answers: a score must be an integer from 1 to 5, or NaN for N/A")
-        rater, rater_ids = pd.factorize(answers["rater_id"])
-        if (rater < 0).any():
-            raise ValueError("answers: a rater_id is missing")
-        shape = (len(rater_ids), len(layout.item_ids))
-        cells = np.ravel_multi_index((rater, items), shape)
-        if len(np.unique(cells)) < len(cells):
-            raise ValueError("answers: more than one answer of a rater to an item")
-        rater_relationship = np.zeros(shape[0], dtype=np.int8)
-        rater_relationship[rater] = relationship
-        if (rater_relationship[rater] != relationship).any():
-            raise ValueError("answers: a rater appears with more than one relationship")
-        matrix = np.full(shape, np.nan)
-        matrix[rater, items] = score
+        rater, rater_ids, rater_relationship, matrix = answer_matrix(
+            answers["rater_id"], relationship, items, score, len(layout.item_ids), "an item"
+        )
         frame = pd.DataFrame(
             {
                 "rater_id": pd.Categorical.from_codes(rater, rater_ids),
@@ -459,9 +449,38 @@ class RoundAnswers:
             }
         )
         counted = _rater_skill_scores(frame, layout.items_per_skill)
-        skill_scores = np.full((shape[0], len(layout.skill_ids)), np.nan)
+        skill_scores = np.full((len(rater_ids), len(layout.skill_ids)), np.nan)
         skill_scores[counted["rater_id"].cat.codes, counted["skill"].cat.codes] = counted["score"]
         return cls(rater_ids, rater_relationship, matrix, skill_scores)
+
+
+def answer_matrix(
+    rater_id: pd.Series,
+    relationship: np.ndarray,
+    column: np.ndarray,
+    score: np.ndarray,
+    width: int,
+    what: str,
+) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]:
+    """Answer rows (rater id, relationship code, column position, score) as a rater x column
+    matrix, NaN where a rater gave no score: each row's rater code, the rater ids in order of
+    first answer, each rater's relationship code and the matrix. ValueError for a missing
+    rater id, two answers of a rater to one column (`what` names the column in the message),
+    or a rater with two relationships."""
+    rater, rater_ids = pd.factorize(rater_id)
+    if (rater < 0).any():
+        raise ValueError("answers: a rater_id is missing")
+    shape = (len(rater_ids), width)
+    cells = np.ravel_multi_index((rater, column), shape)
+    if len(np.unique(cells)) < len(cells):
+        raise ValueError(f"answers: more than one answer of a rater to {what}")
+    rater_relationship = np.zeros(shape[0], dtype=np.int8)
+    rater_relationship[rater] = relationship
+    if (rater_relationship[rater] != relationship).any():
+        raise ValueError("answers: a rater appears with more than one relationship")
+    matrix = np.full(shape, np.nan)
+    matrix[rater, column] = score
+    return rater, rater_ids, rater_relationship, matrix
 
 
 def _rater_skill_scores(

@@ -21,6 +21,7 @@ import pandas as pd
 from reports.aggregate import (
     Layout,
     RoundAnswers,
+    answer_matrix,
     distributions,
     group_means,
     positions,
@@ -135,18 +136,8 @@ def _pulse_respondents(answers: pd.DataFrame, skills: pd.Index) -> RoundAnswers:
     score = pd.to_numeric(answers["score"]).to_numpy(dtype=float)
     if not (np.isnan(score) | np.isin(score, PULSE_SCALE)).all():
         raise ValueError("answers: a score must be an integer from -3 to 3, or NaN")
-    rater, rater_ids = pd.factorize(answers["rater_id"])
-    if (rater < 0).any():
-        raise ValueError("answers: a rater_id is missing")
-    shape = (len(rater_ids), len(skills))
-    cells = np.ravel_multi_index((rater, skill), shape)
-    if len(np.unique(cells)) < len(cells):
-        raise ValueError("answers: more than one answer of a rater to a skill")
-    rater_relationship = np.zeros(shape[0], dtype=np.int8)
-    rater_relationship[rater] = relationship
-    if (rater_relationship[rater] != relationship).any():
-        raise ValueError("answers: a rater appears with more than one relationship")
-    matrix = np.full(shape, np.nan)
-    matrix[rater, skill] = score
+    _, rater_ids, rater_relationship, matrix = answer_matrix(
+        answers["rater_id"], relationship, skill, score, len(skills), "a skill"
+    )
     # One question per skill: a respondent counts for a skill exactly when they answered it.
     return RoundAnswers(rater_ids, rater_relationship, matrix, matrix)
