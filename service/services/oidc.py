@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from service.extensions import db
 from service.models import Person
 from service.models.types import new_id
-from service.services.errors import DomainError, Forbidden, Invalid, Unauthorized
+from service.services.errors import Forbidden, Invalid, Unauthorized, Unavailable
 from service.services.people import (
     MAX_NAME_LENGTH,
     fields_worded,
@@ -31,7 +31,7 @@ SCOPES = "openid email profile"
 PROVIDER_TIMEOUT = 10
 
 
-class ProviderUnavailable(DomainError):
+class ProviderUnavailable(Unavailable):
     """The OpenID provider did not answer, or answered with something that is not OpenID."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, session, url_for
 
+from service.http_errors import status_of
 from service.services.absolute_urls import base_url
 from service.services.errors import DomainError, Forbidden, Invalid, Unauthorized
 from service.services.oidc import (
@@ -42,7 +43,7 @@ def oidc_sign_in():
     try:
         response = redirect_to_provider(base_url() + CALLBACK_PATH)
     except ProviderUnavailable as error:
-        return sign_in_page(status=503, sso_error=error.message)
+        return sign_in_page(status=status_of(error), sso_error=error.message)
     session[NEXT_SESSION_KEY] = safe_next(request.args.get(NEXT_KEY))
     return response
 

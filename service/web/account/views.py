@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import force_locale, gettext
 
 from service.extensions import limiter
+from service.http_errors import status_of
 from service.models import Person
 from service.services.errors import Invalid, Unauthorized
 from service.services.languages import LANGUAGE_NAMES
@@ -232,9 +233,9 @@ def language_action(person: Person):
         return account_page(person, languages=form, status=422)
     try:
         set_my_language(person.id, form.language.data or None)
-    except Invalid:
+    except Invalid as error:
         form.language.errors = [gettext("Choose one of the languages listed.")]
-        return account_page(person, languages=form, status=422)
+        return account_page(person, languages=form, status=status_of(error))
     # The notice is read on the next page, in the language just chosen.
     with force_locale(person_language(person)):
         flash(gettext("Your pages and emails are now in this language."), NOTICE)

@@ -54,7 +54,7 @@ class CsvPage:
             # Only one byte past the limit is read: enough to tell the file is too large.
             text = decode_csv(form.file.data.stream.read(MAX_CSV_BYTES + 1))
         except Invalid as error:
-            return self.page(form=form, refused=error.message, status=422)
+            return self.page(form=form, refused=error.message, status=status_of(error))
         # The file is checked even when a field beside it (the deadline) is wrong, so that
         # the file's problems and the field's come in one answer.
         checked = self.check(person.id, text, fields)

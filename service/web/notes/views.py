@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 
+from service.http_errors import status_of
 from service.models import Person
 from service.services.errors import Invalid
 from service.services.notes import (
@@ -68,7 +69,7 @@ def add_note(person: Person):
             raise Invalid(lazy_gettext("the note was not saved"), errors)
         create_note(person.id, **fields)
     except Invalid as error:
-        return _page(person, errors=error.errors, status=422)
+        return _page(person, errors=error.errors, status=status_of(error))
     flash(gettext("Your note is saved."), NOTICE)
     return redirect(url_for(".notes_page"), code=303)
 
@@ -89,7 +90,7 @@ def save_note(person: Person, note_id: str):
             raise Invalid(lazy_gettext("the note was not saved"), errors)
         update_note(person.id, note_id, **fields)
     except Invalid as error:
-        return _page(person, editing=note, errors=error.errors, status=422)
+        return _page(person, editing=note, errors=error.errors, status=status_of(error))
     flash(gettext("Your note is saved."), NOTICE)
     return redirect(url_for(".notes_page", _anchor=f"note-{note_id}"), code=303)
 

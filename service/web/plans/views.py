@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 
+from service.http_errors import status_of
 from service.i18n import in_current_language
 from service.models import CHECKIN_INTERVALS, Person
 from service.services.errors import Invalid
@@ -181,7 +182,7 @@ def save_plan_action(person: Person, round_id: str):
             plan_form=request.form,
             problems=problems,
             field_errors=field_errors,
-            status=422,
+            status=status_of(error),
         )
     flash(gettext("Your plan is saved. Check in as you practise: a few lines are enough."), NOTICE)
     return redirect(url_for(".plan_page", round_id=round_id), code=303)
@@ -205,7 +206,7 @@ def checkin_action(person: Person, round_id: str):
             progress=progress,
         )
     except Invalid as error:
-        return _page(person, round_id, checkin_errors=error.errors, status=422)
+        return _page(person, round_id, checkin_errors=error.errors, status=status_of(error))
     flash(gettext("Your check-in is saved."), NOTICE)
     return redirect(url_for(".plan_page", round_id=round_id, _anchor="check-ins"), code=303)
 
@@ -225,7 +226,7 @@ def comment_action(person: Person, round_id: str):
     try:
         add_comment(person.id, round_id, text=request.form.get("text", ""))
     except Invalid as error:
-        return _page(person, round_id, comment_errors=error.errors, status=422)
+        return _page(person, round_id, comment_errors=error.errors, status=status_of(error))
     flash(gettext("Your comment is added."), NOTICE)
     return redirect(url_for(".plan_page", round_id=round_id), code=303)
 
