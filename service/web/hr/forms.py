@@ -21,10 +21,8 @@ from wtforms.widgets import HiddenInput
 from service.models import ROLES, ROUND_STATUSES
 from service.services.people import MAX_DEPARTMENT_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 from service.web.filters import FilterForm, NotBefore, select_filter
-from service.web.formatting import ROUND_STATUS_LABELS
+from service.web.formatting import ROLE_LABELS, ROUND_STATUS_LABELS
 from service.web.time_zone import INPUT_FORMATS, LocalDateTimeField, deadline_field, time_zone_field
-
-ROLE_LABELS = {"member": lazy_gettext("Member"), "hr": lazy_gettext("HR")}
 
 
 class DashboardFilterForm(FilterForm):

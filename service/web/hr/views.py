@@ -10,16 +10,13 @@ from wtforms.fields.choices import SelectChoice
 
 from service.models import Person
 from service.services.bulk_rounds import BULK_COLUMNS, launch_bulk_rounds, preview_bulk_launch
-from service.services.csv_uploads import MAX_CSV_BYTES, MAX_CSV_ROWS
 from service.services.dashboard import list_departments, list_managers, list_rounds_for_hr
 from service.services.errors import Conflict, Invalid
 from service.services.people import invite_person, list_people
 from service.services.people_import import PEOPLE_COLUMNS, import_people, preview_people_import
-from service.services.relationship_words import ROW
 from service.web.auth import NOTICE, hr_required
-from service.web.formatting import ROUND_STATUS_LABELS, number
+from service.web.formatting import hr_page_labels
 from service.web.hr.forms import (
-    ROLE_LABELS,
     AddPersonForm,
     BulkLaunchForm,
     ConfirmImportForm,
@@ -30,22 +27,11 @@ from service.web.hr.forms import (
 )
 from service.web.hr.uploads import CsvPage
 from service.web.time_zone import in_utc
-from surveys.relationships import RATERS_NAMED
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
 
-@bp.context_processor
-def _labels():
-    return {
-        "status_labels": ROUND_STATUS_LABELS,
-        "role_labels": ROLE_LABELS,
-        "max_csv_mb": MAX_CSV_BYTES // 1_000_000,
-        "max_csv_rows": number(MAX_CSV_ROWS),
-        "in_utc": in_utc,
-        "raters_named": RATERS_NAMED,  # the bulk launch preview's columns
-        "relationship_rows": ROW,
-    }
+bp.context_processor(hr_page_labels)
 
 
 # Dashboard ------------------------------------------------------------------------------

@@ -21,14 +21,14 @@ from service.services.insights.heatmap import (
 from service.services.settings import current_settings
 from service.web.auth import hr_required
 from service.web.filters import FilterForm, NotBefore
+from service.web.formatting import hr_page_labels
 from service.web.hr.forms import ExportForm
-from service.web.hr.views import _labels as hr_labels
 from service.web.hr.views import dashboard_page, refused_selection
 from service.web.insights.chart import heatmap_view, skill_names
 
 bp = Blueprint("insights", __name__, url_prefix="/hr/insights")
 # A refused download of results shows the dashboard again, which needs HR's page labels.
-bp.context_processor(hr_labels)
+bp.context_processor(hr_page_labels)
 
 
 class HeatmapFilterForm(FilterForm):
