@@ -20,6 +20,7 @@ from flask_babel import gettext, ngettext
 
 from reports.anonymity import THRESHOLD_RANGE
 from reports.heatmap import MIN_MEMBERS_RANGE
+from service.http_errors import status_of
 from service.models import Person
 from service.services import exports
 from service.services.audit import ACTIONS, list_events
@@ -54,7 +55,7 @@ def start_export(person: Person):
         export = exports.start_export(person.id, form.round_id.data or [])
     except Invalid as error:
         problems = (error.errors or {}).get("round_id") or [error.message]
-        return render_template("admin/export_refused.html", problems=problems), 422
+        return render_template("admin/export_refused.html", problems=problems), status_of(error)
     return redirect(url_for(".export_page", export_id=export.id), code=303)
 
 
@@ -192,7 +193,7 @@ def save_settings(person: Person):
     except Invalid as error:
         for name, messages in (error.errors or {}).items():
             getattr(form, name).errors = list(messages)
-        return _settings_page(form, 422)
+        return _settings_page(form, status_of(error))
     flash(gettext("The settings are saved."), NOTICE)
     return redirect(url_for(".settings"), code=303)
 

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired
 
 from service.api.personal_data import zip_download
 from service.extensions import db
+from service.http_errors import status_of
 from service.models import Person
 from service.services.errors import Invalid
 from service.services.privacy.erasure import erase_person
@@ -64,7 +65,7 @@ def erase_person_confirmed(actor: Person, person_id: str):
         erase_person(actor.id, person.id)
     except Invalid as error:
         form.form_errors.append(error.message[:1].upper() + error.message[1:] + ".")
-        return _page(person, form, 422)
+        return _page(person, form, status_of(error))
     flash(gettext("The person is erased."), NOTICE)
     # Erasing oneself ends one's own session with one's account.
     return redirect(url_for(".people" if actor.id != person_id else "account.sign_in"), code=303)

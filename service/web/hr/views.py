@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext, ngettext
 from wtforms.fields.choices import SelectChoice
 
+from service.http_errors import status_of
 from service.models import Person
 from service.services.bulk_rounds import BULK_COLUMNS, launch_bulk_rounds, preview_bulk_launch
 from service.services.dashboard import list_departments, list_managers, list_rounds_for_hr
@@ -116,10 +117,10 @@ def add_person(person: Person):
     except Invalid as error:
         for name, messages in (error.errors or {}).items():
             form[name].errors = [_sentence(message) for message in messages]
-        return _people_page(person, form, 422)
+        return _people_page(person, form, status_of(error))
     except Conflict as error:
         form.email.errors = [_sentence(error.message)]
-        return _people_page(person, form, 409)
+        return _people_page(person, form, status_of(error))
     flash(
         gettext(
             "%(name)s is added; a welcome email is on its way to %(email)s.",

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 
 from reports.pulse import PULSE_SCALE
 from reports.pulse_report import as_markup, render_pulse_report, render_pulse_report_pdf
+from service.http_errors import status_of
 from service.i18n import current_language
 from service.models import Person, PulseRater
 from service.services import follow_ups, pulses
@@ -260,8 +261,8 @@ def submit_pulse(pulse_rater: PulseRater):
         pulses.submit_pulse(pulse_rater.id, answers, comment or None)
     except Invalid as error:
         return _rater_page(pulse_rater, answers=answers, comment=comment, errors=error.errors)
-    except Conflict:
-        return _rater_page(pulse_rater, status=409)
+    except Conflict as error:
+        return _rater_page(pulse_rater, status=status_of(error))
     return redirect(url_for(".pulse_page"), code=303)
 
 
