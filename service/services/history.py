@@ -11,7 +11,7 @@ from service.extensions import db
 from service.models import Person, Round
 from service.services.access import load_actor
 from service.services.errors import Forbidden, NotFound
-from service.services.results import may_read_results
+from service.services.results import may_read_results_about
 
 
 def person_history(actor_id: str, person_id: str | None = None) -> dict:
@@ -22,7 +22,7 @@ def person_history(actor_id: str, person_id: str | None = None) -> dict:
     person = actor if person_id is None else db.session.get(Person, person_id)
     if person is None or not (actor.is_hr or person.id == actor.id):
         raise NotFound(lazy_gettext("person not found"))
-    if not may_read_results(actor):
+    if not may_read_results_about(actor, person):
         raise Forbidden(
             lazy_gettext(
                 "your organisation shares the results of 360 rounds through HR; ask HR for a "

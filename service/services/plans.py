@@ -104,7 +104,7 @@ def load_plan_access(actor_id: str, round_id: str) -> PlanAccess:
 def suggested_focus(round_: Round, actor: Person) -> list[dict]:
     """The report's focus skills with their exercises, as a plan to start from; none when
     the person may not read their results (their focus would tell what the results say)."""
-    if not may_read_results(actor):
+    if not may_read_results(actor, round_):
         return []
     suggestion = development_plan(
         Results.from_dict(round_.results),

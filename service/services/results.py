@@ -12,7 +12,7 @@ from reports.aggregate import ScoringSettings, aggregate, late_update_allowed
 from reports.results import Results
 from service.extensions import db
 from service.models import Person, Response, ResponseAnswer, ResponseComment, Round
-from service.services.access import load_actor, load_round_for
+from service.services.access import acts_as_hr, load_actor, load_round_for
 from service.services.change import FULL_PRECISION, change_since_previous, full_precision
 from service.services.clock import now
 from service.services.counts import response_counts
@@ -87,18 +87,26 @@ def freeze_results(round_: Round) -> None:
     round_.releases += 1
 
 
-def may_read_results(actor: Person) -> bool:
-    """HR always; the person a round is about when the organisation lets people read their
-    own results. The one rule for every view of a round's results: the results document,
-    the report as a page and as a PDF, and anything derived from them."""
-    return actor.is_hr or current_settings().subject_sees_report
+def may_read_results(actor: Person, round_: Round) -> bool:
+    """HR on anyone else's round; the person a round is about (HR included, on a round about
+    themselves) when the organisation lets people read their own results. The one rule for
+    every view of a round's results: the results document, the report as a page and as a
+    PDF, and anything derived from them."""
+    return acts_as_hr(actor, round_) or current_settings().subject_sees_report
+
+
+def may_read_results_about(actor: Person, person: Person) -> bool:
+    """The same rule for what spans a person's rounds (their history): HR about anyone else,
+    the person themselves (HR included) when the organisation lets people read their own
+    results."""
+    return (actor.is_hr and person.id != actor.id) or current_settings().subject_sees_report
 
 
 def load_released_round(actor_id: str, round_id: str) -> Round:
     """The round, for an actor who may read its results, once results were released."""
     actor = load_actor(actor_id)
     round_ = load_round_for(actor, round_id)
-    if not may_read_results(actor):
+    if not may_read_results(actor, round_):
         raise Forbidden(
             lazy_gettext(
                 "your organisation shares the results of 360 rounds through HR; ask HR for a "

@@ -8,12 +8,16 @@ and asking resend, remove or remind who has answered.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from service.extensions import db
 from service.models import AuditEvent
+from service.services import development_reports
 from tests.conftest import default_raters, emailed_survey_tokens, in_days
+from tests.service.conftest import RATERS, SCORES, answer_all
+from tests.service.web.pages import PersonSession, stored_rows, words
 
 
 @pytest.fixture
@@ -112,15 +116,56 @@ def test_a_member_cannot_go_below_the_organisations_threshold(app, api, hr, maya
         app.config["DEFAULT_ANONYMITY_THRESHOLD"] = 3
 
 
+def _results_and_report_refused(api, round_id: str, token: str) -> None:
+    for path in ("results", "report.pdf", "report.html"):
+        refused = api.call("GET", f"/api/v1/rounds/{round_id}/{path}", token)
+        assert refused.status_code == 403, path
+        assert "skills" not in refused.get_data(as_text=True)
+
+
 def test_results_follow_the_same_rule_as_the_report(app, api, scored_round):
     hr, maya, round_id = scored_round
     app.config["SUBJECT_SEES_REPORT"] = False
     try:
-        for path in ("results", "report.pdf", "report.html"):
-            refused = api.call("GET", f"/api/v1/rounds/{round_id}/{path}", maya)
-            assert refused.status_code == 403, path
-            assert "skills" not in refused.get_data(as_text=True)
+        _results_and_report_refused(api, round_id, maya)
         assert api.call("GET", f"/api/v1/rounds/{round_id}/results", hr).status_code == 200
+    finally:
+        app.config["SUBJECT_SEES_REPORT"] = True
+
+
+def test_hr_reads_the_results_of_a_round_about_themselves_only_as_its_subject(
+    app, api, monkeypatch
+):
+    """With "people read their own report" off, an HR person is the subject of a round about
+    themselves like anyone else: results, report, history and plan suggestions are refused;
+    another HR person still reads them."""
+    # The PDF the worker stores at the close is not read here: skip drawing it.
+    monkeypatch.setattr(development_reports, "render_stored_report", lambda round_id: None)
+    hana_id, hana = api.person("hr", name="Hana Reyes", email="hana@example.org")
+    _, ivo = api.person("hr", name="Ivo Hart", email="ivo@example.org")
+    created = api.create_round(hana, raters=RATERS)  # about Hana herself
+    tokens = api.launch(hana, created["id"])
+    for email, score in SCORES.items():
+        if email in tokens:
+            answer_all(api, tokens[email], score)
+    round_id = created["id"]
+    assert api.call("POST", f"/api/v1/rounds/{round_id}/close", hana).status_code == 200
+    app.config["SUBJECT_SEES_REPORT"] = False
+    try:
+        _results_and_report_refused(api, round_id, hana)
+        for path in ("/api/v1/people/me/history", f"/api/v1/people/{hana_id}/history"):
+            assert api.call("GET", path, hana).status_code == 403, path
+        plan = api.call("GET", f"/api/v1/rounds/{round_id}/plan", hana).get_json()
+        assert plan["status"] == "suggested" and plan["focus"] == []
+        page = PersonSession(app, "hana@example.org").html(f"/rounds/{round_id}")
+        assert "Read the report" not in words(page)
+
+        assert api.call("GET", f"/api/v1/rounds/{round_id}/results", ivo).status_code == 200
+        assert api.call("GET", f"/api/v1/rounds/{round_id}/report.html", ivo).status_code == 200
+        history = api.call("GET", f"/api/v1/people/{hana_id}/history", ivo)
+        assert history.status_code == 200 and history.get_json()["rounds"]
+        page = PersonSession(app, "ivo@example.org").html(f"/rounds/{round_id}")
+        assert "Read the report" in words(page)
     finally:
         app.config["SUBJECT_SEES_REPORT"] = True
 
@@ -223,6 +268,63 @@ def test_names_with_control_characters_are_refused_everywhere(api, hr, maya, run
 
     result = runner.invoke(args=["create-user", "--email", "eve@example.org", "--name", name])
     assert result.exit_code == 1 and "control characters" in result.output
+
+
+@pytest.mark.parametrize("name", ["Eve\nBcc: all@example.org", "Eve\rX", "Eve\tLind", "Eve\x7f"])
+def test_names_with_control_characters_are_refused_on_every_form_and_api(app, api, name):
+    """Each place that takes a person's (or a campaign's) name refuses a control character
+    with a 422 and stores nothing: the people API (add and change), HR's add-person form,
+    the start form, the add-rater form and a campaign's name."""
+    _, hr_token = api.person("hr", name="Hana Reyes", email="hana@example.org")
+    maya_id, maya_token = api.person("member", name="Maya Lind", email="maya@example.org")
+    draft = api.create_round(maya_token, raters=[])
+    hana, maya = PersonSession(app, "hana@example.org"), PersonSession(app, "maya@example.org")
+    deadline = (datetime.now(UTC) + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
+    forms = [
+        (hana, "/hr/people", {"name": name, "email": "eve@example.org", "role": "member"}),
+        (
+            maya,
+            "/rounds/new",
+            {
+                "deadline": deadline,
+                "time_zone": "UTC",
+                "action": "create",
+                "raters-0-name": name,
+                "raters-0-email": "eve@example.org",
+                "raters-0-relationship": "peer",
+            },
+        ),
+        (
+            maya,
+            f"/rounds/{draft['id']}/raters",
+            {"name": name, "email": "eve@example.org", "relationship": "peer"},
+        ),
+    ]
+    for session, path, form in forms:
+        form = form | {"csrf_token": session.csrf_token()}
+        before = stored_rows(app)
+        refused = session.client.post(path, data=form)
+        assert refused.status_code == 422, (path, refused.status_code)
+        assert "control characters" in words(refused.get_data(as_text=True)), path
+        assert stored_rows(app) == before, path
+
+    campaign = {
+        "name": name,
+        "subjects": ["maya@example.org"],
+        "nomination_deadline": in_days(5),
+        "deadline": in_days(20),
+    }
+    calls = [
+        ("POST", "/api/v1/people", {"name": name, "email": "eve@example.org", "role": "member"}),
+        ("PATCH", f"/api/v1/people/{maya_id}", {"name": name}),
+        ("POST", "/api/v1/campaigns", campaign),
+    ]
+    for method, path, body in calls:
+        before = stored_rows(app)
+        refused = api.call(method, path, hr_token, json=body)
+        assert refused.status_code == 422, (method, path, refused.get_json())
+        assert "control characters" in refused.get_data(as_text=True), (method, path)
+        assert stored_rows(app) == before, (method, path)
 
 
 def test_create_user_checks_the_email_like_the_pages_do(runner):

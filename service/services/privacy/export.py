@@ -84,7 +84,7 @@ def _round_about(round_: Round, person: Person, *, own_copy: bool, reports: dict
     frozen results and stored report where they may read them, its plan and pulses."""
     counts = response_counts([round_.id])[round_.id]
     entry = {"round": describe_round(round_, counts, for_hr=False)}
-    readable = may_read_results(person)
+    readable = may_read_results(person, round_)
     entry["results"] = (
         Results.from_dict(round_.results).to_dict()
         if readable and round_.results is not None

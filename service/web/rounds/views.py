@@ -36,7 +36,7 @@ from service.services.rater_guidance import (
 )
 from service.services.relationship_words import CHOICE, ROW, group_name
 from service.services.repeat_rounds import repeat_round
-from service.services.results import may_read_results
+from service.services.results import may_read_results_about
 from service.services.rounds import (
     add_rater,
     close_round,
@@ -234,7 +234,7 @@ def _round_page(
         is_subject=is_subject,
         voice=voice,
         guidance=rater_guidance(invited, round_["anonymity_threshold"], voice),
-        report_readable=may_read_results(person),
+        report_readable=may_read_results_about(person, round_["subject"]),
         add_form=add_form or AddRaterForm(formdata=None),
         deadline_form=deadline_form,
         deadline_note=deadline_note,
@@ -426,6 +426,7 @@ def preview(person: Person, round_id: str):
         survey=survey,
         first_name=round_["subject"].first_name,
         scale=scale_choices(survey["scale"]),
+        subject_sees_report=current_settings().subject_sees_report,
     )
 
 

@@ -20,6 +20,7 @@ from service.i18n import current_language, set_rater_language, use_rater_languag
 from service.models import Rater
 from service.services.errors import Conflict, Invalid
 from service.services.languages import LANGUAGE_NAMES, supported
+from service.services.settings import current_settings
 from service.services.survey import (
     MAX_DECLINE_REASON,
     decline_response,
@@ -186,6 +187,8 @@ def _survey_page(
         # Opened from the person's own pages: the way back is their round's page.
         "opened_from_pages": opened_from_pages(),
         "round_id": rater.round_id,
+        # "Who sees what" says whether the person reads their own report.
+        "subject_sees_report": current_settings().subject_sees_report,
     }
     if survey["response_status"] in FINAL_PAGES:
         return render_template(FINAL_PAGES[survey["response_status"]], **context), status

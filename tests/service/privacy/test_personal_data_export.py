@@ -138,3 +138,24 @@ def test_a_person_who_changed_language_after_the_close_still_gets_their_report(
     # Not the English stand-in stored at the close (conftest.py), a German report drawn now.
     assert pdf.startswith(b"%PDF") and b"a stored report" not in pdf
     assert "Entwicklungsbericht" in pdf_text(pdf, tmp_path)
+
+
+def test_the_copy_holds_no_results_where_people_may_not_read_their_own_report(
+    app, api, scored_round, monkeypatch
+):
+    """With "people read their own report" off, the copy is no road around it: the round is
+    there, its results and report are not, in the person's copy and in HR's for them."""
+    hr, maya, round_id = scored_round
+    monkeypatch.setitem(app.config, "SUBJECT_SEES_REPORT", False)
+
+    document, files = unzip(api.call("GET", "/api/v1/me/export", maya))
+
+    [about] = document["rounds_about_you"]
+    assert about["round"]["id"] == round_id and about["round"]["status"] == "closed"
+    assert about["results"] is None and about["report"] is None
+    assert files == {} and document["reports"] == []
+    copy, copied_files = unzip(
+        api.call("GET", f"/api/v1/people/{document['account']['id']}/export", hr)
+    )
+    [hrs] = copy["rounds_about_you"]
+    assert hrs["results"] is None and hrs["report"] is None and copied_files == {}

@@ -60,6 +60,30 @@ def test_the_page_shows_subject_purpose_deadline_and_who_sees_what(pat):
     assert 'name="comment-keep_doing"' in html and 'name="comment-do_differently"' in html
 
 
+@pytest.mark.parametrize("subject_sees_report", [True, False])
+def test_who_sees_the_report_follows_the_organisations_setting(
+    app, launched, rater_session, person_session, monkeypatch, subject_sees_report
+):
+    """Where people may not read their own report, the survey does not promise a rater (or
+    the person, on their self-assessment) that the person will read it."""
+    monkeypatch.setitem(app.config, "SUBJECT_SEES_REPORT", subject_sees_report)
+    _, created, tokens = launched
+    peer = words(rater_session(tokens[PAT]).html()).split("Who sees what", 1)[1]
+    own = words(rater_session(tokens["maya@example.org"]).html()).split("Who sees what", 1)[1]
+    preview = words(person_session("maya@example.org").html(f"/rounds/{created['id']}/preview"))
+    shared = "Maya and HR see the report once the round closes."
+    hr_only = "Only HR sees the report once the round closes;"
+    if subject_sees_report:
+        assert shared in peer and shared in preview
+        assert "You and HR see the report once the round closes." in own
+        assert hr_only not in peer + own + preview
+    else:
+        assert f"{hr_only} Maya can ask HR for a conversation about it." in peer
+        assert f"{hr_only} Maya can ask HR for a conversation about it." in preview
+        assert f"{hr_only} you can ask HR for a conversation about it." in own
+        assert "see the report once the round closes" not in peer + own + preview
+
+
 def test_the_notice_tells_the_manager_their_scores_are_their_own_group(launched, rater_session):
     _, _, tokens = launched
     html = words(rater_session(tokens["morgan@example.org"]).html())
