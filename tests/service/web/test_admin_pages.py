@@ -169,7 +169,7 @@ def test_an_open_round_in_the_selection_is_refused_by_name(app, api, hr, fake_re
     still_open = make_round(api, hr_token, "Sam Okafor", "sam@example.org", close=False)
     response = browser.post("/hr/exports", {"round_id": [closed, still_open]})
     assert response.status_code == 422
-    assert "the round about Sam Okafor is open" in words(response.get_data(as_text=True))
+    assert "the round about Sam Okafor is still open" in words(response.get_data(as_text=True))
     assert "Maya Lind" not in response.get_data(as_text=True)
     assert count(app, Export) == 0
     assert audit_rows(app, "reports_exported") == []
