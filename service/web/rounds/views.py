@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
-from service.http_errors import handle_domain_error
+from service.http_errors import handle_domain_error, status_of
 from service.i18n import current_language, use_language
 from service.models import Person
 from service.services.clock import now
@@ -92,7 +92,7 @@ def _refused(error: Conflict):
     round_id = (request.view_args or {}).get("round_id")
     if person is None or round_id is None or request.method != "POST":
         return handle_domain_error(error)
-    return _round_page(person, round_id, problem=error.message, status=409)
+    return _round_page(person, round_id, problem=error.message, status=status_of(error))
 
 
 @bp.get("/rounds")
@@ -129,7 +129,7 @@ def new_round(person: Person):
         round_ = create_round(person.id, deadline=deadline, raters=raters)
     except Invalid as error:
         _attach_errors(form, rows, error.errors, error.message)
-        return _new_round_page(form, status=422)
+        return _new_round_page(form, status=status_of(error))
     flash(
         gettext("Your 360 is saved as a draft. Check the raters and the survey, then launch it."),
         NOTICE,
@@ -277,7 +277,7 @@ def add_rater_action(person: Person, round_id: str):
     except Invalid as error:
         for name, messages in (error.errors or {}).items():
             _add_errors(_field_named(form, name), messages)
-        return _round_page(person, round_id, add_form=form, status=422)
+        return _round_page(person, round_id, add_form=form, status=status_of(error))
     # An open round mints a link, which goes to the rater by email only: never on a page.
     invited = rater.round.status == "open"
     if invited:
@@ -406,7 +406,7 @@ def deadline_action(person: Person, round_id: str):
         form.deadline.errors = [*form.deadline.errors, *(error.errors or {}).get("deadline", [])]
         if not form.deadline.errors:
             form.deadline.errors = [error.message]
-        return _round_page(person, round_id, deadline_form=form, status=422)
+        return _round_page(person, round_id, deadline_form=form, status=status_of(error))
     flash(
         gettext("The deadline is now %(deadline)s.", deadline=shown_datetime(round_.deadline)),
         NOTICE,

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from service.http_errors import handle_domain_error, wants_json
+from service.http_errors import handle_domain_error, status_of, wants_json
 from service.i18n import current_language, set_rater_language, use_rater_language
 from service.models import Rater
 from service.services.errors import Conflict, Invalid
@@ -86,7 +86,7 @@ def save_or_submit(rater: Rater):
         action(rater.id, answers, comments)
     except Invalid as error:
         return _survey_page(
-            rater, answers=answers, comments=comments, errors=error.errors, status=422
+            rater, answers=answers, comments=comments, errors=error.errors, status=status_of(error)
         )
     if action is save_draft:
         flash(SAVED)
@@ -115,7 +115,9 @@ def decline(rater: Rater):
         decline_response(rater.id, reason)
     except Invalid as error:
         messages = decline_messages(reason, error.errors)
-        return _survey_page(rater, decline_reason=reason, decline_errors=messages, status=422)
+        return _survey_page(
+            rater, decline_reason=reason, decline_errors=messages, status=status_of(error)
+        )
     return redirect(url_for(".survey_page"), code=303)
 
 
@@ -136,7 +138,7 @@ def change_language(rater: Rater):
         # Nothing saved (a comment too long, say): the page, now in the new language,
         # keeps what was typed and says what to fix.
         return _survey_page(
-            rater, answers=answers, comments=comments, errors=error.errors, status=422
+            rater, answers=answers, comments=comments, errors=error.errors, status=status_of(error)
         )
     return redirect(url_for(".survey_page"), code=303)
 

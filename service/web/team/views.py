@@ -9,6 +9,7 @@ from wtforms import EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from service.http_errors import status_of
 from service.models import Person
 from service.services.campaigns.nominations import approve_nominations
 from service.services.campaigns.rules import STAGE_LABELS
@@ -102,6 +103,6 @@ def approve(person: Person, round_id: str):
         if request.method == "POST" and isinstance(error, Conflict):
             flash(form.form_errors[-1], NOTICE)
             return redirect(url_for(".team_page"), code=303)
-        return _approval_page(person, round_id, form, 422)
+        return _approval_page(person, round_id, form, status_of(error))
     flash(gettext("%(name)s's list of raters is approved.", name=round_.subject.name), NOTICE)
     return redirect(url_for(".team_page"), code=303)
