@@ -13,6 +13,9 @@ from service.extensions import db
 from service.models.types import UTCDateTime, between, utcnow
 
 SETTINGS_ROW = 1
+# Retention is off, or this many days: a month at least, so a round can still be reopened
+# for late answers; ten years at most.
+RETENTION_DAYS = range(30, 3651)
 
 
 class OrgSettings(db.Model):
@@ -29,7 +32,8 @@ class OrgSettings(db.Model):
             between("heatmap_min_members", MIN_MEMBERS_RANGE), name="heatmap_min_members"
         ),
         CheckConstraint(
-            "retention_days IS NULL OR retention_days BETWEEN 30 AND 3650", name="retention_days"
+            "retention_days IS NULL OR " + between("retention_days", RETENTION_DAYS),
+            name="retention_days",
         ),
     )
 

@@ -15,7 +15,7 @@ from service.config import MAX_REMINDER_DAY
 from service.config import parse_reminder_days as reminder_days_from_text
 from service.extensions import db
 from service.models import OrgSettings
-from service.models.settings import SETTINGS_ROW
+from service.models.settings import RETENTION_DAYS, SETTINGS_ROW
 from service.services import audit
 from service.services.access import load_hr
 from service.services.clock import now
@@ -37,9 +37,6 @@ class Settings:
     retention_days: int | None = None
 
 
-# Retention is off, or this many days: a month at least, so a round can still be reopened
-# for late answers; ten years at most.
-RETENTION_DAYS = range(30, 3651)
 # update_settings(retention_days=KEEP) leaves the retention as it is (None turns it off).
 KEEP = "keep"
 

@@ -79,15 +79,6 @@ class SettingsForm(FlaskForm):
         ],
     )
 
-    # Empty: raw answers are kept. A form sent without it leaves the period as it is.
-    retention_days = IntegerField(
-        "Delete raw answers after (days)",
-        validators=[
-            Optional(),
-            NumberRange(RETENTION_DAYS.start, RETENTION_DAYS.stop - 1, RETENTION_MESSAGE),
-        ],
-    )
-
     def validate_reminder_days(self, field):
         try:
             parse_reminder_days(field.data or "")

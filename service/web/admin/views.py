@@ -29,6 +29,7 @@ from service.services.languages import LANGUAGE_NAMES
 from service.services.notifications import list_outbox, read_outbox_message
 from service.services.settings import (
     KEEP,
+    RETENTION_DAYS,
     bounds,
     current_settings,
     settings_saved_at,
@@ -154,6 +155,7 @@ def _settings_page(form: SettingsForm, status: int = 200):
         language_names=LANGUAGE_NAMES,
         threshold_range=bounds(THRESHOLD_RANGE),
         min_members_range=bounds(MIN_MEMBERS_RANGE),
+        retention_range=bounds(RETENTION_DAYS),
     ), status
 
 

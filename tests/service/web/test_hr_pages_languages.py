@@ -82,6 +82,10 @@ def test_the_campaigns_page_reads_in_spanish(spanish_hr):
 def test_the_settings_and_audit_pages_read_in_spanish(spanish_hr):
     settings = words(spanish_hr.html("/hr/settings"))
     assert "Vigente ahora" in settings and "Guardar los ajustes" in settings
+    # Every field's label and hint, the retention period's with its range filled in.
+    assert "Borrar las respuestas sin procesar tras (días)" in settings
+    assert "Delete raw answers" not in settings
+    assert "de 30 a 3650; sus resultados" in settings
     refused = spanish_hr.post("/hr/settings", data={"anonymity_threshold": "1"})
     assert refused.status_code == 422
     assert "Escribe un número entero del 2 al 10." in words(refused.get_data(as_text=True))
