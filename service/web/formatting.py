@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import format_decimal, lazy_gettext
 
 from service.services.csv_uploads import MAX_CSV_BYTES, MAX_CSV_ROWS
-from service.services.relationship_words import ROW
+from service.services.relationship_words import CHOICE, ROW
 from service.web.time_zone import in_utc
 from surveys.relationships import RATERS_NAMED
 
@@ -40,4 +40,5 @@ def hr_page_labels() -> dict:
         "in_utc": in_utc,
         "raters_named": RATERS_NAMED,  # the bulk launch preview's columns
         "relationship_rows": ROW,
+        "relationship_choices": CHOICE,  # one rater's relationship, in the preview's list
     }
