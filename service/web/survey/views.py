@@ -33,6 +33,7 @@ from service.web.survey.form import (
     decline_messages,
     field_messages,
     form_problems,
+    radio_groups,
     response_from_form,
     scale_choices,
     selected_choices,
@@ -201,10 +202,13 @@ def _survey_page(
     comments = survey["draft"]["comments"] if comments is None else comments
     scale = scale_choices(survey["scale"])
     problems = form_problems(survey, answers, comments, errors or {})
+    selected = selected_choices(answers, scale)
+    item_ids = [item["id"] for skill in survey["skills"] for item in skill["items"]]
     page = render_template(
         "survey/form.html",
         scale=scale,
-        selected=selected_choices(answers, scale),
+        selected=selected,
+        radio_groups=radio_groups(item_ids, scale, selected),
         comments=comments,
         problems=problems,
         field_errors=field_messages(problems),
