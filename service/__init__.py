@@ -32,6 +32,8 @@ def _configure_sqlite(dbapi_connection, _record):
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the settings read from the environment."""
+    # Imported here, not at the top: the models, migrations and the worker import this
+    # package, and should not pull in every blueprint, the API and the commands with it.
     from service import commands
     from service.api import init_api
     from service.check_command import check

@@ -6,13 +6,13 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from service.services.preflight import preflight
+
 
 @click.command("check")
 @with_appcontext
 def check() -> None:
     """Check Chromium, PDF rendering and fonts, the database, the queue and SMTP."""
-    from service.services.preflight import preflight
-
     checks = preflight()
     for found in checks:
         line = f"{'ok  ' if found.ok else 'FAIL'} {found.name}: {found.detail}"

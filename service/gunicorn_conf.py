@@ -26,6 +26,8 @@ accesslog = "-"
 
 def child_exit(_server, worker) -> None:
     """A worker that exits leaves its counts (they still add up) but not its live gauges."""
+    # Imported here, never before the folder above is in the environment: prometheus_client
+    # chooses its multiprocess storage when it is first imported.
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)

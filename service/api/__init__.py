@@ -26,6 +26,8 @@ def _never_store_api_answers(response: Response) -> Response:
 
 
 def init_api(app: Flask) -> None:
+    # Imported here: each resource imports modules of this package (service.api.auth,
+    # service.api.schemas, ...), which would run this file and import the resources back.
     from service.api import (
         campaigns,
         docs,

@@ -23,6 +23,7 @@ EXPORT_TIMEOUT_S = 90
 
 def check_chart_export() -> Check:
     """Chromium starts and draws a small chart through kaleido, as a report's charts are."""
+    # Imported when the check runs, inside it: a failure to load is what it reports.
     from reports import kaleido_server
 
     problem = browser_problem()

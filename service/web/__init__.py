@@ -58,6 +58,8 @@ def home():
 
 
 def init_web(app: Flask) -> None:
+    # Imported here: each blueprint imports modules of this package (service.web.formatting,
+    # service.web.auth, ...), which would run this file and import the blueprints back.
     from service.web.account import bp as account_bp
     from service.web.admin import bp as admin_bp
     from service.web.assets import bp as assets_bp
